@@ -1,0 +1,77 @@
+package dev.npipe.transport;
+
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+
+/**
+ * What server and connected pipes share: registration with a {@link NamedPipeIoHandler}, and an Unsafe that is
+ * the {@link NamedPipeIoHandle} completions are delivered to.
+ */
+abstract class AbstractNamedPipeChannel extends AbstractChannel {
+    NamedPipeIoHandler.Registration registration;
+
+    AbstractNamedPipeChannel(Channel parent) {
+        super(parent);
+    }
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return loop instanceof IoEventLoop && ((IoEventLoop) loop).isCompatible(AbstractNamedPipeUnsafe.class);
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        ((IoEventLoop) eventLoop()).register((AbstractNamedPipeUnsafe) unsafe()).addListener(f -> {
+            if (f.isSuccess()) {
+                registration = (NamedPipeIoHandler.Registration) (IoRegistration) f.getNow();
+                try {
+                    onRegistered();
+                } catch (Throwable t) {
+                    registration.cancel();
+                    promise.setFailure(t);
+                    return;
+                }
+                promise.setSuccess();
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+    }
+
+    @Override
+    protected void doDeregister() {
+        if (registration != null) {
+            registration.cancel();
+        }
+    }
+
+    /** Registered with an event loop: allocate the blocks operations need. */
+    abstract void onRegistered() throws Exception;
+
+    /** A completion for one of this channel's operations. Loop thread only. */
+    abstract void completed(NamedPipeIoEvent event);
+
+    /** The registration is gone: every Win32 handle still open must be closed now. */
+    abstract void onUnregistered();
+
+    abstract class AbstractNamedPipeUnsafe extends AbstractUnsafe implements NamedPipeIoHandle {
+        @Override
+        public void handle(IoRegistration registration, io.netty.channel.IoEvent event) {
+            completed((NamedPipeIoEvent) event);
+        }
+
+        @Override
+        public void unregistered() {
+            onUnregistered();
+        }
+
+        @Override
+        public void close() {
+            close(voidPromise());
+        }
+    }
+}

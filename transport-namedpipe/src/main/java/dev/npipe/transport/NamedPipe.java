@@ -1,0 +1,58 @@
+package dev.npipe.transport;
+
+import com.sun.jna.Platform;
+import dev.npipe.transport.win32.Kernel32;
+import dev.npipe.transport.win32.NtDll;
+import io.netty.util.internal.SystemPropertyUtil;
+
+/**
+ * Tells whether the named-pipe transport can run here: it needs Windows (or Wine) and JNA's kernel32 binding.
+ * Check {@link #isAvailable()} before creating a {@link NamedPipeEventLoopGroup}, or call
+ * {@link #ensureAvailability()} to fail with the reason.
+ */
+public final class NamedPipe {
+    private static final Throwable UNAVAILABILITY_CAUSE = probe();
+
+    private NamedPipe() {
+    }
+
+    private static Throwable probe() {
+        if (SystemPropertyUtil.getBoolean("io.netty.transport.noNative", false)) {
+            return new UnsupportedOperationException(
+                    "Native transport was explicitly disabled with -Dio.netty.transport.noNative=true");
+        }
+        if (!Platform.isWindows()) {
+            return new UnsupportedOperationException("Windows named pipes need Windows; this JVM runs on "
+                    + SystemPropertyUtil.get("os.name") + " (use Unix domain sockets there)");
+        }
+        try {
+            Kernel32.GetCurrentProcessId();
+            NtDll.toWin32Error(0xC000014B);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    /** True when named pipes can be used on this machine. */
+    public static boolean isAvailable() {
+        return UNAVAILABILITY_CAUSE == null;
+    }
+
+    /**
+     * Returns normally when named pipes are available.
+     *
+     * @throws UnsatisfiedLinkError carrying {@link #unavailabilityCause()} otherwise
+     */
+    public static void ensureAvailability() {
+        if (UNAVAILABILITY_CAUSE != null) {
+            throw (Error) new UnsatisfiedLinkError("failed to load the named-pipe transport: "
+                    + UNAVAILABILITY_CAUSE.getMessage()).initCause(UNAVAILABILITY_CAUSE);
+        }
+    }
+
+    /** Why named pipes are not available, or {@code null} when they are. */
+    public static Throwable unavailabilityCause() {
+        return UNAVAILABILITY_CAUSE;
+    }
+}

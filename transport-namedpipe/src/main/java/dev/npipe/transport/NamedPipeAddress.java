@@ -1,0 +1,97 @@
+package dev.npipe.transport;
+
+import java.net.SocketAddress;
+import java.util.Locale;
+
+/**
+ * The address of a Windows named pipe: {@code \\.\pipe\name} on this machine or {@code \\server\pipe\name} on
+ * another. A bare {@code name} means {@code \\.\pipe\name}. Pipe names are case-insensitive, and so are
+ * {@link #equals(Object)} and {@link #hashCode()}.
+ */
+public final class NamedPipeAddress extends SocketAddress {
+    private static final long serialVersionUID = 1L;
+    /** The longest full pipe path Windows accepts. */
+    public static final int MAX_PATH_LENGTH = 256;
+
+    private final String path;
+    private final String server;
+    private final String name;
+
+    /**
+     * @param pathOrName {@code \\.\pipe\name}, {@code \\server\pipe\name}, or a bare {@code name}
+     * @throws IllegalArgumentException naming the rule the name breaks
+     */
+    public NamedPipeAddress(String pathOrName) {
+        if (pathOrName == null) {
+            throw new IllegalArgumentException("pipe name must not be null");
+        }
+        if (pathOrName.startsWith("\\\\")) {
+            int serverEnd = pathOrName.indexOf('\\', 2);
+            if (serverEnd <= 2) {
+                throw new IllegalArgumentException("pipe path '" + pathOrName
+                        + "' has no server part: expected \\\\.\\pipe\\name or \\\\server\\pipe\\name");
+            }
+            String pipeDir = "\\pipe\\";
+            if (!pathOrName.regionMatches(true, serverEnd, pipeDir, 0, pipeDir.length())) {
+                throw new IllegalArgumentException("pipe path '" + pathOrName
+                        + "' must continue with \\pipe\\ after the server name");
+            }
+            server = pathOrName.substring(2, serverEnd);
+            name = pathOrName.substring(serverEnd + pipeDir.length());
+        } else {
+            if (pathOrName.indexOf('\\') >= 0) {
+                throw new IllegalArgumentException("pipe name '" + pathOrName + "' contains a backslash: give a bare"
+                        + " name or a full path starting with \\\\");
+            }
+            server = ".";
+            name = pathOrName;
+        }
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("pipe name in '" + pathOrName + "' is empty");
+        }
+        if (name.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("pipe name '" + name + "' in '" + pathOrName
+                    + "' contains a backslash, which Windows does not allow in a pipe name");
+        }
+        path = "\\\\" + server + "\\pipe\\" + name;
+        if (path.length() > MAX_PATH_LENGTH) {
+            throw new IllegalArgumentException("pipe path '" + path + "' is " + path.length()
+                    + " characters long; Windows allows at most " + MAX_PATH_LENGTH);
+        }
+    }
+
+    /** The full path, e.g. {@code \\.\pipe\name}. */
+    public String path() {
+        return path;
+    }
+
+    /** The server part: {@code .} for this machine. */
+    public String server() {
+        return server;
+    }
+
+    /** The pipe name after {@code \pipe\}. */
+    public String name() {
+        return name;
+    }
+
+    /** True when the pipe is on this machine ({@code \\.\pipe\...}). */
+    public boolean isLocal() {
+        return ".".equals(server);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NamedPipeAddress && ((NamedPipeAddress) o).path.equalsIgnoreCase(path);
+    }
+
+    @Override
+    public int hashCode() {
+        return path.toLowerCase(Locale.ROOT).hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return path;
+    }
+}

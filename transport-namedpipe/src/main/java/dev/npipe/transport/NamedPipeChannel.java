@@ -1,0 +1,447 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Kernel32;
+import dev.npipe.transport.win32.Overlapped;
+import dev.npipe.transport.win32.Win32Error;
+import dev.npipe.transport.win32.Win32Exception;
+import dev.npipe.transport.win32.Win32Handle;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.concurrent.Future;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connected pipe instance: the server's child for one client, or a client's connection to a server.
+ *
+ * <p>One overlapped ReadFile and one overlapped WriteFile are in flight at most. Reads go into direct buffers
+ * from the {@link RecvByteBufAllocator}; small writes are copied into one buffer so a burst of them costs one
+ * WriteFile. Closing cancels what is in flight and closes the handle when the last completion has arrived, so
+ * the kernel never writes into freed memory. Closing does not call DisconnectNamedPipe, which would discard what
+ * the peer has not read yet: after CloseHandle the peer still reads every byte written, then sees the pipe end.
+ */
+public final class NamedPipeChannel extends AbstractNamedPipeChannel {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeChannel.class);
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    /** Buffers at least this large are written as they are; smaller ones are copied together. */
+    private static final int COALESCE_THRESHOLD = 16 * 1024;
+    private static final int MAX_COALESCED_BYTES = 64 * 1024;
+    private static final long MAX_CONNECT_BACKOFF_MILLIS = 50;
+
+    private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
+    private NamedPipeAddress address;
+    private long pipe;
+    private boolean open = true;
+    private boolean active;
+    private Overlapped readOp;
+    private Overlapped writeOp;
+    private ByteBuf readBuffer;
+    private ByteBuf writeBuffer;
+    private ChannelPromise connectPromise;
+    private Future<?> connectRetry;
+    private long connectDeadlineNanos;
+    private long connectBackoffMillis;
+
+    /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
+    public NamedPipeChannel() {
+        super(null);
+    }
+
+    /** The server side of one connection; takes ownership of the connected pipe handle. */
+    NamedPipeChannel(NamedPipeServerChannel parent, long pipe, NamedPipeAddress address) {
+        super(parent);
+        this.pipe = pipe;
+        this.address = address;
+        this.active = true;
+    }
+
+    @Override
+    public NamedPipeChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public boolean isActive() {
+        return open && active;
+    }
+
+    @Override
+    public NamedPipeServerChannel parent() {
+        return (NamedPipeServerChannel) super.parent();
+    }
+
+    @Override
+    public NamedPipeAddress localAddress() {
+        return (NamedPipeAddress) super.localAddress();
+    }
+
+    @Override
+    public NamedPipeAddress remoteAddress() {
+        return (NamedPipeAddress) super.remoteAddress();
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return active ? address : null;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return active ? address : null;
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() {
+        return new NamedPipeUnsafe();
+    }
+
+    @Override
+    void onRegistered() {
+        readOp = registration.newOverlapped();
+        writeOp = registration.newOverlapped();
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) {
+        throw new UnsupportedOperationException("a named-pipe client does not bind; connect it to the server's name");
+    }
+
+    @Override
+    protected void doDisconnect() {
+        doClose();
+    }
+
+    @Override
+    protected void doClose() {
+        boolean wasOpen = open;
+        open = false;
+        active = false;
+        if (connectPromise != null) {
+            connectPromise.tryFailure(new ClosedChannelException());
+            connectPromise = null;
+        }
+        if (connectRetry != null) {
+            connectRetry.cancel(false);
+            connectRetry = null;
+        }
+        if (wasOpen && pipe != 0 && isBusy()) {
+            Kernel32.CancelIoEx(pipe, 0L);
+        }
+        closePipeIfIdle();
+    }
+
+    private boolean isBusy() {
+        return readOp != null && readOp.isPending() || writeOp != null && writeOp.isPending();
+    }
+
+    /** Closes the handle once no operation uses it; before that the kernel may still write into our blocks. */
+    private void closePipeIfIdle() {
+        if (!open && pipe != 0 && !isBusy()) {
+            Win32Handle.close(pipe);
+            pipe = 0;
+        }
+    }
+
+    @Override
+    void onUnregistered() {
+        if (pipe != 0) {
+            Win32Handle.close(pipe);
+            pipe = 0;
+        }
+        releaseBuffers();
+    }
+
+    private void releaseBuffers() {
+        if (readBuffer != null && !readOp.isPending()) {
+            readBuffer.release();
+            readBuffer = null;
+        }
+        if (writeBuffer != null && !writeOp.isPending()) {
+            writeBuffer.release();
+            writeBuffer = null;
+        }
+    }
+
+    @Override
+    void completed(NamedPipeIoEvent event) {
+        if (event.overlapped() == readOp) {
+            readCompleted(event.bytes(), event.error());
+        } else if (event.overlapped() == writeOp) {
+            writeCompleted(event.bytes(), event.error());
+        }
+        closePipeIfIdle();
+    }
+
+    // ---- reads
+
+    @Override
+    protected void doBeginRead() {
+        if (!isActive() || readOp.isPending()) {
+            return;
+        }
+        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
+        allocHandle.reset(config);
+        ByteBuf buf = config.getAllocator().directBuffer(allocHandle.guess());
+        int length = buf.writableBytes();
+        long overlapped = readOp.start();
+        if (Kernel32.ReadFile(pipe, PipeBuffers.address(buf, buf.writerIndex(), length), length, 0L, overlapped) == 0) {
+            int error = Kernel32.lastError();
+            if (error != Win32Error.ERROR_IO_PENDING) {
+                readOp.notStarted();
+                buf.release();
+                readFailed(error);
+                return;
+            }
+        }
+        // A read that finished at once still posts its completion to the port: handle both the same way.
+        readBuffer = buf;
+    }
+
+    private void readCompleted(int bytes, int error) {
+        ByteBuf buf = readBuffer;
+        readBuffer = null;
+        if (!open) {
+            buf.release();
+            return;
+        }
+        if (error != 0) {
+            buf.release();
+            readFailed(error);
+            return;
+        }
+        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
+        allocHandle.lastBytesRead(bytes);
+        if (bytes == 0) {
+            // A zero-byte write by the peer: nothing to deliver in byte mode. Keep reading.
+            buf.release();
+            allocHandle.readComplete();
+            if (config.isAutoRead()) {
+                doBeginRead();
+            }
+            return;
+        }
+        buf.writerIndex(buf.writerIndex() + bytes);
+        allocHandle.incMessagesRead(1);
+        ChannelPipeline pipeline = pipeline();
+        pipeline.fireChannelRead(buf);
+        allocHandle.readComplete();
+        pipeline.fireChannelReadComplete();
+    }
+
+    private void readFailed(int error) {
+        if (error == Win32Error.ERROR_OPERATION_ABORTED && !open) {
+            return;
+        }
+        if (isEndOfPipe(error)) {
+            unsafe().close(unsafe().voidPromise());
+            return;
+        }
+        pipeline().fireExceptionCaught(new Win32Exception("ReadFile(" + address + ")", error));
+        unsafe().close(unsafe().voidPromise());
+    }
+
+    static boolean isEndOfPipe(int error) {
+        return error == Win32Error.ERROR_BROKEN_PIPE || error == Win32Error.ERROR_PIPE_NOT_CONNECTED
+                || error == Win32Error.ERROR_HANDLE_EOF || error == Win32Error.ERROR_NO_DATA;
+    }
+
+    // ---- writes
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf) {
+            ByteBuf buf = (ByteBuf) msg;
+            if (buf.isDirect()) {
+                return buf;
+            }
+            // WriteFile needs native memory: copy heap buffers once, here.
+            ByteBuf direct = config.getAllocator().directBuffer(buf.readableBytes());
+            direct.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+            buf.release();
+            return direct;
+        }
+        throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
+                + " (expected ByteBuf)");
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        if (writeOp.isPending()) {
+            return; // its completion flushes the rest
+        }
+        ByteBuf head;
+        while ((head = (ByteBuf) in.current()) != null && !head.isReadable()) {
+            in.remove();
+        }
+        if (head == null) {
+            return;
+        }
+        ByteBuf toWrite;
+        if (in.size() == 1 || head.readableBytes() >= COALESCE_THRESHOLD) {
+            toWrite = head.retainedSlice();
+        } else {
+            toWrite = coalesce(in);
+        }
+        int length = toWrite.readableBytes();
+        long overlapped = writeOp.start();
+        long address = PipeBuffers.address(toWrite, toWrite.readerIndex(), length);
+        if (Kernel32.WriteFile(pipe, address, length, 0L, overlapped) == 0) {
+            int error = Kernel32.lastError();
+            if (error != Win32Error.ERROR_IO_PENDING) {
+                writeOp.notStarted();
+                toWrite.release();
+                throw new Win32Exception("WriteFile(" + address() + ")", error);
+            }
+        }
+        writeBuffer = toWrite;
+    }
+
+    private NamedPipeAddress address() {
+        return address;
+    }
+
+    /** Copies the flushed small buffers, up to {@link #MAX_COALESCED_BYTES}, into one direct buffer. */
+    private ByteBuf coalesce(ChannelOutboundBuffer in) throws Exception {
+        int total = (int) Math.min(in.totalPendingWriteBytes(), MAX_COALESCED_BYTES);
+        ByteBuf copy = config.getAllocator().directBuffer(total);
+        in.forEachFlushedMessage(msg -> {
+            ByteBuf buf = (ByteBuf) msg;
+            int n = Math.min(buf.readableBytes(), copy.writableBytes());
+            copy.writeBytes(buf, buf.readerIndex(), n);
+            return copy.isWritable();
+        });
+        return copy;
+    }
+
+    private void writeCompleted(int bytes, int error) {
+        writeBuffer.release();
+        writeBuffer = null;
+        if (!open) {
+            return;
+        }
+        if (error != 0) {
+            // Fails the flushed writes with the cause and closes the channel, as a failed doWrite would.
+            ((NamedPipeUnsafe) unsafe()).writeFailed(new Win32Exception("WriteFile(" + address + ")", error));
+            return;
+        }
+        ((NamedPipeUnsafe) unsafe()).writeDone(bytes);
+    }
+
+    // ---- connect (client)
+
+    private void tryConnect() {
+        connectRetry = null;
+        if (connectPromise == null) {
+            return;
+        }
+        long handle = Win32Handle.openPipe(address.path());
+        if (handle > 0) {
+            pipe = handle;
+            try {
+                registration.associate(pipe);
+            } catch (Win32Exception e) {
+                failConnect(new ConnectException("cannot use pipe " + address + ": " + e.getMessage()));
+                return;
+            }
+            ChannelPromise promise = connectPromise;
+            connectPromise = null;
+            active = true;
+            if (promise.trySuccess()) {
+                pipeline().fireChannelActive();
+            } else {
+                unsafe().close(unsafe().voidPromise());
+            }
+            return;
+        }
+        int error = (int) -handle;
+        boolean retryable = error == Win32Error.ERROR_PIPE_BUSY || error == Win32Error.ERROR_FILE_NOT_FOUND;
+        if (!retryable) {
+            failConnect(new ConnectException("cannot connect to " + address + ": CreateFileW failed: "
+                    + Win32Error.describe(error)));
+            return;
+        }
+        long remainingNanos = connectDeadlineNanos - System.nanoTime();
+        if (remainingNanos <= 0) {
+            failConnect(new ConnectTimeoutException("connecting to " + address + " timed out after "
+                    + config.getConnectTimeoutMillis() + " ms; last error " + Win32Error.describe(error)
+                    + (error == Win32Error.ERROR_FILE_NOT_FOUND ? ": no server has created this pipe"
+                    : ": every instance of the pipe is busy")));
+            return;
+        }
+        // Busy or not there yet: try again soon, from the loop, never with a blocking WaitNamedPipe.
+        long delayNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(connectBackoffMillis), remainingNanos);
+        connectBackoffMillis = Math.min(connectBackoffMillis * 2, MAX_CONNECT_BACKOFF_MILLIS);
+        connectRetry = eventLoop().schedule(this::tryConnect, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void failConnect(ConnectException cause) {
+        ChannelPromise promise = connectPromise;
+        connectPromise = null;
+        if (promise != null) {
+            promise.tryFailure(cause);
+        }
+        unsafe().close(unsafe().voidPromise());
+    }
+
+    private final class NamedPipeUnsafe extends AbstractNamedPipeUnsafe {
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+                return;
+            }
+            if (active) {
+                promise.setFailure(new AlreadyConnectedException());
+                return;
+            }
+            if (connectPromise != null) {
+                promise.setFailure(new ConnectionPendingException());
+                return;
+            }
+            if (!(remoteAddress instanceof NamedPipeAddress)) {
+                promise.setFailure(new IllegalArgumentException("not a NamedPipeAddress: " + remoteAddress));
+                return;
+            }
+            address = (NamedPipeAddress) remoteAddress;
+            connectPromise = promise;
+            connectDeadlineNanos = System.nanoTime()
+                    + TimeUnit.MILLISECONDS.toNanos(Math.max(0, config.getConnectTimeoutMillis()));
+            connectBackoffMillis = 1;
+            tryConnect();
+        }
+
+        void writeFailed(Win32Exception cause) {
+            handleWriteError(cause);
+        }
+
+        void writeDone(int bytes) {
+            ChannelOutboundBuffer in = outboundBuffer();
+            if (in != null) {
+                in.removeBytes(bytes);
+            }
+            flush0();
+        }
+    }
+
+}

@@ -1,0 +1,27 @@
+package dev.npipe.transport;
+
+import io.netty.channel.ChannelOption;
+
+/**
+ * Options of named-pipe channels, set like any {@link ChannelOption} through {@code Bootstrap.option(...)} and
+ * {@code ServerBootstrap.option(...)}.
+ */
+public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
+    /**
+     * Server: how many pipe instances wait for clients at once (default 4). More instances let more clients
+     * connect in a burst without seeing {@code ERROR_PIPE_BUSY}.
+     */
+    public static final ChannelOption<Integer> LISTENING_INSTANCES = valueOf(NamedPipeChannelOption.class,
+            "LISTENING_INSTANCES");
+    /** Server: the size the pipe reserves for bytes going to the server, a hint to Windows (default 64 KiB). */
+    public static final ChannelOption<Integer> IN_BUFFER_SIZE = valueOf(NamedPipeChannelOption.class,
+            "IN_BUFFER_SIZE");
+    /** Server: the size the pipe reserves for bytes going to the client, a hint to Windows (default 64 KiB). */
+    public static final ChannelOption<Integer> OUT_BUFFER_SIZE = valueOf(NamedPipeChannelOption.class,
+            "OUT_BUFFER_SIZE");
+
+    @SuppressWarnings("deprecation")
+    private NamedPipeChannelOption() {
+        super(null);
+    }
+}

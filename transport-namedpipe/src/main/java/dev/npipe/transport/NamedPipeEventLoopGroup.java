@@ -1,0 +1,23 @@
+package dev.npipe.transport;
+
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+
+import java.util.concurrent.ThreadFactory;
+
+/** Event loops for named-pipe channels: each loop owns one I/O completion port. */
+public final class NamedPipeEventLoopGroup extends MultiThreadIoEventLoopGroup {
+    /** As many loops as Netty's default (twice the processors, or {@code io.netty.eventLoopThreads}). */
+    public NamedPipeEventLoopGroup() {
+        this(0);
+    }
+
+    /** {@code nThreads} loops; 0 for Netty's default. */
+    public NamedPipeEventLoopGroup(int nThreads) {
+        super(nThreads, NamedPipeIoHandler.newFactory());
+    }
+
+    /** {@code nThreads} loops whose threads come from {@code threadFactory}. */
+    public NamedPipeEventLoopGroup(int nThreads, ThreadFactory threadFactory) {
+        super(nThreads, threadFactory, NamedPipeIoHandler.newFactory());
+    }
+}

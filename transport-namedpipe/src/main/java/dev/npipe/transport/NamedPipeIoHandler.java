@@ -1,0 +1,368 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Kernel32;
+import dev.npipe.transport.win32.NativeBlock;
+import dev.npipe.transport.win32.NtDll;
+import dev.npipe.transport.win32.Overlapped;
+import dev.npipe.transport.win32.Win32Error;
+import dev.npipe.transport.win32.Win32Exception;
+import dev.npipe.transport.win32.Win32Handle;
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.util.internal.ObjectUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An {@link IoHandler} around one I/O completion port. It dequeues completions in batches
+ * (GetQueuedCompletionStatusEx) and hands each to the channel whose {@link Overlapped} block it carries. Wake-ups
+ * are posted packets, so one sent between the check and the wait is never lost.
+ *
+ * <p>A pipe handle stays tied to the port it was first associated with: a server's listening instance is tied to
+ * the server's loop, and its child may be registered on another loop. Completions of such a child are passed on
+ * to the child's port with PostQueuedCompletionStatus; the block records which port owns it.
+ */
+public final class NamedPipeIoHandler implements IoHandler {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeIoHandler.class);
+    private static final int ENTRY_SIZE = 32;
+    private static final long DESTROY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final ThreadAwareExecutor executor;
+    private final int maxCompletionsPerRun;
+    private final long port;
+    private final NativeBlock entries;
+    private final NativeBlock removed;
+    private final NativeBlock scratch;
+    private final LongObjectHashMap<Overlapped> blocks = new LongObjectHashMap<>();
+    private final Set<Registration> registrations = new LinkedHashSet<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final NamedPipeIoEvent event = new NamedPipeIoEvent();
+    private final CompletionStats stats = new CompletionStats();
+    private boolean destroyed;
+
+    NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
+        NamedPipe.ensureAvailability();
+        this.executor = ObjectUtil.checkNotNull(executor, "executor");
+        this.maxCompletionsPerRun = ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
+        port = Win32Handle.createCompletionPort();
+        entries = new NativeBlock(ENTRY_SIZE * maxCompletionsPerRun);
+        removed = new NativeBlock(8);
+        scratch = new NativeBlock(8);
+    }
+
+    /** A factory for {@code new MultiThreadIoEventLoopGroup(NamedPipeIoHandler.newFactory())}. */
+    public static IoHandlerFactory newFactory() {
+        return newFactory(128);
+    }
+
+    /**
+     * A factory whose handlers dequeue at most {@code maxCompletionsPerRun} completions per loop iteration.
+     */
+    public static IoHandlerFactory newFactory(int maxCompletionsPerRun) {
+        NamedPipe.ensureAvailability();
+        ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
+        return executor -> {
+            try {
+                return new NamedPipeIoHandler(executor, maxCompletionsPerRun);
+            } catch (Win32Exception e) {
+                throw new IllegalStateException("cannot create the completion port of a named-pipe event loop", e);
+            }
+        };
+    }
+
+    /** Completions dequeued and dequeue calls made by this handler: their ratio is the average batch size. */
+    public CompletionStats stats() {
+        return stats;
+    }
+
+    long port() {
+        return port;
+    }
+
+    @Override
+    public int run(IoHandlerContext context) {
+        int timeout = 0;
+        if (context.canBlock()) {
+            long deadline = context.deadlineNanos();
+            timeout = deadline == -1 ? Kernel32.INFINITE : toMillis(context.delayNanos(System.nanoTime()));
+        }
+        return dequeue(timeout);
+    }
+
+    private static int toMillis(long nanos) {
+        if (nanos <= 0) {
+            return 0;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos + 999_999);
+        return (int) Math.min(millis, Integer.MAX_VALUE - 1);
+    }
+
+    private int dequeue(int timeoutMillis) {
+        int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxCompletionsPerRun,
+                removed.address(), timeoutMillis, 0);
+        if (ok == 0) {
+            int error = Kernel32.lastError();
+            if (error != Win32Error.WAIT_TIMEOUT) {
+                logger.warn("GetQueuedCompletionStatusEx failed: {}", Win32Error.describe(error));
+            }
+            return 0;
+        }
+        int count = removed.view().getInt(0);
+        stats.record(count);
+        int handled = 0;
+        for (int i = 0; i < count; i++) {
+            int offset = i * ENTRY_SIZE;
+            long overlapped = entries.view().getLong(offset + 8);
+            int bytes = entries.view().getInt(offset + 24);
+            if (overlapped == 0L) {
+                wakeupPending.set(false);
+                continue;
+            }
+            handled++;
+            try {
+                dispatch(overlapped, bytes);
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable t) {
+                logger.warn("A named-pipe completion handler threw", t);
+            }
+        }
+        return handled;
+    }
+
+    private void dispatch(long address, int bytes) {
+        Overlapped block = blocks.get(address);
+        if (block == null) {
+            passOn(address, bytes);
+            return;
+        }
+        block.completed();
+        Registration registration = (Registration) block.owner();
+        int status = block.status();
+        event.update(block, bytes, status == 0 ? 0 : NtDll.toWin32Error(status));
+        registration.handle.handle(registration, event);
+        registration.completionHandled();
+    }
+
+    /** A completion of a block owned by another loop: post it to that loop's port. */
+    private void passOn(long address, int bytes) {
+        Kernel32.RtlMoveMemory(scratch.address(), address + Overlapped.OWNER_PORT_OFFSET, 8);
+        long ownerPort = scratch.view().getLong(0);
+        if (ownerPort == port || ownerPort == 0L) {
+            logger.warn("Dropping a completion for an unknown OVERLAPPED block at 0x{}", Long.toHexString(address));
+            return;
+        }
+        if (Kernel32.PostQueuedCompletionStatus(ownerPort, bytes, 0L, address) == 0) {
+            logger.warn("Cannot pass a completion on to its event loop: PostQueuedCompletionStatus failed: {}",
+                    Win32Error.describe(Kernel32.lastError()));
+        }
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        for (Registration registration : new ArrayList<>(registrations)) {
+            try {
+                registration.handle.close();
+            } catch (Exception e) {
+                logger.debug("Failed to close {} while shutting down", registration.handle, e);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (destroyed) {
+            return;
+        }
+        prepareToDestroy();
+        long deadline = System.nanoTime() + DESTROY_WAIT_NANOS;
+        while (!registrations.isEmpty() && System.nanoTime() - deadline < 0) {
+            dequeue(10);
+        }
+        destroyed = true;
+        for (Registration registration : new ArrayList<>(registrations)) {
+            logger.warn("{} still had I/O in flight when its event loop stopped", registration.handle);
+            registration.abandon();
+        }
+        entries.free();
+        removed.free();
+        scratch.free();
+        Win32Handle.close(port);
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) {
+        if (!(handle instanceof NamedPipeIoHandle)) {
+            throw new IllegalArgumentException("not a NamedPipeIoHandle: " + handle);
+        }
+        if (destroyed) {
+            throw new IllegalStateException("the named-pipe event loop was shut down");
+        }
+        Registration registration = new Registration((NamedPipeIoHandle) handle);
+        registrations.add(registration);
+        handle.registered();
+        return registration;
+    }
+
+    @Override
+    public void wakeup() {
+        if (!executor.isExecutorThread(Thread.currentThread()) && wakeupPending.compareAndSet(false, true)) {
+            if (Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L) == 0) {
+                wakeupPending.set(false);
+                logger.warn("Wake-up failed: PostQueuedCompletionStatus: {}",
+                        Win32Error.describe(Kernel32.lastError()));
+            }
+        }
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return NamedPipeIoHandle.class.isAssignableFrom(handleType);
+    }
+
+    /**
+     * One channel's registration: the {@link Overlapped} blocks it owns live until it is cancelled AND none of
+     * them has an operation in flight; only then are they freed and the handle told it is unregistered.
+     */
+    final class Registration implements IoRegistration {
+        final NamedPipeIoHandle handle;
+        private final List<Overlapped> owned = new ArrayList<>(3);
+        private boolean cancelled;
+
+        Registration(NamedPipeIoHandle handle) {
+            this.handle = handle;
+        }
+
+        /** A new block for one kind of operation, owned by this registration. Loop thread only. */
+        Overlapped newOverlapped() {
+            if (cancelled) {
+                throw new IllegalStateException("registration was cancelled");
+            }
+            Overlapped block = new Overlapped(port, this);
+            blocks.put(block.address(), block);
+            owned.add(block);
+            return block;
+        }
+
+        /** Associates a pipe handle with this loop's completion port. */
+        void associate(long pipe) throws Win32Exception {
+            if (Kernel32.CreateIoCompletionPort(pipe, port, 0L, 0) == 0L) {
+                throw new Win32Exception("CreateIoCompletionPort(pipe)", Kernel32.lastError());
+            }
+        }
+
+        NamedPipeIoHandler handler() {
+            return NamedPipeIoHandler.this;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public <T> T attachment() {
+            return (T) NamedPipeIoHandler.this;
+        }
+
+        @Override
+        public long submit(IoOps ops) {
+            if (!(ops instanceof NamedPipeIoOps)) {
+                throw new IllegalArgumentException("not a NamedPipeIoOps: " + ops);
+            }
+            if (!executor.isExecutorThread(Thread.currentThread())) {
+                throw new IllegalStateException("submit must be called from the event loop");
+            }
+            try {
+                associate(((NamedPipeIoOps) ops).handle());
+            } catch (Win32Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            return 0;
+        }
+
+        @Override
+        public boolean isValid() {
+            return !cancelled;
+        }
+
+        @Override
+        public boolean cancel() {
+            if (!executor.isExecutorThread(Thread.currentThread())) {
+                executor.execute(this::cancel);
+                return true;
+            }
+            if (cancelled) {
+                return false;
+            }
+            cancelled = true;
+            removeIfIdle();
+            return true;
+        }
+
+        void completionHandled() {
+            if (cancelled) {
+                removeIfIdle();
+            }
+        }
+
+        private void removeIfIdle() {
+            for (Overlapped block : owned) {
+                if (block.isPending()) {
+                    return;
+                }
+            }
+            release();
+        }
+
+        /** The loop is stopping with I/O still in flight: free what the kernel has finished with, leak the rest. */
+        void abandon() {
+            owned.removeIf(block -> block.isPending() && !block.hasKernelFinished());
+            release();
+        }
+
+        private void release() {
+            if (!registrations.remove(this)) {
+                return;
+            }
+            for (Overlapped block : owned) {
+                blocks.remove(block.address());
+                block.free();
+            }
+            owned.clear();
+            handle.unregistered();
+        }
+    }
+
+    /** Counts of completions dequeued and of dequeue calls that returned some. */
+    public static final class CompletionStats {
+        private volatile long completions;
+        private volatile long batches;
+
+        void record(int count) {
+            if (count > 0) {
+                completions += count;
+                batches++;
+            }
+        }
+
+        /** Completions dequeued so far (wake-ups included). */
+        public long completions() {
+            return completions;
+        }
+
+        /** GetQueuedCompletionStatusEx calls that returned at least one completion. */
+        public long batches() {
+            return batches;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.npipe.transport;
+
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+
+import java.util.Map;
+
+import static io.netty.util.internal.ObjectUtil.checkInRange;
+import static io.netty.util.internal.ObjectUtil.checkPositive;
+
+/**
+ * Configuration of a pipe server: how many instances listen at once and the pipe buffer sizes. Options are
+ * independent: setting one never changes another.
+ */
+public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
+    private volatile int listeningInstances = 4;
+    private volatile int inBufferSize = 64 * 1024;
+    private volatile int outBufferSize = 64 * 1024;
+
+    NamedPipeServerChannelConfig(NamedPipeServerChannel channel) {
+        super(channel);
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        return getOptions(super.getOptions(), NamedPipeChannelOption.LISTENING_INSTANCES,
+                NamedPipeChannelOption.IN_BUFFER_SIZE, NamedPipeChannelOption.OUT_BUFFER_SIZE);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == NamedPipeChannelOption.LISTENING_INSTANCES) {
+            return (T) Integer.valueOf(listeningInstances);
+        }
+        if (option == NamedPipeChannelOption.IN_BUFFER_SIZE) {
+            return (T) Integer.valueOf(inBufferSize);
+        }
+        if (option == NamedPipeChannelOption.OUT_BUFFER_SIZE) {
+            return (T) Integer.valueOf(outBufferSize);
+        }
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == NamedPipeChannelOption.LISTENING_INSTANCES) {
+            setListeningInstances((Integer) value);
+        } else if (option == NamedPipeChannelOption.IN_BUFFER_SIZE) {
+            setInBufferSize((Integer) value);
+        } else if (option == NamedPipeChannelOption.OUT_BUFFER_SIZE) {
+            setOutBufferSize((Integer) value);
+        } else {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    /** Pipe instances kept waiting for clients, 1..255. */
+    public int getListeningInstances() {
+        return listeningInstances;
+    }
+
+    /** Sets how many pipe instances wait for clients at once, 1..255. */
+    public NamedPipeServerChannelConfig setListeningInstances(int listeningInstances) {
+        this.listeningInstances = checkInRange(listeningInstances, 1, 255, "LISTENING_INSTANCES");
+        return this;
+    }
+
+    /** The inbound buffer size hint in bytes. */
+    public int getInBufferSize() {
+        return inBufferSize;
+    }
+
+    /** Sets the inbound (client to server) buffer size hint, in bytes (at least 1). */
+    public NamedPipeServerChannelConfig setInBufferSize(int inBufferSize) {
+        this.inBufferSize = checkPositive(inBufferSize, "IN_BUFFER_SIZE");
+        return this;
+    }
+
+    /** The outbound buffer size hint in bytes. */
+    public int getOutBufferSize() {
+        return outBufferSize;
+    }
+
+    /** Sets the outbound (server to client) buffer size hint, in bytes (at least 1). */
+    public NamedPipeServerChannelConfig setOutBufferSize(int outBufferSize) {
+        this.outBufferSize = checkPositive(outBufferSize, "OUT_BUFFER_SIZE");
+        return this;
+    }
+
+    @Override
+    public NamedPipeServerChannelConfig setAutoRead(boolean autoRead) {
+        super.setAutoRead(autoRead);
+        return this;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.npipe.transport.win32;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+
+/**
+ * Direct-mapped kernel32 entry points used by the transport.
+ *
+ * <p>Every argument is a primitive or a primitive array, so a call marshals no {@code Structure}: handles and
+ * pointers are {@code long}, wide strings are NUL-terminated {@code char[]}, {@code BOOL} results are {@code int}.
+ * Read the error of a failed call with {@link #lastError()} (JNA saves it right after the call, before the JVM can
+ * overwrite it).
+ */
+public final class Kernel32 {
+    /** The value of {@code INVALID_HANDLE_VALUE}. */
+    public static final long INVALID_HANDLE_VALUE = -1L;
+    /** {@code INFINITE} for wait time-outs. */
+    public static final int INFINITE = -1;
+
+    public static final int GENERIC_READ = 0x80000000;
+    public static final int GENERIC_WRITE = 0x40000000;
+    public static final int FILE_WRITE_ATTRIBUTES = 0x0100;
+    public static final int OPEN_EXISTING = 3;
+    public static final int FILE_FLAG_OVERLAPPED = 0x40000000;
+    public static final int FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000;
+    public static final int SECURITY_SQOS_PRESENT = 0x00100000;
+    public static final int SECURITY_IDENTIFICATION = 0x00010000;
+
+    public static final int PIPE_ACCESS_DUPLEX = 0x00000003;
+    public static final int PIPE_TYPE_BYTE = 0x00000000;
+    public static final int PIPE_TYPE_MESSAGE = 0x00000004;
+    public static final int PIPE_READMODE_BYTE = 0x00000000;
+    public static final int PIPE_READMODE_MESSAGE = 0x00000002;
+    public static final int PIPE_WAIT = 0x00000000;
+    public static final int PIPE_REJECT_REMOTE_CLIENTS = 0x00000008;
+    public static final int PIPE_UNLIMITED_INSTANCES = 255;
+
+    static {
+        Native.register(Kernel32.class, NativeLibrary.getInstance("kernel32"));
+    }
+
+    private Kernel32() {
+    }
+
+    /** The Win32 error JNA saved after the last native call on this thread. */
+    public static int lastError() {
+        return Native.getLastError();
+    }
+
+    public static native long CreateIoCompletionPort(long fileHandle, long existingPort, long key, int threads);
+
+    public static native int GetQueuedCompletionStatusEx(long port, long entries, int count, long removed,
+                                                         int timeoutMillis, int alertable);
+
+    public static native int PostQueuedCompletionStatus(long port, int bytes, long key, long overlapped);
+
+    public static native long CreateNamedPipeW(char[] name, int openMode, int pipeMode, int maxInstances,
+                                               int outBufferSize, int inBufferSize, int defaultTimeout,
+                                               long securityAttributes);
+
+    public static native int ConnectNamedPipe(long pipe, long overlapped);
+
+    public static native int DisconnectNamedPipe(long pipe);
+
+    public static native long CreateFileW(char[] name, int access, int shareMode, long securityAttributes,
+                                          int creationDisposition, int flags, long template);
+
+    public static native int ReadFile(long file, long buffer, int length, long bytesRead, long overlapped);
+
+    public static native int WriteFile(long file, long buffer, int length, long bytesWritten, long overlapped);
+
+    public static native int CancelIoEx(long file, long overlapped);
+
+    public static native int CloseHandle(long handle);
+
+    public static native int FlushFileBuffers(long file);
+
+    public static native int SetNamedPipeHandleState(long pipe, long mode, long maxCollectionCount,
+                                                     long collectDataTimeout);
+
+    public static native int GetNamedPipeInfo(long pipe, long flags, long outBufferSize, long inBufferSize,
+                                              long maxInstances);
+
+    public static native long GetCurrentProcess();
+
+    public static native int GetCurrentProcessId();
+
+    public static native int GetProcessHandleCount(long process, long count);
+
+    /** Moves memory between two native addresses; used to read a block the caller only has the address of. */
+    public static native void RtlMoveMemory(long destination, long source, long length);
+
+    /** {@code name} as a NUL-terminated UTF-16 string for the {@code W} entry points. */
+    public static char[] wide(String name) {
+        char[] chars = new char[name.length() + 1];
+        name.getChars(0, name.length(), chars, 0);
+        return chars;
+    }
+}

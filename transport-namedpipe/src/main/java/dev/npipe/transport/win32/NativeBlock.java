@@ -1,0 +1,57 @@
+package dev.npipe.transport.win32;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A zeroed block of native memory with a little-endian {@link ByteBuffer} view, so Java code reads and writes it
+ * without JNI calls or allocation. Freed exactly once, and only by its owner.
+ */
+public class NativeBlock {
+    private final long address;
+    private final ByteBuffer view;
+    private boolean freed;
+
+    public NativeBlock(int size) {
+        address = Native.malloc(size);
+        if (address == 0L) {
+            throw new OutOfMemoryError("native block of " + size + " bytes");
+        }
+        NativeResources.blockAllocated();
+        view = new Pointer(address).getByteBuffer(0, size).order(ByteOrder.LITTLE_ENDIAN);
+        clear();
+    }
+
+    /** The block's native address. */
+    public final long address() {
+        return address;
+    }
+
+    /** The block seen from Java; absolute gets and puts only. */
+    public final ByteBuffer view() {
+        return view;
+    }
+
+    /** Zeroes the whole block. */
+    public final void clear() {
+        for (int i = 0; i + 8 <= view.capacity(); i += 8) {
+            view.putLong(i, 0L);
+        }
+    }
+
+    /** Frees the memory; later calls do nothing. */
+    public final void free() {
+        if (!freed) {
+            freed = true;
+            Native.free(address);
+            NativeResources.blockFreed();
+        }
+    }
+
+    public final boolean isFreed() {
+        return freed;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.npipe.transport.win32;
+
+/**
+ * An OVERLAPPED block for one kind of operation of one pipe handle (read, write or connect). Only one operation
+ * uses a block at a time; the kernel owns the memory from the call that starts the operation until its completion
+ * is dequeued, so the block is freed only after that.
+ *
+ * <p>Layout: the 32-byte OVERLAPPED ({@code Internal} holds the NTSTATUS, {@code InternalHigh} the bytes
+ * transferred), then the completion port of the event loop that owns it, so a completion dequeued by another loop
+ * can be passed on.
+ */
+public final class Overlapped extends NativeBlock {
+    /** Bytes of a block: OVERLAPPED plus the owner's port. */
+    public static final int SIZE = 48;
+    /** Offset of the owner's completion port. */
+    public static final int OWNER_PORT_OFFSET = 32;
+
+    private final Object owner;
+    private boolean pending;
+
+    /**
+     * @param ownerPort the completion port of the event loop that handles this block's completions
+     * @param owner     whoever started the operation; the event loop hands completions back to it
+     */
+    public Overlapped(long ownerPort, Object owner) {
+        super(SIZE);
+        this.owner = owner;
+        view().putLong(OWNER_PORT_OFFSET, ownerPort);
+    }
+
+    /** Resets the OVERLAPPED part before a new operation and marks the block in use by the kernel. */
+    public long start() {
+        view().putLong(0, 0L);
+        view().putLong(8, 0L);
+        view().putLong(16, 0L);
+        view().putLong(24, 0L);
+        pending = true;
+        return address();
+    }
+
+    /** The operation did not start (the call failed at once): the kernel will not touch the block. */
+    public void notStarted() {
+        pending = false;
+    }
+
+    /** The completion was dequeued: the kernel is done with the block. */
+    public void completed() {
+        pending = false;
+    }
+
+    /** True from {@link #start()} until the completion is dequeued. */
+    public boolean isPending() {
+        return pending;
+    }
+
+    /** True once the kernel has finished the operation, whether or not its completion was dequeued. */
+    public boolean hasKernelFinished() {
+        return view().getInt(0) != NtDll.STATUS_PENDING;
+    }
+
+    /** The NTSTATUS of the finished operation. */
+    public int status() {
+        return view().getInt(0);
+    }
+
+    /** The owner given at creation. */
+    public Object owner() {
+        return owner;
+    }
+}

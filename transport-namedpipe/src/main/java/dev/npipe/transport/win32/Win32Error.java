@@ -1,0 +1,60 @@
+package dev.npipe.transport.win32;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Win32 error codes the transport meets, and their names for messages such as {@code ERROR_PIPE_BUSY (231)}. */
+public final class Win32Error {
+    public static final int ERROR_SUCCESS = 0;
+    public static final int ERROR_FILE_NOT_FOUND = 2;
+    public static final int ERROR_PATH_NOT_FOUND = 3;
+    public static final int ERROR_ACCESS_DENIED = 5;
+    public static final int ERROR_INVALID_HANDLE = 6;
+    public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
+    public static final int ERROR_HANDLE_EOF = 38;
+    public static final int ERROR_NOT_SUPPORTED = 50;
+    public static final int ERROR_BAD_NETPATH = 53;
+    public static final int ERROR_INVALID_PARAMETER = 87;
+    public static final int ERROR_BROKEN_PIPE = 109;
+    public static final int ERROR_SEM_TIMEOUT = 121;
+    public static final int ERROR_INVALID_NAME = 123;
+    public static final int ERROR_BAD_PATHNAME = 161;
+    public static final int ERROR_ALREADY_EXISTS = 183;
+    public static final int ERROR_BAD_PIPE = 230;
+    public static final int ERROR_PIPE_BUSY = 231;
+    public static final int ERROR_NO_DATA = 232;
+    public static final int ERROR_PIPE_NOT_CONNECTED = 233;
+    public static final int ERROR_MORE_DATA = 234;
+    public static final int WAIT_TIMEOUT = 258;
+    public static final int ERROR_PIPE_CONNECTED = 535;
+    public static final int ERROR_PIPE_LISTENING = 536;
+    public static final int ERROR_OPERATION_ABORTED = 995;
+    public static final int ERROR_IO_INCOMPLETE = 996;
+    public static final int ERROR_IO_PENDING = 997;
+    public static final int ERROR_NOT_FOUND = 1168;
+    public static final int ERROR_NO_SYSTEM_RESOURCES = 1450;
+    public static final int ERROR_INVALID_SECURITY_DESCR = 1338;
+
+    private static final Map<Integer, String> NAMES = new HashMap<>();
+
+    static {
+        for (java.lang.reflect.Field field : Win32Error.class.getFields()) {
+            if (field.getType() == int.class) {
+                try {
+                    NAMES.put(field.getInt(null), field.getName());
+                } catch (IllegalAccessException e) {
+                    throw new ExceptionInInitializerError(e);
+                }
+            }
+        }
+    }
+
+    private Win32Error() {
+    }
+
+    /** {@code ERROR_PIPE_BUSY (231)} for 231; {@code Win32 error 4242} for a code without a name here. */
+    public static String describe(int code) {
+        String name = NAMES.get(code);
+        return name != null ? name + " (" + code + ")" : "Win32 error " + code;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.npipe.transport.win32;
+
+/**
+ * Opens and closes counted Win32 handles. Every handle the transport creates goes through here, so
+ * {@link NativeResources#openHandles()} tells whether any was left open.
+ */
+public final class Win32Handle {
+    private Win32Handle() {
+    }
+
+    /**
+     * Creates one instance of a named pipe, overlapped.
+     *
+     * @throws Win32Exception naming the pipe and the error when CreateNamedPipeW fails
+     */
+    public static long createNamedPipe(String path, int openMode, int pipeMode, int maxInstances, int outBufferSize,
+                                       int inBufferSize, int defaultTimeoutMillis, long securityAttributes)
+            throws Win32Exception {
+        long handle = Kernel32.CreateNamedPipeW(Kernel32.wide(path), openMode | Kernel32.FILE_FLAG_OVERLAPPED,
+                pipeMode, maxInstances, outBufferSize, inBufferSize, defaultTimeoutMillis, securityAttributes);
+        if (handle == Kernel32.INVALID_HANDLE_VALUE) {
+            throw new Win32Exception("CreateNamedPipeW(" + path + ")", Kernel32.lastError());
+        }
+        NativeResources.handleOpened();
+        return handle;
+    }
+
+    /**
+     * Opens the client end of a pipe, overlapped, allowing the server only to identify (not impersonate) us.
+     *
+     * @return the handle, or the negated Win32 error when the pipe is busy, absent or refuses us
+     */
+    public static long openPipe(String path) {
+        long handle = Kernel32.CreateFileW(Kernel32.wide(path), Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE
+                        | Kernel32.FILE_WRITE_ATTRIBUTES, 0, 0L, Kernel32.OPEN_EXISTING,
+                Kernel32.FILE_FLAG_OVERLAPPED | Kernel32.SECURITY_SQOS_PRESENT | Kernel32.SECURITY_IDENTIFICATION, 0L);
+        if (handle == Kernel32.INVALID_HANDLE_VALUE) {
+            return -Math.max(1, Kernel32.lastError());
+        }
+        NativeResources.handleOpened();
+        return handle;
+    }
+
+    /** Creates a completion port that one thread dequeues from. */
+    public static long createCompletionPort() throws Win32Exception {
+        long port = Kernel32.CreateIoCompletionPort(Kernel32.INVALID_HANDLE_VALUE, 0L, 0L, 1);
+        if (port == 0L) {
+            throw new Win32Exception("CreateIoCompletionPort", Kernel32.lastError());
+        }
+        NativeResources.handleOpened();
+        return port;
+    }
+
+    /** Closes a handle this class opened; call exactly once per handle. */
+    public static void close(long handle) {
+        if (Kernel32.CloseHandle(handle) != 0) {
+            NativeResources.handleClosed();
+        }
+    }
+}
