@@ -12,7 +12,10 @@ import io.netty.channel.IoRegistration;
  * the {@link NamedPipeIoHandle} completions are delivered to.
  */
 abstract class AbstractNamedPipeChannel extends AbstractChannel {
+    /** Ours, for starting operations. */
     NamedPipeIoHandler.Registration registration;
+    /** The event loop's wrapper around it, which must see the cancel. */
+    private IoRegistration loopRegistration;
 
     AbstractNamedPipeChannel(Channel parent) {
         super(parent);
@@ -27,11 +30,12 @@ abstract class AbstractNamedPipeChannel extends AbstractChannel {
     protected void doRegister(ChannelPromise promise) {
         ((IoEventLoop) eventLoop()).register((AbstractNamedPipeUnsafe) unsafe()).addListener(f -> {
             if (f.isSuccess()) {
-                registration = (NamedPipeIoHandler.Registration) (IoRegistration) f.getNow();
+                loopRegistration = (IoRegistration) f.getNow();
+                registration = loopRegistration.attachment();
                 try {
                     onRegistered();
                 } catch (Throwable t) {
-                    registration.cancel();
+                    loopRegistration.cancel();
                     promise.setFailure(t);
                     return;
                 }
@@ -44,8 +48,8 @@ abstract class AbstractNamedPipeChannel extends AbstractChannel {
 
     @Override
     protected void doDeregister() {
-        if (registration != null) {
-            registration.cancel();
+        if (loopRegistration != null) {
+            loopRegistration.cancel();
         }
     }
 

@@ -49,6 +49,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     private Overlapped writeOp;
     private ByteBuf readBuffer;
     private ByteBuf writeBuffer;
+    /** Set while written messages are removed: that can fire writability events whose flush must wait. */
+    private boolean removingWritten;
     private ChannelPromise connectPromise;
     private Future<?> connectRetry;
     private long connectDeadlineNanos;
@@ -288,8 +290,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (writeOp.isPending()) {
-            return; // its completion flushes the rest
+        if (writeOp.isPending() || removingWritten) {
+            return; // the completion flushes the rest
         }
         ByteBuf head;
         while ((head = (ByteBuf) in.current()) != null && !head.isReadable()) {
@@ -438,7 +440,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         void writeDone(int bytes) {
             ChannelOutboundBuffer in = outboundBuffer();
             if (in != null) {
-                in.removeBytes(bytes);
+                removingWritten = true;
+                try {
+                    in.removeBytes(bytes);
+                } finally {
+                    removingWritten = false;
+                }
             }
             flush0();
         }

@@ -268,10 +268,11 @@ public final class NamedPipeIoHandler implements IoHandler {
             return NamedPipeIoHandler.this;
         }
 
+        /** This registration itself: the event loop hands channels a wrapper, this unwraps it. */
         @SuppressWarnings("unchecked")
         @Override
         public <T> T attachment() {
-            return (T) NamedPipeIoHandler.this;
+            return (T) this;
         }
 
         @Override

@@ -1,0 +1,71 @@
+package dev.npipe.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A test echo server that honours backpressure: it stops reading while its writes cannot keep up. */
+final class EchoServer {
+    final Set<Channel> children = ConcurrentHashMap.newKeySet();
+    final Channel channel;
+
+    EchoServer(EventLoopGroup boss, EventLoopGroup workers, NamedPipeAddress address) throws InterruptedException {
+        channel = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        children.add(ch);
+                        ch.closeFuture().addListener(f -> children.remove(ch));
+                        ch.pipeline().addLast(new EchoHandler());
+                    }
+                })
+                .bind(address).sync().channel();
+    }
+
+    @ChannelHandler.Sharable
+    static final class EchoHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+            if (!ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    void close() throws InterruptedException {
+        channel.close().sync();
+    }
+
+    static ChannelFutureListener closeOnFailure() {
+        return ChannelFutureListener.CLOSE_ON_FAILURE;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.npipe.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.util.concurrent.Promise;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Many clients stream random-sized chunks through an echo server; every byte must come back in order. */
+@Tag("win32")
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
+class EchoTest {
+    /** Chunks per client; the acceptance figure by default, fewer with -Dnpipe.test.echoChunks for a quick run. */
+    private static final int CHUNKS = Integer.getInteger("npipe.test.echoChunks", 10_000);
+    private static final int CLIENTS = 16;
+    private static final int MAX_CHUNK = 64 * 1024;
+
+    private NamedPipeEventLoopGroup serverGroup;
+    private NamedPipeEventLoopGroup clientGroup;
+
+    @BeforeEach
+    void setUp() {
+        serverGroup = PipeTestSupport.newGroup("echo-server", Integer.getInteger("npipe.test.serverThreads", 2));
+        clientGroup = PipeTestSupport.newGroup("echo-client", Integer.getInteger("npipe.test.clientThreads", 2));
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(clientGroup, serverGroup);
+    }
+
+    @Test
+    void sixteenClientsGetEveryByteBackInOrder() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        EchoServer server = new EchoServer(serverGroup, serverGroup, address);
+        List<Promise<Long>> results = new ArrayList<>();
+        List<Channel> clients = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            Promise<Long> done = clientGroup.next().newPromise();
+            results.add(done);
+            int client = i;
+            clients.add(new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                    .handler(new ChannelInitializer<NamedPipeChannel>() {
+                        @Override
+                        protected void initChannel(NamedPipeChannel ch) {
+                            ch.pipeline().addLast(new StreamingClient(client, CHUNKS, done));
+                        }
+                    })
+                    .connect(address).sync().channel());
+        }
+        for (int i = 0; i < CLIENTS; i++) {
+            Promise<Long> done = results.get(i);
+            assertTrue(done.await(Long.getLong("npipe.test.echoMinutes", 15), TimeUnit.MINUTES), "client " + i + " did not finish");
+            if (!done.isSuccess()) {
+                throw new AssertionError("client " + i + " failed", done.cause());
+            }
+            assertEquals(StreamingClient.totalBytes(i, CHUNKS), done.getNow(), "bytes echoed to client " + i);
+        }
+        for (Channel client : clients) {
+            client.close().sync();
+        }
+        server.close();
+        LeakRecorder.assertNoLeaks();
+    }
+
+    /** Writes chunks while the channel is writable and checks every echoed byte against the pattern. */
+    static final class StreamingClient extends ChannelInboundHandlerAdapter {
+        private final int client;
+        private final int chunks;
+        private final Promise<Long> done;
+        private final Random sizes;
+        private final long total;
+        private int chunksSent;
+        private long sent;
+        private long received;
+
+        StreamingClient(int client, int chunks, Promise<Long> done) {
+            this.client = client;
+            this.chunks = chunks;
+            this.done = done;
+            this.sizes = new Random(client);
+            this.total = totalBytes(client, chunks);
+        }
+
+        static long totalBytes(int client, int chunks) {
+            Random sizes = new Random(client);
+            long total = 0;
+            for (int i = 0; i < chunks; i++) {
+                total += 1 + sizes.nextInt(MAX_CHUNK);
+            }
+            return total;
+        }
+
+        static byte patternByte(int client, long position) {
+            long x = position * 0x9E3779B97F4A7C15L + client;
+            return (byte) (x >>> 56 ^ position);
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            writeMore(ctx);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            writeMore(ctx);
+        }
+
+        private void writeMore(ChannelHandlerContext ctx) {
+            while (chunksSent < chunks && ctx.channel().isWritable()) {
+                int size = 1 + sizes.nextInt(MAX_CHUNK);
+                ByteBuf chunk = ctx.alloc().directBuffer(size);
+                for (int i = 0; i < size; i++) {
+                    chunk.writeByte(patternByte(client, sent + i));
+                }
+                sent += size;
+                chunksSent++;
+                ctx.write(chunk);
+            }
+            ctx.flush();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            try {
+                for (int i = buf.readerIndex(); i < buf.writerIndex(); i++) {
+                    byte expected = patternByte(client, received);
+                    if (buf.getByte(i) != expected) {
+                        done.tryFailure(new AssertionError("client " + client + ": byte " + received
+                                + " is " + buf.getByte(i) + ", expected " + expected + " (offset "
+                                + (i - buf.readerIndex()) + " of a " + buf.readableBytes() + "-byte read)"));
+                        ctx.close();
+                        return;
+                    }
+                    received++;
+                }
+            } finally {
+                buf.release();
+            }
+            if (received == total) {
+                done.trySuccess(received);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.tryFailure(new AssertionError("client " + client + " closed after " + received + " of " + total
+                    + " bytes"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            done.tryFailure(cause);
+            ctx.close();
+        }
+    }
+}

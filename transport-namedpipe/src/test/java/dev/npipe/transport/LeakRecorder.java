@@ -1,0 +1,69 @@
+package dev.npipe.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.ResourceLeakDetectorFactory;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Records every leak Netty's {@link ResourceLeakDetector} reports. Installed as a launcher-session listener so it
+ * is in place before any buffer class loads; tests call {@link #assertNoLeaks()} at their end.
+ */
+public final class LeakRecorder implements LauncherSessionListener {
+    private static final List<String> LEAKS = new ArrayList<>();
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        install();
+    }
+
+    static void install() {
+        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+            @SuppressWarnings("deprecation")
+            @Override
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
+                                                                      long maxActive) {
+                return new ResourceLeakDetector<T>(resource, samplingInterval) {
+                    @Override
+                    protected void reportTracedLeak(String resourceType, String records) {
+                        record(resourceType + " leaked:" + records);
+                    }
+
+                    @Override
+                    protected void reportUntracedLeak(String resourceType) {
+                        record(resourceType + " leaked (untraced)");
+                    }
+                };
+            }
+        });
+    }
+
+    private static synchronized void record(String leak) {
+        LEAKS.add(leak);
+    }
+
+    /** Collects garbage, makes the detector look at what was collected, and fails on any recorded leak. */
+    public static void assertNoLeaks() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            System.runFinalization();
+            // The detector reports collected leaks when the next tracked buffer is created.
+            for (int j = 0; j < 64; j++) {
+                ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(16);
+                buf.release();
+            }
+        }
+        synchronized (LeakRecorder.class) {
+            List<String> leaks = new ArrayList<>(LEAKS);
+            LEAKS.clear();
+            assertEquals(List.of(), leaks, "Netty's leak detector (PARANOID) reported leaks");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.npipe.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Helpers shared by the Win32 tests. */
+final class PipeTestSupport {
+    private PipeTestSupport() {
+    }
+
+    /** A pipe address no other test uses. */
+    static NamedPipeAddress uniqueAddress() {
+        return new NamedPipeAddress("npipe-test-" + UUID.randomUUID());
+    }
+
+    static NamedPipeEventLoopGroup newGroup(String name, int threads) {
+        return new NamedPipeEventLoopGroup(threads, new DefaultThreadFactory(name, true));
+    }
+
+    static void shutdown(EventLoopGroup... groups) throws InterruptedException {
+        for (EventLoopGroup group : groups) {
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+        }
+        for (EventLoopGroup group : groups) {
+            if (group != null) {
+                assertTrue(group.awaitTermination(10, TimeUnit.SECONDS), "event loop group did not terminate");
+            }
+        }
+    }
+
+    /** Waits until {@code condition} holds, up to {@code millis}; returns whether it did. */
+    static boolean eventually(long millis, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+}
