@@ -39,6 +39,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     private static final int COALESCE_THRESHOLD = 16 * 1024;
     private static final int MAX_COALESCED_BYTES = 64 * 1024;
     private static final long MAX_CONNECT_BACKOFF_MILLIS = 50;
+    /** Tests turn this off to exercise passing completions between loops where adoption would avoid it. */
+    static volatile boolean adoptPorts = true;
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
     private NamedPipeAddress address;
@@ -123,6 +125,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     void onRegistered() {
         readOp = registration.newOverlapped();
         writeOp = registration.newOverlapped();
+        NamedPipeServerChannel server = parent();
+        if (server != null && server.registration.handler() != registration.handler()
+                && !(adoptPorts && registration.adopt(pipe))) {
+            logger.debug("{} cannot move to its event loop's port; its completions are passed on", this);
+        }
     }
 
     @Override

@@ -165,6 +165,7 @@ public final class NamedPipeIoHandler implements IoHandler {
             logger.warn("Dropping a completion for an unknown OVERLAPPED block at 0x{}", Long.toHexString(address));
             return;
         }
+        stats.passedOn++;
         if (Kernel32.PostQueuedCompletionStatus(ownerPort, bytes, 0L, address) == 0) {
             logger.warn("Cannot pass a completion on to its event loop: PostQueuedCompletionStatus failed: {}",
                     Win32Error.describe(Kernel32.lastError()));
@@ -188,11 +189,18 @@ public final class NamedPipeIoHandler implements IoHandler {
             return;
         }
         prepareToDestroy();
+        // The loop runs no more tasks, so a channel's deregistration can no longer reach us: cancel here.
+        for (Registration registration : new ArrayList<>(registrations)) {
+            registration.cancel();
+        }
         long deadline = System.nanoTime() + DESTROY_WAIT_NANOS;
         while (!registrations.isEmpty() && System.nanoTime() - deadline < 0) {
             dequeue(10);
         }
         destroyed = true;
+        for (Registration registration : new ArrayList<>(registrations)) {
+            registration.completeFinished();
+        }
         for (Registration registration : new ArrayList<>(registrations)) {
             logger.warn("{} still had I/O in flight when its event loop stopped", registration.handle);
             registration.abandon();
@@ -255,6 +263,14 @@ public final class NamedPipeIoHandler implements IoHandler {
             blocks.put(block.address(), block);
             owned.add(block);
             return block;
+        }
+
+        /**
+         * Moves a pipe handle that another loop's port serves (a server's instance) to this loop's port, so its
+         * completions need not be passed on. Returns false where Windows cannot, and passing on stays in place.
+         */
+        boolean adopt(long pipe) {
+            return NtDll.replaceCompletionPort(pipe, port) == 0;
         }
 
         /** Associates a pipe handle with this loop's completion port. */
@@ -325,6 +341,26 @@ public final class NamedPipeIoHandler implements IoHandler {
             release();
         }
 
+        /**
+         * Delivers operations the kernel finished whose completion packet never reached this port (it went to a
+         * port that is gone), so their owners release buffers as usual.
+         */
+        void completeFinished() {
+            for (Overlapped block : new ArrayList<>(owned)) {
+                if (block.isPending() && block.hasKernelFinished()) {
+                    block.completed();
+                    int status = block.status();
+                    event.update(block, block.bytesTransferred(), status == 0 ? 0 : NtDll.toWin32Error(status));
+                    try {
+                        handle.handle(this, event);
+                    } catch (Throwable t) {
+                        logger.warn("A named-pipe completion handler threw", t);
+                    }
+                    completionHandled();
+                }
+            }
+        }
+
         /** The loop is stopping with I/O still in flight: free what the kernel has finished with, leak the rest. */
         void abandon() {
             owned.removeIf(block -> block.isPending() && !block.hasKernelFinished());
@@ -348,6 +384,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     public static final class CompletionStats {
         private volatile long completions;
         private volatile long batches;
+        private volatile long passedOn;
 
         void record(int count) {
             if (count > 0) {
@@ -359,6 +396,11 @@ public final class NamedPipeIoHandler implements IoHandler {
         /** Completions dequeued so far (wake-ups included). */
         public long completions() {
             return completions;
+        }
+
+        /** Completions that belonged to another loop's channel and were posted on to it. */
+        public long passedOn() {
+            return passedOn;
         }
 
         /** GetQueuedCompletionStatusEx calls that returned at least one completion. */

@@ -52,8 +52,10 @@ class LifecycleTest {
 
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                                for (int i = msg.readerIndex(); i < msg.writerIndex(); i++) {
-                                    if (msg.getByte(i) != (byte) received++) {
+                                byte[] bytes = new byte[msg.readableBytes()];
+                                msg.getBytes(msg.readerIndex(), bytes);
+                                for (byte b : bytes) {
+                                    if (b != (byte) received++) {
                                         echoed.tryFailure(new AssertionError("wrong byte at " + (received - 1)));
                                     }
                                 }

@@ -88,10 +88,11 @@ class ServerBehaviourTest {
                 .childHandler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
-                        ByteBuf data = ctx.alloc().directBuffer(size);
+                        byte[] bytes = new byte[size];
                         for (int i = 0; i < size; i++) {
-                            data.writeByte(i * 7);
+                            bytes[i] = (byte) (i * 7);
                         }
+                        ByteBuf data = ctx.alloc().directBuffer(size).writeBytes(bytes);
                         ctx.writeAndFlush(data).addListener(ChannelFutureListener.CLOSE);
                     }
                 })
@@ -103,8 +104,10 @@ class ServerBehaviourTest {
 
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                        for (int i = msg.readerIndex(); i < msg.writerIndex(); i++) {
-                            if (msg.getByte(i) != (byte) (count++ * 7)) {
+                        byte[] bytes = new byte[msg.readableBytes()];
+                        msg.getBytes(msg.readerIndex(), bytes);
+                        for (byte b : bytes) {
+                            if (b != (byte) (count++ * 7)) {
                                 received.tryFailure(new AssertionError("wrong byte at " + (count - 1)));
                             }
                         }

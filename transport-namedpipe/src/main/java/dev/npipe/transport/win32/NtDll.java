@@ -17,7 +17,29 @@ public final class NtDll {
     private NtDll() {
     }
 
+    /** {@code FileReplaceCompletionInformation}: moves a handle to another completion port (Windows 8.1+). */
+    public static final int FILE_REPLACE_COMPLETION_INFORMATION = 61;
+
     public static native int RtlNtStatusToDosError(int status);
+
+    public static native int NtSetInformationFile(long file, long ioStatusBlock, long information, int length,
+                                                  int informationClass);
+
+    /**
+     * Moves {@code file}'s completions to {@code port}. Returns the NTSTATUS: 0 on success; an error where the
+     * system does not support it, and then completions keep going to the old port.
+     */
+    public static int replaceCompletionPort(long file, long port) {
+        NativeBlock block = new NativeBlock(32); // IO_STATUS_BLOCK, then FILE_COMPLETION_INFORMATION
+        try {
+            block.view().putLong(16, port);
+            block.view().putLong(24, 0L);
+            return NtSetInformationFile(file, block.address(), block.address() + 16, 16,
+                    FILE_REPLACE_COMPLETION_INFORMATION);
+        } finally {
+            block.free();
+        }
+    }
 
     /** The Win32 error for a completion status: 0 for success, the mapped error otherwise. */
     public static int toWin32Error(int ntStatus) {

@@ -58,6 +58,11 @@ public final class Overlapped extends NativeBlock {
         return view().getInt(0) != NtDll.STATUS_PENDING;
     }
 
+    /** Bytes the finished operation moved ({@code InternalHigh}). */
+    public int bytesTransferred() {
+        return (int) view().getLong(8);
+    }
+
     /** The NTSTATUS of the finished operation. */
     public int status() {
         return view().getInt(0);

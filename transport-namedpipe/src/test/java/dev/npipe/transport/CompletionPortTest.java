@@ -1,0 +1,42 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Kernel32;
+import dev.npipe.transport.win32.NtDll;
+import dev.npipe.transport.win32.Win32Handle;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the completion-port calls do on this Win32: tells which path server children take. */
+@Tag("win32")
+class CompletionPortTest {
+    private static final Logger log = Logger.getLogger(CompletionPortTest.class.getName());
+
+    @Test
+    void movingAPipeToAnotherPortEitherWorksOrIsRefusedCleanly() throws Exception {
+        long first = Win32Handle.createCompletionPort();
+        long second = Win32Handle.createCompletionPort();
+        long pipe = Win32Handle.createNamedPipe(PipeTestSupport.uniqueAddress().path(), Kernel32.PIPE_ACCESS_DUPLEX,
+                Kernel32.PIPE_TYPE_BYTE, 1, 4096, 4096, 0, 0L);
+        try {
+            assertNotEquals(0L, Kernel32.CreateIoCompletionPort(pipe, first, 0L, 0), "associate");
+            int status = NtDll.replaceCompletionPort(pipe, second);
+            if (status == 0) {
+                log.info("FileReplaceCompletionInformation works here: children move to their own loop's port");
+            } else {
+                // Refused: children's completions are passed on between loops instead (EchoTest covers that).
+                log.info("FileReplaceCompletionInformation refused with NTSTATUS 0x" + Integer.toHexString(status)
+                        + ": children's completions are passed on between loops");
+                assertTrue(status < 0, "an NTSTATUS error, not a warning: 0x" + Integer.toHexString(status));
+            }
+        } finally {
+            Win32Handle.close(pipe);
+            Win32Handle.close(second);
+            Win32Handle.close(first);
+        }
+    }
+}
