@@ -1,6 +1,9 @@
 package dev.npipe.transport;
 
+import dev.npipe.codec.message.PipeMessage;
+import dev.npipe.codec.message.PipeMessageChunk;
 import dev.npipe.transport.win32.Kernel32;
+import dev.npipe.transport.win32.NativeBlock;
 import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
@@ -47,6 +50,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     private long pipe;
     private boolean open = true;
     private boolean active;
+    /** Message mode: reads are chunks with a last flag, and every outbound buffer is one WriteFile. */
+    private boolean messageMode;
     private Overlapped readOp;
     private Overlapped writeOp;
     private ByteBuf readBuffer;
@@ -123,6 +128,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     void onRegistered() {
+        messageMode = config.getReadMode() == NamedPipeMode.MESSAGE;
         readOp = registration.newOverlapped();
         writeOp = registration.newOverlapped();
         NamedPipeServerChannel server = parent();
@@ -214,10 +220,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         allocHandle.reset(config);
         ByteBuf buf = config.getAllocator().directBuffer(allocHandle.guess());
         int length = buf.writableBytes();
-        long overlapped = readOp.start();
-        if (Kernel32.ReadFile(pipe, PipeBuffers.address(buf, buf.writerIndex(), length), length, 0L, overlapped) == 0) {
+        long address = PipeBuffers.address(buf, buf.writerIndex(), length);
+        if (Kernel32.ReadFile(pipe, address, length, 0L, readOp.start()) == 0) {
             int error = Kernel32.lastError();
-            if (error != Win32Error.ERROR_IO_PENDING) {
+            // ERROR_MORE_DATA at once is a partial success: its completion is queued like any other.
+            if (error != Win32Error.ERROR_IO_PENDING && error != Win32Error.ERROR_MORE_DATA) {
                 readOp.notStarted();
                 buf.release();
                 readFailed(error);
@@ -231,17 +238,32 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     private void readCompleted(int bytes, int error) {
         ByteBuf buf = readBuffer;
         readBuffer = null;
+        if (buf == null) {
+            logger.warn("{}: a read completed that was not started (bytes={}, error={})", this, bytes,
+                    Win32Error.describe(error));
+            return;
+        }
         if (!open) {
             buf.release();
             return;
         }
-        if (error != 0) {
+        boolean moreToCome = messageMode && error == Win32Error.ERROR_MORE_DATA;
+        if (error != 0 && !moreToCome) {
             buf.release();
             readFailed(error);
             return;
         }
         RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
         allocHandle.lastBytesRead(bytes);
+        if (messageMode) {
+            // One chunk per read, never two messages in one: ERROR_MORE_DATA says the message goes on.
+            buf.writerIndex(buf.writerIndex() + bytes);
+            allocHandle.incMessagesRead(1);
+            pipeline().fireChannelRead(new PipeMessageChunk(buf, !moreToCome));
+            allocHandle.readComplete();
+            pipeline().fireChannelReadComplete();
+            return;
+        }
         if (bytes == 0) {
             // A zero-byte write by the peer: nothing to deliver in byte mode. Keep reading.
             buf.release();
@@ -280,19 +302,25 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof PipeMessage) {
+            PipeMessage message = (PipeMessage) msg;
+            ByteBuf content = message.content().retain();
+            message.release();
+            msg = content;
+        }
         if (msg instanceof ByteBuf) {
             ByteBuf buf = (ByteBuf) msg;
-            if (buf.isDirect()) {
+            if (PipeBuffers.isContiguousNative(buf)) {
                 return buf;
             }
-            // WriteFile needs native memory: copy heap buffers once, here.
+            // WriteFile needs one block of native memory: copy heap and composite buffers once, here.
             ByteBuf direct = config.getAllocator().directBuffer(buf.readableBytes());
             direct.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
             buf.release();
             return direct;
         }
         throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
-                + " (expected ByteBuf)");
+                + " (expected ByteBuf or PipeMessage)");
     }
 
     @Override
@@ -301,22 +329,22 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
             return; // the completion flushes the rest
         }
         ByteBuf head;
-        while ((head = (ByteBuf) in.current()) != null && !head.isReadable()) {
+        while ((head = (ByteBuf) in.current()) != null && !head.isReadable() && !messageMode) {
             in.remove();
         }
         if (head == null) {
             return;
         }
         ByteBuf toWrite;
-        if (in.size() == 1 || head.readableBytes() >= COALESCE_THRESHOLD) {
+        if (messageMode || in.size() == 1 || head.readableBytes() >= COALESCE_THRESHOLD) {
+            // In message mode a buffer is a message: exactly one WriteFile, never merged, even when empty.
             toWrite = head.retainedSlice();
         } else {
             toWrite = coalesce(in);
         }
         int length = toWrite.readableBytes();
-        long overlapped = writeOp.start();
         long address = PipeBuffers.address(toWrite, toWrite.readerIndex(), length);
-        if (Kernel32.WriteFile(pipe, address, length, 0L, overlapped) == 0) {
+        if (Kernel32.WriteFile(pipe, address, length, 0L, writeOp.start()) == 0) {
             int error = Kernel32.lastError();
             if (error != Win32Error.ERROR_IO_PENDING) {
                 writeOp.notStarted();
@@ -345,6 +373,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     }
 
     private void writeCompleted(int bytes, int error) {
+        if (writeBuffer == null) {
+            logger.warn("{}: a write completed that was not started (bytes={}, error={})", this, bytes,
+                    Win32Error.describe(error));
+            return;
+        }
         writeBuffer.release();
         writeBuffer = null;
         if (!open) {
@@ -373,6 +406,14 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
             } catch (Win32Exception e) {
                 failConnect(new ConnectException("cannot use pipe " + address + ": " + e.getMessage()));
                 return;
+            }
+            if (config.getReadMode() == NamedPipeMode.MESSAGE) {
+                ConnectException refused = enterMessageReadMode();
+                if (refused != null) {
+                    failConnect(refused);
+                    return;
+                }
+                messageMode = true;
             }
             ChannelPromise promise = connectPromise;
             connectPromise = null;
@@ -403,6 +444,29 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         long delayNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(connectBackoffMillis), remainingNanos);
         connectBackoffMillis = Math.min(connectBackoffMillis * 2, MAX_CONNECT_BACKOFF_MILLIS);
         connectRetry = eventLoop().schedule(this::tryConnect, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Checks that the server made a message pipe and switches our end to message reads. */
+    private ConnectException enterMessageReadMode() {
+        NativeBlock word = new NativeBlock(8);
+        try {
+            if (Kernel32.GetNamedPipeInfo(pipe, word.address(), 0L, 0L, 0L) == 0) {
+                return new ConnectException("cannot query pipe " + address + ": GetNamedPipeInfo failed: "
+                        + Win32Error.describe(Kernel32.lastError()));
+            }
+            if ((word.view().getInt(0) & Kernel32.PIPE_TYPE_MESSAGE) == 0) {
+                return new ConnectException("READ_MODE MESSAGE needs a message pipe, but " + address
+                        + " is a byte pipe: set READ_MODE BYTE, or have the server use PIPE_MODE MESSAGE");
+            }
+            word.view().putInt(0, Kernel32.PIPE_READMODE_MESSAGE);
+            if (Kernel32.SetNamedPipeHandleState(pipe, word.address(), 0L, 0L) == 0) {
+                return new ConnectException("cannot read " + address + " in message mode: SetNamedPipeHandleState"
+                        + " failed: " + Win32Error.describe(Kernel32.lastError()));
+            }
+            return null;
+        } finally {
+            word.free();
+        }
     }
 
     private void failConnect(ConnectException cause) {
@@ -449,7 +513,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
             if (in != null) {
                 removingWritten = true;
                 try {
-                    in.removeBytes(bytes);
+                    if (messageMode) {
+                        in.remove(); // message writes are whole or fail
+                    } else {
+                        in.removeBytes(bytes);
+                    }
                 } finally {
                     removingWritten = false;
                 }

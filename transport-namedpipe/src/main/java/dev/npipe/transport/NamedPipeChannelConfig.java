@@ -2,15 +2,59 @@ package dev.npipe.transport;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.internal.ObjectUtil;
 
-/** Configuration of a connected pipe: Netty's common options (connect time-out, auto-read, watermarks, ...). */
+import java.util.Map;
+
+/**
+ * Configuration of a connected pipe: Netty's common options (connect time-out, auto-read, watermarks, ...) and
+ * {@link NamedPipeChannelOption#READ_MODE}.
+ */
 public final class NamedPipeChannelConfig extends DefaultChannelConfig {
+    private volatile NamedPipeMode readMode = NamedPipeMode.BYTE;
+
     NamedPipeChannelConfig(Channel channel) {
         super(channel);
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        return getOptions(super.getOptions(), NamedPipeChannelOption.READ_MODE);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == NamedPipeChannelOption.READ_MODE) {
+            return (T) readMode;
+        }
+        return super.getOption(option);
+    }
+
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == NamedPipeChannelOption.READ_MODE) {
+            setReadMode((NamedPipeMode) value);
+            return true;
+        }
+        return super.setOption(option, value);
+    }
+
+    /** How the pipe is read: bytes, or message chunks. */
+    public NamedPipeMode getReadMode() {
+        return readMode;
+    }
+
+    /** Sets how a client reads the pipe; set before connecting. A server's children take the server's mode. */
+    public NamedPipeChannelConfig setReadMode(NamedPipeMode readMode) {
+        this.readMode = ObjectUtil.checkNotNull(readMode, "READ_MODE");
+        return this;
     }
 
     @Override

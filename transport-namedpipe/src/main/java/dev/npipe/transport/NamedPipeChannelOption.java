@@ -20,6 +20,17 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<Integer> OUT_BUFFER_SIZE = valueOf(NamedPipeChannelOption.class,
             "OUT_BUFFER_SIZE");
 
+    /**
+     * Server: whether the pipe is created as a byte or a message pipe (default {@link NamedPipeMode#BYTE}). Its
+     * children read in the same mode.
+     */
+    public static final ChannelOption<NamedPipeMode> PIPE_MODE = valueOf(NamedPipeChannelOption.class, "PIPE_MODE");
+    /**
+     * Client: how to read the pipe (default {@link NamedPipeMode#BYTE}). {@link NamedPipeMode#MESSAGE} needs a
+     * message pipe; connecting to a byte pipe with it fails with a clear error.
+     */
+    public static final ChannelOption<NamedPipeMode> READ_MODE = valueOf(NamedPipeChannelOption.class, "READ_MODE");
+
     @SuppressWarnings("deprecation")
     private NamedPipeChannelOption() {
         super(null);

@@ -34,6 +34,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private NamedPipeAddress address;
     private boolean open = true;
     private boolean bound;
+    /** The mode the instances were created with: fixed at bind, whatever the config says later. */
+    private NamedPipeMode mode;
 
     /** One pipe instance waiting for a client, and the block of its ConnectNamedPipe. */
     private static final class Instance {
@@ -116,6 +118,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                     + " (use \\\\.\\pipe\\" + requested.name() + ")");
         }
         address = requested;
+        mode = config.getPipeMode();
         try {
             for (int i = 0; i < config.getListeningInstances(); i++) {
                 instances.add(new Instance(createPipe(i == 0), registration.newOverlapped()));
@@ -148,8 +151,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
 
     private long createPipe(boolean first) throws Win32Exception {
         int openMode = Kernel32.PIPE_ACCESS_DUPLEX | (first ? Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
-        int pipeMode = Kernel32.PIPE_TYPE_BYTE | Kernel32.PIPE_READMODE_BYTE | Kernel32.PIPE_WAIT
-                | Kernel32.PIPE_REJECT_REMOTE_CLIENTS;
+        int type = mode == NamedPipeMode.MESSAGE
+                ? Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE
+                : Kernel32.PIPE_TYPE_BYTE | Kernel32.PIPE_READMODE_BYTE;
+        int pipeMode = type | Kernel32.PIPE_WAIT | Kernel32.PIPE_REJECT_REMOTE_CLIENTS;
         long pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode,
                 Kernel32.PIPE_UNLIMITED_INSTANCES, config.getOutBufferSize(), config.getInBufferSize(), 0, 0L);
         try {
@@ -225,7 +230,9 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                     instances.size(), e);
             pipeline().fireExceptionCaught(e);
         }
-        pipeline().fireChannelRead(new NamedPipeChannel(this, connected, address));
+        NamedPipeChannel child = new NamedPipeChannel(this, connected, address);
+        child.config().setReadMode(mode);
+        pipeline().fireChannelRead(child);
         pipeline().fireChannelReadComplete();
         if (instance.pipe != 0 && open) {
             listen(instance);

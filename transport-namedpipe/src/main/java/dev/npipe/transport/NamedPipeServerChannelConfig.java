@@ -16,6 +16,7 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     private volatile int listeningInstances = 4;
     private volatile int inBufferSize = 64 * 1024;
     private volatile int outBufferSize = 64 * 1024;
+    private volatile NamedPipeMode pipeMode = NamedPipeMode.BYTE;
 
     NamedPipeServerChannelConfig(NamedPipeServerChannel channel) {
         super(channel);
@@ -24,7 +25,8 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), NamedPipeChannelOption.LISTENING_INSTANCES,
-                NamedPipeChannelOption.IN_BUFFER_SIZE, NamedPipeChannelOption.OUT_BUFFER_SIZE);
+                NamedPipeChannelOption.IN_BUFFER_SIZE, NamedPipeChannelOption.OUT_BUFFER_SIZE,
+                NamedPipeChannelOption.PIPE_MODE);
     }
 
     @SuppressWarnings("unchecked")
@@ -39,6 +41,9 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         if (option == NamedPipeChannelOption.OUT_BUFFER_SIZE) {
             return (T) Integer.valueOf(outBufferSize);
         }
+        if (option == NamedPipeChannelOption.PIPE_MODE) {
+            return (T) pipeMode;
+        }
         return super.getOption(option);
     }
 
@@ -51,6 +56,8 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
             setInBufferSize((Integer) value);
         } else if (option == NamedPipeChannelOption.OUT_BUFFER_SIZE) {
             setOutBufferSize((Integer) value);
+        } else if (option == NamedPipeChannelOption.PIPE_MODE) {
+            setPipeMode((NamedPipeMode) value);
         } else {
             return super.setOption(option, value);
         }
@@ -87,6 +94,17 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     /** Sets the outbound (server to client) buffer size hint, in bytes (at least 1). */
     public NamedPipeServerChannelConfig setOutBufferSize(int outBufferSize) {
         this.outBufferSize = checkPositive(outBufferSize, "OUT_BUFFER_SIZE");
+        return this;
+    }
+
+    /** Whether the pipe is a byte or a message pipe. */
+    public NamedPipeMode getPipeMode() {
+        return pipeMode;
+    }
+
+    /** Creates the pipe as a byte or a message pipe; its children read in the same mode. Set before bind. */
+    public NamedPipeServerChannelConfig setPipeMode(NamedPipeMode pipeMode) {
+        this.pipeMode = io.netty.util.internal.ObjectUtil.checkNotNull(pipeMode, "PIPE_MODE");
         return this;
     }
 

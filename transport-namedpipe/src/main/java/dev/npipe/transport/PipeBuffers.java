@@ -9,7 +9,12 @@ final class PipeBuffers {
     private PipeBuffers() {
     }
 
-    /** The native address of byte {@code index} of a direct buffer. */
+    /** True when the buffer's bytes are one block of native memory that WriteFile can read directly. */
+    static boolean isContiguousNative(ByteBuf buf) {
+        return buf.isDirect() && (buf.hasMemoryAddress() || buf.nioBufferCount() == 1);
+    }
+
+    /** The native address of byte {@code index} of a buffer that {@link #isContiguousNative} accepts. */
     static long address(ByteBuf buf, int index, int length) {
         if (buf.hasMemoryAddress()) {
             return buf.memoryAddress() + index;

@@ -1,0 +1,13 @@
+package dev.npipe.transport;
+
+/** How a pipe carries data: as a stream of bytes, or as messages whose boundaries the pipe keeps. */
+public enum NamedPipeMode {
+    /** A byte stream, like a TCP socket: writes may be merged and split. Reads deliver {@code ByteBuf}s. */
+    BYTE,
+    /**
+     * Messages: each write is one message and the reader sees its boundaries. Reads deliver
+     * {@code dev.npipe.codec.message.PipeMessageChunk}s; add a {@code PipeMessageAggregator} to get whole
+     * messages.
+     */
+    MESSAGE
+}

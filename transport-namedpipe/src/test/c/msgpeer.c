@@ -1,0 +1,113 @@
+/*
+ * A native message-mode pipe peer for the interop tests, written against the Win32 API alone.
+ *
+ *   msgpeer server <pipe-path>           serve one client: echo every message whole, until it disconnects
+ *   msgpeer client <pipe-path> <count>   send <count> messages of sizes 0, 1, 2, ... (mod 70000), each filled
+ *                                        with a pattern, and check each echoed message is the same message
+ *
+ * Exit code 0 and a last line "OK <messages>" on success; non-zero with a reason otherwise.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_MESSAGE (1 << 20)
+
+static unsigned char *buffer;
+
+static int fail(const char *what) {
+    printf("FAIL %s: error %lu\n", what, GetLastError());
+    fflush(stdout);
+    return 1;
+}
+
+/* Reads one whole message, however many ReadFile calls it takes (ERROR_MORE_DATA = not finished). */
+static long read_message(HANDLE pipe) {
+    DWORD total = 0;
+    for (;;) {
+        DWORD n = 0;
+        if (ReadFile(pipe, buffer + total, 4096, &n, NULL)) {
+            return (long) (total + n);
+        }
+        if (GetLastError() != ERROR_MORE_DATA) {
+            return -1;
+        }
+        total += n;
+        if (total + 4096 > MAX_MESSAGE) {
+            SetLastError(ERROR_BUFFER_OVERFLOW);
+            return -1;
+        }
+    }
+}
+
+static int write_message(HANDLE pipe, DWORD length) {
+    DWORD n = 0;
+    return WriteFile(pipe, buffer, length, &n, NULL) && n == length;
+}
+
+static unsigned char pattern(unsigned long message, unsigned long i) {
+    return (unsigned char) (message * 31 + i * 7 + (i >> 8));
+}
+
+static int serve(const char *path) {
+    HANDLE pipe = CreateNamedPipeA(path, PIPE_ACCESS_DUPLEX,
+            PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT, 1, 65536, 65536, 0, NULL);
+    if (pipe == INVALID_HANDLE_VALUE) return fail("CreateNamedPipe");
+    printf("LISTENING\n");
+    fflush(stdout);
+    if (!ConnectNamedPipe(pipe, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return fail("ConnectNamedPipe");
+    unsigned long messages = 0;
+    for (;;) {
+        long length = read_message(pipe);
+        if (length < 0) {
+            if (GetLastError() == ERROR_BROKEN_PIPE) break;
+            return fail("ReadFile");
+        }
+        if (!write_message(pipe, (DWORD) length)) return fail("WriteFile");
+        messages++;
+    }
+    CloseHandle(pipe);
+    printf("OK %lu\n", messages);
+    return 0;
+}
+
+static int call(const char *path, unsigned long count) {
+    HANDLE pipe = INVALID_HANDLE_VALUE;
+    for (int attempt = 0; attempt < 500 && pipe == INVALID_HANDLE_VALUE; attempt++) {
+        pipe = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) Sleep(20);
+    }
+    if (pipe == INVALID_HANDLE_VALUE) return fail("CreateFile");
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    if (!SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) return fail("SetNamedPipeHandleState");
+    for (unsigned long m = 0; m < count; m++) {
+        DWORD length = (DWORD) ((m * 977) % 70000);
+        for (DWORD i = 0; i < length; i++) buffer[i] = pattern(m, i);
+        if (!write_message(pipe, length)) return fail("WriteFile");
+        long echoed = read_message(pipe);
+        if (echoed < 0) return fail("ReadFile");
+        if ((DWORD) echoed != length) {
+            printf("FAIL message %lu: %ld bytes back, sent %lu\n", m, echoed, (unsigned long) length);
+            return 1;
+        }
+        for (DWORD i = 0; i < length; i++) {
+            if (buffer[i] != pattern(m, i)) {
+                printf("FAIL message %lu: byte %lu differs\n", m, (unsigned long) i);
+                return 1;
+            }
+        }
+    }
+    CloseHandle(pipe);
+    printf("OK %lu\n", count);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    buffer = malloc(MAX_MESSAGE);
+    if (!buffer) return 2;
+    if (argc == 3 && strcmp(argv[1], "server") == 0) return serve(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "client") == 0) return call(argv[2], strtoul(argv[3], NULL, 10));
+    fprintf(stderr, "usage: msgpeer server <pipe> | msgpeer client <pipe> <count>\n");
+    return 2;
+}

@@ -1,0 +1,282 @@
+package dev.npipe.transport;
+
+import dev.npipe.codec.message.PipeMessage;
+import dev.npipe.codec.message.PipeMessageAggregator;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Message pipes keep write boundaries: whole messages come out, exactly as written. */
+@Tag("win32")
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MessageModeTest {
+    private static final int RECEIVE_BUFFER = 4000;
+    private NamedPipeEventLoopGroup group;
+
+    @BeforeEach
+    void setUp() {
+        group = PipeTestSupport.newGroup("message", 2);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(group);
+        LeakRecorder.assertNoLeaks();
+    }
+
+    static byte[] payload(int size, int seed) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) (seed * 31 + i * 7 + (i >>> 9));
+        }
+        return bytes;
+    }
+
+    /** A message-mode echo server whose reads are smaller than most messages. */
+    private Channel bindEchoServer(NamedPipeAddress address, int maxMessageLength) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        ch.pipeline().addLast(new PipeMessageAggregator(maxMessageLength),
+                                new SimpleChannelInboundHandler<PipeMessage>(false) {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, PipeMessage msg) {
+                                        ctx.writeAndFlush(msg);
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        // Too long: tell the client with a one-byte message, stay open.
+                                        ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'!'}));
+                                    }
+                                });
+                    }
+                })
+                .bind(address).sync().channel();
+    }
+
+    private Channel connect(NamedPipeAddress address, BlockingQueue<byte[]> received) throws InterruptedException {
+        return new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .handler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        ch.pipeline().addLast(new PipeMessageAggregator(32 << 20),
+                                new SimpleChannelInboundHandler<PipeMessage>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, PipeMessage msg) {
+                                        byte[] bytes = new byte[msg.content().readableBytes()];
+                                        msg.content().getBytes(msg.content().readerIndex(), bytes);
+                                        received.add(bytes);
+                                    }
+                                });
+                    }
+                })
+                .connect(address).sync().channel();
+    }
+
+    @Test
+    void messagesOfEverySizeArriveWholeAndExact() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = bindEchoServer(address, 32 << 20);
+        BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        Channel client = connect(address, received);
+        int[] sizes = {0, 1, 4095, 4096, 4097, 64 * 1024, 1 << 20, 16 << 20};
+        for (int size : sizes) {
+            byte[] sent = payload(size, size);
+            client.writeAndFlush(Unpooled.wrappedBuffer(sent)).sync();
+            byte[] back = received.poll(60, TimeUnit.SECONDS);
+            assertNotNull(back, "no echo of the " + size + "-byte message");
+            assertEquals(size, back.length, "length of the echoed " + size + "-byte message");
+            assertArrayEquals(sent, back, "content of the " + size + "-byte message");
+        }
+        assertTrue(received.isEmpty(), "extra messages: " + received.size());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @Test
+    void messageOverTheLimitFailsOnceAndTheNextArrivesIntact() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        int limit = 10_000;
+        AtomicInteger tooLong = new AtomicInteger();
+        BlockingQueue<byte[]> serverGot = new LinkedBlockingQueue<>();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        ch.pipeline().addLast(new PipeMessageAggregator(limit),
+                                new SimpleChannelInboundHandler<PipeMessage>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, PipeMessage msg) {
+                                        byte[] bytes = new byte[msg.content().readableBytes()];
+                                        msg.content().getBytes(msg.content().readerIndex(), bytes);
+                                        serverGot.add(bytes);
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        if (cause instanceof TooLongFrameException) {
+                                            tooLong.incrementAndGet();
+                                        } else {
+                                            ctx.fireExceptionCaught(cause);
+                                        }
+                                    }
+                                });
+                    }
+                })
+                .bind(address).sync().channel();
+        Channel client = connect(address, new LinkedBlockingQueue<>());
+        byte[] big = payload(limit * 5, 1);
+        byte[] next = payload(limit - 1, 2);
+        client.write(Unpooled.wrappedBuffer(big));
+        client.writeAndFlush(Unpooled.wrappedBuffer(next)).sync();
+        byte[] got = serverGot.poll(30, TimeUnit.SECONDS);
+        assertNotNull(got, "the message after the too-long one never arrived");
+        assertArrayEquals(next, got);
+        assertEquals(1, tooLong.get(), "TooLongFrameException count");
+        assertTrue(client.isActive(), "client channel closed");
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @Test
+    void manyClientsKeepEveryBoundary() throws Exception {
+        int clients = Integer.getInteger("npipe.test.messageClients", 64);
+        int messages = Integer.getInteger("npipe.test.messagesPerClient", 10_000);
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = bindEchoServer(address, 1 << 20);
+        List<Channel> channels = new ArrayList<>();
+        List<BlockingQueue<byte[]>> queues = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            channels.add(connect(address, queue));
+        }
+        // Each client keeps a window of messages in flight; sizes from a per-client sequence, 0..64 KiB.
+        int window = 16;
+        for (int c = 0; c < clients; c++) {
+            for (int m = 0; m < Math.min(window, messages); m++) {
+                channels.get(c).write(Unpooled.wrappedBuffer(message(c, m)));
+            }
+            channels.get(c).flush();
+        }
+        int[] next = new int[clients];
+        int[] sent = new int[clients];
+        for (int c = 0; c < clients; c++) {
+            sent[c] = Math.min(window, messages);
+        }
+        int done = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (done < clients) {
+            boolean progress = false;
+            for (int c = 0; c < clients; c++) {
+                byte[] back;
+                while (next[c] < messages && (back = queues.get(c).poll()) != null) {
+                    byte[] expected = message(c, next[c]);
+                    assertEquals(expected.length, back.length, "client " + c + " message " + next[c] + " length");
+                    assertArrayEquals(expected, back, "client " + c + " message " + next[c]);
+                    next[c]++;
+                    progress = true;
+                    if (sent[c] < messages) {
+                        channels.get(c).writeAndFlush(Unpooled.wrappedBuffer(message(c, sent[c]++)));
+                    }
+                    if (next[c] == messages) {
+                        done++;
+                    }
+                }
+            }
+            if (!progress) {
+                assertTrue(System.nanoTime() < deadline, "stalled; messages echoed per client: "
+                        + java.util.Arrays.toString(next));
+                Thread.sleep(1);
+            }
+        }
+        for (BlockingQueue<byte[]> queue : queues) {
+            assertTrue(queue.isEmpty(), "a client received more messages than it sent");
+        }
+        for (Channel channel : channels) {
+            channel.close().sync();
+        }
+        server.close().sync();
+    }
+
+    private static byte[] message(int client, int index) {
+        int size = (int) (((long) (client + 1) * 2654435761L + index * 40503L) % (64 * 1024 + 1));
+        return payload(size, client * 7 + index);
+    }
+
+    @Test
+    void messageReadsOnAByteServerFailClearly() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter())
+                .bind(address).sync().channel();
+        ChannelFuture connect = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE)
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(address).await();
+        assertFalse(connect.isSuccess());
+        assertInstanceOf(ConnectException.class, connect.cause());
+        String message = connect.cause().getMessage();
+        assertTrue(message.contains("byte pipe") && message.contains(address.path()), message);
+        server.close().sync();
+    }
+
+    @Test
+    void bytesWrittenAsOneBufferStayOneMessage() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = bindEchoServer(address, 1 << 20);
+        BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        Channel client = connect(address, received);
+        // Small writes flushed together must not be merged in message mode.
+        for (int i = 0; i < 100; i++) {
+            client.write(Unpooled.wrappedBuffer(payload(i % 3, i)));
+        }
+        client.flush();
+        for (int i = 0; i < 100; i++) {
+            byte[] back = received.poll(30, TimeUnit.SECONDS);
+            assertNotNull(back, "message " + i);
+            assertArrayEquals(payload(i % 3, i), back, "message " + i);
+        }
+        client.close().sync();
+        server.close().sync();
+    }
+
+}

@@ -1,0 +1,75 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Kernel32;
+import dev.npipe.transport.win32.NativeBlock;
+import dev.npipe.transport.win32.Overlapped;
+import dev.npipe.transport.win32.Win32Error;
+import dev.npipe.transport.win32.Win32Handle;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How this Win32 reports completions the transport depends on, checked with raw calls. */
+@Tag("win32")
+class Win32FactsTest {
+    private static final Logger log = Logger.getLogger(Win32FactsTest.class.getName());
+
+    @Test
+    void partialMessageReadsAndEmptyWritesPostCompletions() throws Exception {
+        String path = PipeTestSupport.uniqueAddress().path();
+        long port = Win32Handle.createCompletionPort();
+        long server = Win32Handle.createNamedPipe(path, Kernel32.PIPE_ACCESS_DUPLEX,
+                Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, 0L);
+        long client = Win32Handle.openPipe(path);
+        NativeBlock buffer = new NativeBlock(64);
+        NativeBlock entries = new NativeBlock(32 * 8);
+        NativeBlock removed = new NativeBlock(8);
+        Overlapped op = new Overlapped(port, this);
+        try {
+            assertTrue(client > 0, "client open");
+            NativeBlock mode = new NativeBlock(8);
+            mode.view().putInt(0, Kernel32.PIPE_READMODE_MESSAGE);
+            assertEquals(1, Kernel32.SetNamedPipeHandleState(client, mode.address(), 0L, 0L));
+            mode.free();
+            Kernel32.CreateIoCompletionPort(client, port, 0L, 0);
+            Kernel32.CreateIoCompletionPort(server, port, 0L, 0);
+
+            // A 10-byte message already waiting, read 4 bytes at a time.
+            Overlapped w = new Overlapped(port, this);
+            Kernel32.WriteFile(server, buffer.address(), 10, 0L, w.start());
+            int ok = Kernel32.ReadFile(client, buffer.address(), 4, 0L, op.start());
+            int error = ok == 0 ? Kernel32.lastError() : 0;
+            int packets = drain(port, entries, removed);
+            log.info("ReadFile of a waiting 10-byte message into 4 bytes: returned " + ok + ", "
+                    + Win32Error.describe(error) + ", Internal=0x" + Integer.toHexString(op.status())
+                    + ", completions queued: " + packets);
+            // Zero-length write.
+            ok = Kernel32.WriteFile(server, buffer.address(), 0, 0L, w.start());
+            error = ok == 0 ? Kernel32.lastError() : 0;
+            packets = drain(port, entries, removed);
+            log.info("WriteFile of 0 bytes: returned " + ok + ", " + Win32Error.describe(error)
+                    + ", completions queued: " + packets);
+            w.free();
+        } finally {
+            op.free();
+            buffer.free();
+            entries.free();
+            removed.free();
+            Win32Handle.close(client);
+            Win32Handle.close(server);
+            Win32Handle.close(port);
+        }
+    }
+
+    private static int drain(long port, NativeBlock entries, NativeBlock removed) {
+        int total = 0;
+        while (Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), 8, removed.address(), 300, 0) != 0) {
+            total += removed.view().getInt(0);
+        }
+        return total;
+    }
+}
