@@ -95,14 +95,7 @@ class NativePeerInteropTest {
                     @Override
                     protected void initChannel(NamedPipeChannel ch) {
                         ch.pipeline().addLast(new PipeMessageAggregator(1 << 20),
-                                new SimpleChannelInboundHandler<PipeMessage>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, PipeMessage msg) {
-                                        byte[] bytes = new byte[msg.content().readableBytes()];
-                                        msg.content().getBytes(msg.content().readerIndex(), bytes);
-                                        received.add(bytes);
-                                    }
-                                });
+                                new MessageCollector(received));
                     }
                 })
                 .connect(address).sync().channel();
