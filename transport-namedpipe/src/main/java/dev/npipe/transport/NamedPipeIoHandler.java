@@ -7,6 +7,7 @@ import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
 import dev.npipe.transport.win32.Win32Handle;
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -175,11 +176,15 @@ public final class NamedPipeIoHandler implements IoHandler {
     @Override
     public void prepareToDestroy() {
         for (Registration registration : new ArrayList<>(registrations)) {
-            try {
-                registration.handle.close();
-            } catch (Exception e) {
-                logger.debug("Failed to close {} while shutting down", registration.handle, e);
-            }
+            closeQuietly(registration.handle);
+        }
+    }
+
+    private static void closeQuietly(IoHandle handle) {
+        try {
+            handle.close();
+        } catch (Exception e) {
+            logger.debug("Failed to close {} while shutting down", handle, e);
         }
     }
 
@@ -188,9 +193,14 @@ public final class NamedPipeIoHandler implements IoHandler {
         if (destroyed) {
             return;
         }
-        prepareToDestroy();
-        // The loop runs no more tasks, so a channel's deregistration can no longer reach us: cancel here.
+        // The loop runs no more tasks now: a full close would try to schedule its deregistration and be refused.
+        // Close what is still registered without pipeline events, and cancel the registrations here.
         for (Registration registration : new ArrayList<>(registrations)) {
+            if (registration.handle instanceof Channel.Unsafe) {
+                ((Channel.Unsafe) registration.handle).closeForcibly();
+            } else {
+                closeQuietly(registration.handle);
+            }
             registration.cancel();
         }
         long deadline = System.nanoTime() + DESTROY_WAIT_NANOS;
