@@ -2,6 +2,7 @@ package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageChunk;
+import dev.npipe.transport.win32.Advapi32;
 import dev.npipe.transport.win32.Kernel32;
 import dev.npipe.transport.win32.NativeBlock;
 import dev.npipe.transport.win32.Overlapped;
@@ -19,6 +20,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
@@ -42,6 +44,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     private static final int COALESCE_THRESHOLD = 16 * 1024;
     private static final int MAX_COALESCED_BYTES = 64 * 1024;
     private static final long MAX_CONNECT_BACKOFF_MILLIS = 50;
+    private static final int TOKEN_QUERY = 0x0008;
     /** Tests turn this off to exercise passing completions between loops where adoption would avoid it. */
     static volatile boolean adoptPorts = true;
 
@@ -74,6 +77,111 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         this.pipe = pipe;
         this.address = address;
         this.active = true;
+    }
+
+    /**
+     * Who is on the client end: its process id, session id and user SID. Server-side channels only. The user is
+     * read by impersonating the client just long enough to open its token; the thread always reverts.
+     *
+     * @throws IOException naming the Win32 call and error when Windows cannot tell
+     */
+    public NamedPipePeerCredentials peerCredentials() throws IOException {
+        if (parent() == null) {
+            throw new IllegalStateException("peerCredentials() is for the server side; a client can ask "
+                    + "serverProcessId()");
+        }
+        return onLoop(() -> {
+            long handle = openPipe();
+            NativeBlock out = new NativeBlock(16);
+            try {
+                if (Kernel32.GetNamedPipeClientProcessId(handle, out.address()) == 0) {
+                    throw new Win32Exception("GetNamedPipeClientProcessId(" + address + ")", Kernel32.lastError());
+                }
+                if (Kernel32.GetNamedPipeClientSessionId(handle, out.address() + 4) == 0) {
+                    throw new Win32Exception("GetNamedPipeClientSessionId(" + address + ")", Kernel32.lastError());
+                }
+                return new NamedPipePeerCredentials(out.view().getInt(0), out.view().getInt(4),
+                        clientUserSid(handle, out));
+            } finally {
+                out.free();
+            }
+        });
+    }
+
+    private static String clientUserSid(long handle, NativeBlock out) throws Win32Exception {
+        if (Advapi32.ImpersonateNamedPipeClient(handle) == 0) {
+            throw new Win32Exception("ImpersonateNamedPipeClient", Kernel32.lastError());
+        }
+        long token;
+        try {
+            if (Advapi32.OpenThreadToken(Kernel32.GetCurrentThread(), TOKEN_QUERY, 1, out.address() + 8) == 0) {
+                throw new Win32Exception("OpenThreadToken", Kernel32.lastError());
+            }
+            token = out.view().getLong(8);
+        } finally {
+            // Never leave the event-loop thread running as the client.
+            if (Advapi32.RevertToSelf() == 0) {
+                throw new IllegalStateException("RevertToSelf failed: " + Win32Error.describe(Kernel32.lastError()));
+            }
+        }
+        try {
+            return Advapi32.sidOfToken(token);
+        } finally {
+            Kernel32.CloseHandle(token);
+        }
+    }
+
+    /** The server's process id (GetNamedPipeServerProcessId). Client channels only. */
+    public int serverProcessId() throws IOException {
+        if (parent() != null) {
+            throw new IllegalStateException("serverProcessId() is for clients; the server side has peerCredentials()");
+        }
+        return onLoop(() -> {
+            long handle = openPipe();
+            NativeBlock out = new NativeBlock(8);
+            try {
+                if (Kernel32.GetNamedPipeServerProcessId(handle, out.address()) == 0) {
+                    throw new Win32Exception("GetNamedPipeServerProcessId(" + address + ")", Kernel32.lastError());
+                }
+                return out.view().getInt(0);
+            } finally {
+                out.free();
+            }
+        });
+    }
+
+    private long openPipe() throws IOException {
+        if (!isActive() || pipe == 0) {
+            throw new ClosedChannelException();
+        }
+        return pipe;
+    }
+
+    private interface PipeQuery<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs on the event loop, where the handle cannot be closed underneath. */
+    private <T> T onLoop(PipeQuery<T> query) throws IOException {
+        if (eventLoop().inEventLoop()) {
+            return query.run();
+        }
+        try {
+            return eventLoop().submit(query::run).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while asking Windows about " + address);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException) {
+                throw (IOException) e.getCause();
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** The pipe handle, for tests that ask Windows about it; 0 when not connected. */
+    long pipeHandle() {
+        return pipe;
     }
 
     @Override

@@ -31,6 +31,17 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<NamedPipeMode> READ_MODE = valueOf(NamedPipeChannelOption.class, "READ_MODE");
 
+    /**
+     * Server: who may open the pipe, as SDDL. Default ({@code null}): full access for the user this process runs
+     * as, SYSTEM and Administrators, and nobody else — not Everyone, not anonymous logons. Invalid SDDL is refused
+     * with an {@link IllegalArgumentException} carrying the Win32 error.
+     */
+    public static final ChannelOption<String> SECURITY_DESCRIPTOR = valueOf(NamedPipeChannelOption.class,
+            "SECURITY_DESCRIPTOR");
+    /** Server: refuse clients on other machines (PIPE_REJECT_REMOTE_CLIENTS, default true). */
+    public static final ChannelOption<Boolean> REJECT_REMOTE_CLIENTS = valueOf(NamedPipeChannelOption.class,
+            "REJECT_REMOTE_CLIENTS");
+
     @SuppressWarnings("deprecation")
     private NamedPipeChannelOption() {
         super(null);

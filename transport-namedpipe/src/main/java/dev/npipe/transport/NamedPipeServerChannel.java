@@ -1,5 +1,6 @@
 package dev.npipe.transport;
 
+import dev.npipe.transport.win32.Advapi32;
 import dev.npipe.transport.win32.Kernel32;
 import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.Win32Error;
@@ -36,6 +37,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private boolean bound;
     /** The mode the instances were created with: fixed at bind, whatever the config says later. */
     private NamedPipeMode mode;
+    private String sddl;
+    private boolean rejectRemote;
 
     /** One pipe instance waiting for a client, and the block of its ConnectNamedPipe. */
     private static final class Instance {
@@ -119,6 +122,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         }
         address = requested;
         mode = config.getPipeMode();
+        sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor() : PipeSecurity.defaultSddl();
+        rejectRemote = config.isRejectRemoteClients();
         try {
             for (int i = 0; i < config.getListeningInstances(); i++) {
                 instances.add(new Instance(createPipe(i == 0), registration.newOverlapped()));
@@ -154,9 +159,15 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         int type = mode == NamedPipeMode.MESSAGE
                 ? Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE
                 : Kernel32.PIPE_TYPE_BYTE | Kernel32.PIPE_READMODE_BYTE;
-        int pipeMode = type | Kernel32.PIPE_WAIT | Kernel32.PIPE_REJECT_REMOTE_CLIENTS;
-        long pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode,
-                Kernel32.PIPE_UNLIMITED_INSTANCES, config.getOutBufferSize(), config.getInBufferSize(), 0, 0L);
+        int pipeMode = type | Kernel32.PIPE_WAIT | (rejectRemote ? Kernel32.PIPE_REJECT_REMOTE_CLIENTS : 0);
+        Advapi32.SecurityAttributes security = Advapi32.securityAttributes(sddl);
+        long pipe;
+        try {
+            pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode, Kernel32.PIPE_UNLIMITED_INSTANCES,
+                    config.getOutBufferSize(), config.getInBufferSize(), 0, security.address());
+        } finally {
+            security.free(); // the pipe keeps its own copy of the descriptor
+        }
         try {
             registration.associate(pipe);
         } catch (Win32Exception e) {

@@ -17,6 +17,8 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     private volatile int inBufferSize = 64 * 1024;
     private volatile int outBufferSize = 64 * 1024;
     private volatile NamedPipeMode pipeMode = NamedPipeMode.BYTE;
+    private volatile String securityDescriptor;
+    private volatile boolean rejectRemoteClients = true;
 
     NamedPipeServerChannelConfig(NamedPipeServerChannel channel) {
         super(channel);
@@ -26,7 +28,8 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), NamedPipeChannelOption.LISTENING_INSTANCES,
                 NamedPipeChannelOption.IN_BUFFER_SIZE, NamedPipeChannelOption.OUT_BUFFER_SIZE,
-                NamedPipeChannelOption.PIPE_MODE);
+                NamedPipeChannelOption.PIPE_MODE, NamedPipeChannelOption.SECURITY_DESCRIPTOR,
+                NamedPipeChannelOption.REJECT_REMOTE_CLIENTS);
     }
 
     @SuppressWarnings("unchecked")
@@ -44,6 +47,12 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         if (option == NamedPipeChannelOption.PIPE_MODE) {
             return (T) pipeMode;
         }
+        if (option == NamedPipeChannelOption.SECURITY_DESCRIPTOR) {
+            return (T) securityDescriptor;
+        }
+        if (option == NamedPipeChannelOption.REJECT_REMOTE_CLIENTS) {
+            return (T) Boolean.valueOf(rejectRemoteClients);
+        }
         return super.getOption(option);
     }
 
@@ -58,6 +67,10 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
             setOutBufferSize((Integer) value);
         } else if (option == NamedPipeChannelOption.PIPE_MODE) {
             setPipeMode((NamedPipeMode) value);
+        } else if (option == NamedPipeChannelOption.SECURITY_DESCRIPTOR) {
+            setSecurityDescriptor((String) value);
+        } else if (option == NamedPipeChannelOption.REJECT_REMOTE_CLIENTS) {
+            setRejectRemoteClients((Boolean) value);
         } else {
             return super.setOption(option, value);
         }
@@ -105,6 +118,35 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     /** Creates the pipe as a byte or a message pipe; its children read in the same mode. Set before bind. */
     public NamedPipeServerChannelConfig setPipeMode(NamedPipeMode pipeMode) {
         this.pipeMode = io.netty.util.internal.ObjectUtil.checkNotNull(pipeMode, "PIPE_MODE");
+        return this;
+    }
+
+    /** The SDDL set with {@link #setSecurityDescriptor}, or {@code null} for the default. */
+    public String getSecurityDescriptor() {
+        return securityDescriptor;
+    }
+
+    /**
+     * Sets who may open the pipe, as SDDL; {@code null} restores the default (this user, SYSTEM, Administrators).
+     *
+     * @throws IllegalArgumentException with the Win32 error when Windows does not accept the SDDL
+     */
+    public NamedPipeServerChannelConfig setSecurityDescriptor(String sddl) {
+        if (sddl != null) {
+            PipeSecurity.validate(sddl);
+        }
+        this.securityDescriptor = sddl;
+        return this;
+    }
+
+    /** Whether clients on other machines are refused. */
+    public boolean isRejectRemoteClients() {
+        return rejectRemoteClients;
+    }
+
+    /** Refuse (true, the default) or accept clients on other machines. */
+    public NamedPipeServerChannelConfig setRejectRemoteClients(boolean rejectRemoteClients) {
+        this.rejectRemoteClients = rejectRemoteClients;
         return this;
     }
 

@@ -87,6 +87,16 @@ public final class Kernel32 {
 
     public static native int GetProcessHandleCount(long process, long count);
 
+    public static native long LocalFree(long memory);
+
+    public static native long GetCurrentThread();
+
+    public static native int GetNamedPipeClientProcessId(long pipe, long processId);
+
+    public static native int GetNamedPipeClientSessionId(long pipe, long sessionId);
+
+    public static native int GetNamedPipeServerProcessId(long pipe, long processId);
+
     /** Moves memory between two native addresses; used to read a block the caller only has the address of. */
     public static native void RtlMoveMemory(long destination, long source, long length);
 

@@ -52,9 +52,21 @@ public final class Win32Error {
     private Win32Error() {
     }
 
-    /** {@code ERROR_PIPE_BUSY (231)} for 231; {@code Win32 error 4242} for a code without a name here. */
+    /**
+     * {@code ERROR_PIPE_BUSY (231)} for 231; for a code without a name here, {@code Win32 error 1705} followed by
+     * the system's own text for it.
+     */
     public static String describe(int code) {
         String name = NAMES.get(code);
-        return name != null ? name + " (" + code + ")" : "Win32 error " + code;
+        return name != null ? name + " (" + code + ")" : "Win32 error " + code + systemText(code);
+    }
+
+    private static String systemText(int code) {
+        try {
+            String text = com.sun.jna.platform.win32.Kernel32Util.formatMessage(code).trim();
+            return text.isEmpty() ? "" : " (" + text + ")";
+        } catch (Throwable t) {
+            return ""; // not on Windows, or no text for this code
+        }
     }
 }

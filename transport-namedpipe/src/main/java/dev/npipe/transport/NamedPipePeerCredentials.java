@@ -1,0 +1,34 @@
+package dev.npipe.transport;
+
+/** Who is on the client end of a server's pipe: process, session and user, as Windows reports them. */
+public final class NamedPipePeerCredentials {
+    private final int processId;
+    private final int sessionId;
+    private final String userSid;
+
+    NamedPipePeerCredentials(int processId, int sessionId, String userSid) {
+        this.processId = processId;
+        this.sessionId = sessionId;
+        this.userSid = userSid;
+    }
+
+    /** The client's process id (GetNamedPipeClientProcessId). */
+    public int processId() {
+        return processId;
+    }
+
+    /** The client's Terminal Services session id (GetNamedPipeClientSessionId). */
+    public int sessionId() {
+        return sessionId;
+    }
+
+    /** The SID of the user the client runs as, e.g. {@code S-1-5-21-...}, read from its impersonation token. */
+    public String userSid() {
+        return userSid;
+    }
+
+    @Override
+    public String toString() {
+        return "NamedPipePeerCredentials(pid=" + processId + ", session=" + sessionId + ", user=" + userSid + ')';
+    }
+}

@@ -1,0 +1,30 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Advapi32;
+
+/** The default pipe DACL, and SDDL validation. */
+final class PipeSecurity {
+    private static volatile String defaultSddl;
+
+    private PipeSecurity() {
+    }
+
+    /**
+     * Full access (FILE_ALL_ACCESS) for SYSTEM, Administrators and the user this process runs as; a protected DACL
+     * (no inherited entries), so Everyone and anonymous logons get nothing.
+     */
+    static String defaultSddl() {
+        String sddl = defaultSddl;
+        if (sddl == null) {
+            sddl = "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;" + Advapi32.currentUserSid() + ")";
+            defaultSddl = sddl;
+        }
+        return sddl;
+    }
+
+    /** Throws IllegalArgumentException with the Win32 error when Windows rejects {@code sddl}. */
+    static void validate(String sddl) {
+        NamedPipe.ensureAvailability();
+        Advapi32.securityAttributes(sddl).free();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Advapi32;
+import dev.npipe.transport.win32.Kernel32;
+import dev.npipe.transport.win32.NativeBlock;
+import dev.npipe.transport.win32.Win32Error;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Who is on the other end. Under Wine, GetNamedPipeClientSessionId and GetNamedPipeServerProcessId succeed
+ * without filling in a value: those two are checked for success only there, and the test says so.
+ */
+@Tag("win32")
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class PeerCredentialsTest {
+    private static final Logger log = Logger.getLogger(PeerCredentialsTest.class.getName());
+    private static final boolean WINE = isWine();
+    private NamedPipeEventLoopGroup group;
+
+    @BeforeEach
+    void setUp() {
+        group = PipeTestSupport.newGroup("peer", 1);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(group);
+        LeakRecorder.assertNoLeaks();
+    }
+
+    private static boolean isWine() {
+        try {
+            com.sun.jna.NativeLibrary.getInstance("ntdll").getFunction("wine_get_version");
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
+    @Test
+    void serverSeesThisProcessAndUserAndTheLoopThreadRevertsAfterwards() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        BlockingQueue<NamedPipeChannel> children = new LinkedBlockingQueue<>();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        children.add(ch);
+                    }
+                })
+                .bind(address).sync().channel();
+        NamedPipeChannel client = (NamedPipeChannel) new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+        NamedPipeChannel child = children.poll(5, TimeUnit.SECONDS);
+        assertNotNull(child);
+
+        NamedPipePeerCredentials peer = child.peerCredentials();
+        assertEquals(Kernel32.GetCurrentProcessId(), peer.processId(), "client process id");
+        assertEquals(Advapi32.currentUserSid(), peer.userSid(), "client user SID");
+        // After the call the loop thread has no impersonation token: OpenThreadToken says ERROR_NO_TOKEN.
+        int tokenError = child.eventLoop().submit(() -> {
+            NativeBlock token = new NativeBlock(8);
+            try {
+                if (Advapi32.OpenThreadToken(Kernel32.GetCurrentThread(), 8, 1, token.address()) != 0) {
+                    Kernel32.CloseHandle(token.view().getLong(0));
+                    return 0;
+                }
+                return Kernel32.lastError();
+            } finally {
+                token.free();
+            }
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(1008, tokenError, "event-loop thread still impersonating? OpenThreadToken gave "
+                + Win32Error.describe(tokenError));
+
+        int serverPid = client.serverProcessId();
+        if (WINE) {
+            log.info("Wine: GetNamedPipeClientSessionId/GetNamedPipeServerProcessId succeed without a value "
+                    + "(session " + peer.sessionId() + ", server pid " + serverPid + "); only success was checked");
+        } else {
+            assertEquals(Kernel32.GetCurrentProcessId(), serverPid, "server process id");
+            assertTrue(peer.sessionId() >= 0, "session id");
+        }
+        client.close().sync();
+        server.close().sync();
+    }
+}

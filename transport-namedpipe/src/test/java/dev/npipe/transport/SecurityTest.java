@@ -1,0 +1,96 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Advapi32;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pipe's DACL, read back from Windows. Wine stores and returns DACLs exactly but does not enforce them, so
+ * this checks what the pipe carries, not who is refused.
+ */
+@Tag("win32")
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class SecurityTest {
+    private NamedPipeEventLoopGroup group;
+
+    @BeforeEach
+    void setUp() {
+        group = PipeTestSupport.newGroup("security", 1);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(group);
+        LeakRecorder.assertNoLeaks();
+    }
+
+    private String daclOfServedPipe(String sddl) throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter());
+        if (sddl != null) {
+            bootstrap.option(NamedPipeChannelOption.SECURITY_DESCRIPTOR, sddl);
+        }
+        Channel server = bootstrap.bind(address).sync().channel();
+        NamedPipeChannel client = (NamedPipeChannel) new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+        try {
+            return group.next().submit(() -> Advapi32.daclOf(client.pipeHandle())).get(10, TimeUnit.SECONDS);
+        } finally {
+            client.close().sync();
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void defaultDaclIsOwnerSystemAndAdministratorsOnly() throws Exception {
+        String dacl = daclOfServedPipe(null);
+        assertEquals(PipeSecurity.defaultSddl(), dacl);
+        assertTrue(dacl.contains(Advapi32.currentUserSid()), dacl);
+        assertFalse(dacl.contains(";WD)"), "Everyone must not be granted anything: " + dacl);
+        assertFalse(dacl.contains(";AN)"), "anonymous logons must not be granted anything: " + dacl);
+    }
+
+    @Test
+    void customSddlIsWhatThePipeCarries() throws Exception {
+        String custom = "D:P(A;;FA;;;SY)(A;;FR;;;WD)";
+        assertEquals(custom, daclOfServedPipe(custom));
+    }
+
+    @Test
+    void invalidSddlIsRefusedWithTheWin32Error() {
+        NamedPipeServerChannel server = new NamedPipeServerChannel();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> server.config().setOption(NamedPipeChannelOption.SECURITY_DESCRIPTOR, "D:(nonsense"));
+        assertTrue(e.getMessage().contains("D:(nonsense"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*(ERROR_\\w+ \\(|Win32 error )\\d+.*"), e.getMessage());
+        assertNull(server.config().getSecurityDescriptor(), "a refused SDDL must not be kept");
+    }
+
+    @Test
+    void optionsThatShareAFlagWordDoNotResetEachOther() {
+        NamedPipeServerChannelConfig config = new NamedPipeServerChannel().config();
+        config.setOption(NamedPipeChannelOption.REJECT_REMOTE_CLIENTS, false);
+        config.setOption(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE);
+        assertFalse(config.isRejectRemoteClients(), "PIPE_MODE reset REJECT_REMOTE_CLIENTS");
+        config.setOption(NamedPipeChannelOption.REJECT_REMOTE_CLIENTS, true);
+        assertEquals(NamedPipeMode.MESSAGE, config.getPipeMode(), "REJECT_REMOTE_CLIENTS reset PIPE_MODE");
+        config.setOption(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.BYTE);
+        assertTrue(config.isRejectRemoteClients(), "PIPE_MODE reset REJECT_REMOTE_CLIENTS");
+    }
+}
