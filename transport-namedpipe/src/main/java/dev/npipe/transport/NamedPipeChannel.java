@@ -282,16 +282,28 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     /** Closes the handle once no operation uses it; before that the kernel may still write into our blocks. */
     private void closePipeIfIdle() {
         if (!open && pipe != 0 && !isBusy()) {
-            Win32Handle.close(pipe);
-            pipe = 0;
+            closePipe();
+        }
+    }
+
+    /** Closes the handle, and tells the server an instance is free (it may be waiting at MAX_INSTANCES). */
+    private void closePipe() {
+        Win32Handle.close(pipe);
+        pipe = 0;
+        NamedPipeServerChannel server = parent();
+        if (server != null) {
+            try {
+                server.eventLoop().execute(server::childClosed);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server's loop is stopping: nothing to listen for any more
+            }
         }
     }
 
     @Override
     void onUnregistered() {
         if (pipe != 0) {
-            Win32Handle.close(pipe);
-            pipe = 0;
+            closePipe();
         }
         releaseBuffers();
     }

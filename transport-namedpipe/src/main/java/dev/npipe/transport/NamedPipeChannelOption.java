@@ -38,6 +38,12 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<String> SECURITY_DESCRIPTOR = valueOf(NamedPipeChannelOption.class,
             "SECURITY_DESCRIPTOR");
+    /**
+     * Server: the most pipe instances, listening and connected together (1..255; default 255, unlimited). At the
+     * limit no new instance listens until a connection closes; clients meanwhile see the pipe busy and retry.
+     */
+    public static final ChannelOption<Integer> MAX_INSTANCES = valueOf(NamedPipeChannelOption.class,
+            "MAX_INSTANCES");
     /** Server: refuse clients on other machines (PIPE_REJECT_REMOTE_CLIENTS, default true). */
     public static final ChannelOption<Boolean> REJECT_REMOTE_CLIENTS = valueOf(NamedPipeChannelOption.class,
             "REJECT_REMOTE_CLIENTS");

@@ -39,6 +39,9 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private NamedPipeMode mode;
     private String sddl;
     private boolean rejectRemote;
+    private int maxInstances;
+    /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
+    private final List<Instance> parked = new ArrayList<>();
 
     /** One pipe instance waiting for a client, and the block of its ConnectNamedPipe. */
     private static final class Instance {
@@ -124,8 +127,9 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         mode = config.getPipeMode();
         sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor() : PipeSecurity.defaultSddl();
         rejectRemote = config.isRejectRemoteClients();
+        maxInstances = config.getMaxInstances();
         try {
-            for (int i = 0; i < config.getListeningInstances(); i++) {
+            for (int i = 0; i < Math.min(config.getListeningInstances(), maxInstances); i++) {
                 instances.add(new Instance(createPipe(i == 0), registration.newOverlapped()));
             }
         } catch (Win32Exception e) {
@@ -163,7 +167,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         Advapi32.SecurityAttributes security = Advapi32.securityAttributes(sddl);
         long pipe;
         try {
-            pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode, Kernel32.PIPE_UNLIMITED_INSTANCES,
+            pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode, maxInstances,
                     config.getOutBufferSize(), config.getInBufferSize(), 0, security.address());
         } finally {
             security.free(); // the pipe keeps its own copy of the descriptor
@@ -236,17 +240,44 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             instance.pipe = createPipe(false);
         } catch (Win32Exception e) {
             instance.pipe = 0;
-            instances.remove(instance);
-            logger.warn("Cannot create a new instance of {}; {} instance(s) left listening", address,
-                    instances.size(), e);
-            pipeline().fireExceptionCaught(e);
+            if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
+                parked.add(instance); // at MAX_INSTANCES: listen again when a connection closes
+            } else {
+                instances.remove(instance);
+                logger.warn("Cannot create a new instance of {}; {} instance(s) left listening", address,
+                        instances.size(), e);
+                pipeline().fireExceptionCaught(e);
+            }
         }
-        NamedPipeChannel child = new NamedPipeChannel(this, connected, address);
-        child.config().setReadMode(mode);
-        pipeline().fireChannelRead(child);
+        pipeline().fireChannelRead(newChild(connected));
         pipeline().fireChannelReadComplete();
         if (instance.pipe != 0 && open) {
             listen(instance);
+        }
+    }
+
+    private NamedPipeChannel newChild(long connected) {
+        NamedPipeChannel child = new NamedPipeChannel(this, connected, address);
+        child.config().setReadMode(mode);
+        return child;
+    }
+
+    /** A child closed, so an instance is free under MAX_INSTANCES: put a parked instance back to listening. */
+    void childClosed() {
+        if (!open || parked.isEmpty()) {
+            return;
+        }
+        Instance instance = parked.remove(0);
+        try {
+            instance.pipe = createPipe(false);
+            listen(instance);
+        } catch (Win32Exception e) {
+            if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
+                parked.add(instance); // the closed child's instance is not gone yet: try at the next close
+            } else {
+                instances.remove(instance);
+                pipeline().fireExceptionCaught(e);
+            }
         }
     }
 

@@ -19,6 +19,7 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     private volatile NamedPipeMode pipeMode = NamedPipeMode.BYTE;
     private volatile String securityDescriptor;
     private volatile boolean rejectRemoteClients = true;
+    private volatile int maxInstances = 255;
 
     NamedPipeServerChannelConfig(NamedPipeServerChannel channel) {
         super(channel);
@@ -29,7 +30,7 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         return getOptions(super.getOptions(), NamedPipeChannelOption.LISTENING_INSTANCES,
                 NamedPipeChannelOption.IN_BUFFER_SIZE, NamedPipeChannelOption.OUT_BUFFER_SIZE,
                 NamedPipeChannelOption.PIPE_MODE, NamedPipeChannelOption.SECURITY_DESCRIPTOR,
-                NamedPipeChannelOption.REJECT_REMOTE_CLIENTS);
+                NamedPipeChannelOption.REJECT_REMOTE_CLIENTS, NamedPipeChannelOption.MAX_INSTANCES);
     }
 
     @SuppressWarnings("unchecked")
@@ -53,6 +54,9 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         if (option == NamedPipeChannelOption.REJECT_REMOTE_CLIENTS) {
             return (T) Boolean.valueOf(rejectRemoteClients);
         }
+        if (option == NamedPipeChannelOption.MAX_INSTANCES) {
+            return (T) Integer.valueOf(maxInstances);
+        }
         return super.getOption(option);
     }
 
@@ -71,6 +75,8 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
             setSecurityDescriptor((String) value);
         } else if (option == NamedPipeChannelOption.REJECT_REMOTE_CLIENTS) {
             setRejectRemoteClients((Boolean) value);
+        } else if (option == NamedPipeChannelOption.MAX_INSTANCES) {
+            setMaxInstances((Integer) value);
         } else {
             return super.setOption(option, value);
         }
@@ -136,6 +142,17 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
             PipeSecurity.validate(sddl);
         }
         this.securityDescriptor = sddl;
+        return this;
+    }
+
+    /** The most pipe instances, listening and connected together; 255 means unlimited. */
+    public int getMaxInstances() {
+        return maxInstances;
+    }
+
+    /** Sets the most pipe instances, listening and connected together, 1..255 (255: unlimited). */
+    public NamedPipeServerChannelConfig setMaxInstances(int maxInstances) {
+        this.maxInstances = checkInRange(maxInstances, 1, 255, "MAX_INSTANCES");
         return this;
     }
 

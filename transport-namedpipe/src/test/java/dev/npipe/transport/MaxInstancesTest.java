@@ -1,0 +1,71 @@
+package dev.npipe.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** MAX_INSTANCES 2 and three clients: two connect, the third when one closes, nobody hangs. */
+@Tag("win32")
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class MaxInstancesTest {
+    private NamedPipeEventLoopGroup group;
+
+    @BeforeEach
+    void setUp() {
+        group = PipeTestSupport.newGroup("max-instances", 2);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(group);
+        LeakRecorder.assertNoLeaks();
+    }
+
+    private ChannelFuture connect(NamedPipeAddress address) {
+        return new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address);
+    }
+
+    @Test
+    void thirdClientConnectsWhenOneCloses() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.MAX_INSTANCES, 2)
+                .childHandler(new EchoServer.EchoHandler())
+                .bind(address).sync().channel();
+        Channel first = connect(address).sync().channel();
+        Channel second = connect(address).sync().channel();
+        ChannelFuture third = connect(address);
+        assertFalse(third.await(500, TimeUnit.MILLISECONDS), "a third client got in past MAX_INSTANCES 2");
+        first.close().sync();
+        assertTrue(third.await(10, TimeUnit.SECONDS), "third client did not connect after one closed");
+        assertTrue(third.isSuccess(), () -> "third client failed: " + third.cause());
+        second.close().sync();
+        third.channel().close().sync();
+        server.close().sync();
+    }
+
+    @Test
+    void maxInstancesIsValidated() {
+        NamedPipeServerChannelConfig config = new NamedPipeServerChannel().config();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config.setOption(NamedPipeChannelOption.MAX_INSTANCES, 0));
+        assertTrue(e.getMessage().contains("MAX_INSTANCES"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> config.setOption(NamedPipeChannelOption.MAX_INSTANCES, 256));
+    }
+}
