@@ -51,6 +51,12 @@ public final class NamedPipe {
         }
     }
 
+    /** The SID of the user this process runs as, e.g. for {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}. */
+    public static String currentUserSid() {
+        ensureAvailability();
+        return dev.npipe.transport.win32.Advapi32.currentUserSid();
+    }
+
     /** Why named pipes are not available, or {@code null} when they are. */
     public static Throwable unavailabilityCause() {
         return UNAVAILABILITY_CAUSE;

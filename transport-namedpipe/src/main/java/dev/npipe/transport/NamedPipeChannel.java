@@ -535,6 +535,14 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
                 }
                 messageMode = true;
             }
+            String required = config.getRequiredServerUser();
+            if (required != null) {
+                ConnectException refused = checkServerUser(required);
+                if (refused != null) {
+                    failConnect(refused);
+                    return;
+                }
+            }
             ChannelPromise promise = connectPromise;
             connectPromise = null;
             active = true;
@@ -564,6 +572,29 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         long delayNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(connectBackoffMillis), remainingNanos);
         connectBackoffMillis = Math.min(connectBackoffMillis * 2, MAX_CONNECT_BACKOFF_MILLIS);
         connectRetry = eventLoop().schedule(this::tryConnect, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Refuses a server that does not run as {@code requiredSid}: whoever created the name first may be a squatter. */
+    private ConnectException checkServerUser(String requiredSid) {
+        NativeBlock out = new NativeBlock(8);
+        try {
+            if (Kernel32.GetNamedPipeServerProcessId(pipe, out.address()) == 0) {
+                return new ConnectException("cannot tell who serves " + address + ": GetNamedPipeServerProcessId "
+                        + "failed: " + Win32Error.describe(Kernel32.lastError()));
+            }
+            int serverPid = out.view().getInt(0);
+            String actual = Advapi32.userSidOfProcess(serverPid);
+            if (!requiredSid.equalsIgnoreCase(actual)) {
+                return new ConnectException("the server of " + address + " (process " + serverPid + ") runs as "
+                        + actual + ", not " + requiredSid + " as REQUIRED_SERVER_USER demands; another program may"
+                        + " have created the name first to squat it");
+            }
+            return null;
+        } catch (Win32Exception e) {
+            return new ConnectException("cannot tell who serves " + address + ": " + e.getMessage());
+        } finally {
+            out.free();
+        }
     }
 
     /** Checks that the server made a message pipe and switches our end to message reads. */

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class NamedPipeChannelConfig extends DefaultChannelConfig {
     private volatile NamedPipeMode readMode = NamedPipeMode.BYTE;
+    private volatile String requiredServerUser;
 
     NamedPipeChannelConfig(Channel channel) {
         super(channel);
@@ -24,7 +25,8 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig {
 
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), NamedPipeChannelOption.READ_MODE);
+        return getOptions(super.getOptions(), NamedPipeChannelOption.READ_MODE,
+                NamedPipeChannelOption.REQUIRED_SERVER_USER);
     }
 
     @SuppressWarnings("unchecked")
@@ -32,6 +34,9 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig {
     public <T> T getOption(ChannelOption<T> option) {
         if (option == NamedPipeChannelOption.READ_MODE) {
             return (T) readMode;
+        }
+        if (option == NamedPipeChannelOption.REQUIRED_SERVER_USER) {
+            return (T) requiredServerUser;
         }
         return super.getOption(option);
     }
@@ -41,6 +46,10 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig {
         validate(option, value);
         if (option == NamedPipeChannelOption.READ_MODE) {
             setReadMode((NamedPipeMode) value);
+            return true;
+        }
+        if (option == NamedPipeChannelOption.REQUIRED_SERVER_USER) {
+            setRequiredServerUser((String) value);
             return true;
         }
         return super.setOption(option, value);
@@ -54,6 +63,21 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig {
     /** Sets how a client reads the pipe; set before connecting. A server's children take the server's mode. */
     public NamedPipeChannelConfig setReadMode(NamedPipeMode readMode) {
         this.readMode = ObjectUtil.checkNotNull(readMode, "READ_MODE");
+        return this;
+    }
+
+    /** The SID the server's user must have, or {@code null} when not checked. */
+    public String getRequiredServerUser() {
+        return requiredServerUser;
+    }
+
+    /** Requires the server process to run as the user with this SID ({@code S-1-...}); {@code null}: no check. */
+    public NamedPipeChannelConfig setRequiredServerUser(String sid) {
+        if (sid != null && !sid.regionMatches(true, 0, "S-1-", 0, 4)) {
+            throw new IllegalArgumentException("REQUIRED_SERVER_USER must be a SID like S-1-5-21-..., not '" + sid
+                    + "' (NamedPipe.currentUserSid() gives this process's user)");
+        }
+        this.requiredServerUser = sid;
         return this;
     }
 

@@ -44,6 +44,19 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<Integer> MAX_INSTANCES = valueOf(NamedPipeChannelOption.class,
             "MAX_INSTANCES");
+    /**
+     * Client: the SID of the user the server process must run as, checked right after connecting; a server run by
+     * anyone else (a squatter that created the name first) fails the connect. {@link NamedPipe#currentUserSid()}
+     * gives this process's own user. Default {@code null}: not checked.
+     */
+    public static final ChannelOption<String> REQUIRED_SERVER_USER = valueOf(NamedPipeChannelOption.class,
+            "REQUIRED_SERVER_USER");
+    /**
+     * Server: the time-out in milliseconds that clients using WaitNamedPipe with NMPWAIT_USE_DEFAULT_WAIT get
+     * (0, the default, means Windows' 50 ms).
+     */
+    public static final ChannelOption<Integer> DEFAULT_TIMEOUT_MILLIS = valueOf(NamedPipeChannelOption.class,
+            "DEFAULT_TIMEOUT_MILLIS");
     /** Server: refuse clients on other machines (PIPE_REJECT_REMOTE_CLIENTS, default true). */
     public static final ChannelOption<Boolean> REJECT_REMOTE_CLIENTS = valueOf(NamedPipeChannelOption.class,
             "REJECT_REMOTE_CLIENTS");

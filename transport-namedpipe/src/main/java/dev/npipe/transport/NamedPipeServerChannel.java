@@ -168,7 +168,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         long pipe;
         try {
             pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode, maxInstances,
-                    config.getOutBufferSize(), config.getInBufferSize(), 0, security.address());
+                    config.getOutBufferSize(), config.getInBufferSize(), config.getDefaultTimeoutMillis(),
+                    security.address());
         } finally {
             security.free(); // the pipe keeps its own copy of the descriptor
         }

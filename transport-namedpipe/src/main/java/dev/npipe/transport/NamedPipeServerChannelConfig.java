@@ -20,6 +20,7 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     private volatile String securityDescriptor;
     private volatile boolean rejectRemoteClients = true;
     private volatile int maxInstances = 255;
+    private volatile int defaultTimeoutMillis;
 
     NamedPipeServerChannelConfig(NamedPipeServerChannel channel) {
         super(channel);
@@ -30,7 +31,8 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         return getOptions(super.getOptions(), NamedPipeChannelOption.LISTENING_INSTANCES,
                 NamedPipeChannelOption.IN_BUFFER_SIZE, NamedPipeChannelOption.OUT_BUFFER_SIZE,
                 NamedPipeChannelOption.PIPE_MODE, NamedPipeChannelOption.SECURITY_DESCRIPTOR,
-                NamedPipeChannelOption.REJECT_REMOTE_CLIENTS, NamedPipeChannelOption.MAX_INSTANCES);
+                NamedPipeChannelOption.REJECT_REMOTE_CLIENTS, NamedPipeChannelOption.MAX_INSTANCES,
+                NamedPipeChannelOption.DEFAULT_TIMEOUT_MILLIS);
     }
 
     @SuppressWarnings("unchecked")
@@ -57,6 +59,9 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         if (option == NamedPipeChannelOption.MAX_INSTANCES) {
             return (T) Integer.valueOf(maxInstances);
         }
+        if (option == NamedPipeChannelOption.DEFAULT_TIMEOUT_MILLIS) {
+            return (T) Integer.valueOf(defaultTimeoutMillis);
+        }
         return super.getOption(option);
     }
 
@@ -77,6 +82,8 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
             setRejectRemoteClients((Boolean) value);
         } else if (option == NamedPipeChannelOption.MAX_INSTANCES) {
             setMaxInstances((Integer) value);
+        } else if (option == NamedPipeChannelOption.DEFAULT_TIMEOUT_MILLIS) {
+            setDefaultTimeoutMillis((Integer) value);
         } else {
             return super.setOption(option, value);
         }
@@ -153,6 +160,18 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     /** Sets the most pipe instances, listening and connected together, 1..255 (255: unlimited). */
     public NamedPipeServerChannelConfig setMaxInstances(int maxInstances) {
         this.maxInstances = checkInRange(maxInstances, 1, 255, "MAX_INSTANCES");
+        return this;
+    }
+
+    /** The default WaitNamedPipe time-out in milliseconds; 0 means Windows' default. */
+    public int getDefaultTimeoutMillis() {
+        return defaultTimeoutMillis;
+    }
+
+    /** Sets the default WaitNamedPipe time-out in milliseconds (0 or more; 0: Windows' 50 ms). */
+    public NamedPipeServerChannelConfig setDefaultTimeoutMillis(int defaultTimeoutMillis) {
+        this.defaultTimeoutMillis = io.netty.util.internal.ObjectUtil.checkPositiveOrZero(defaultTimeoutMillis,
+                "DEFAULT_TIMEOUT_MILLIS");
         return this;
     }
 

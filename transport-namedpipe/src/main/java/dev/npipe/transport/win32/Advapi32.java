@@ -9,6 +9,8 @@ import com.sun.jna.platform.win32.Advapi32Util;
 public final class Advapi32 {
     private static final int SDDL_REVISION_1 = 1;
     private static final int SE_KERNEL_OBJECT = 6;
+    private static final int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+    private static final int TOKEN_QUERY = 0x0008;
     /** {@code DACL_SECURITY_INFORMATION}. */
     public static final int DACL_SECURITY_INFORMATION = 4;
 
@@ -33,6 +35,35 @@ public final class Advapi32 {
     public static native int RevertToSelf();
 
     public static native int OpenThreadToken(long thread, int access, int openAsSelf, long token);
+
+    static native int OpenProcessToken(long process, int access, long token);
+
+    /**
+     * The string SID of the user process {@code processId} runs as.
+     *
+     * @throws Win32Exception naming the call that failed
+     */
+    public static String userSidOfProcess(int processId) throws Win32Exception {
+        long process = Kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, processId);
+        if (process == 0L) {
+            throw new Win32Exception("OpenProcess(" + processId + ")", Kernel32.lastError());
+        }
+        NativeBlock out = new NativeBlock(8);
+        try {
+            if (OpenProcessToken(process, TOKEN_QUERY, out.address()) == 0) {
+                throw new Win32Exception("OpenProcessToken(" + processId + ")", Kernel32.lastError());
+            }
+            long token = out.view().getLong(0);
+            try {
+                return sidOfToken(token);
+            } finally {
+                Kernel32.CloseHandle(token);
+            }
+        } finally {
+            out.free();
+            Kernel32.CloseHandle(process);
+        }
+    }
 
     /** The string SID of the user a token belongs to. */
     public static String sidOfToken(long token) {

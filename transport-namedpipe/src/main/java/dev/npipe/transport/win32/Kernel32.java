@@ -91,6 +91,8 @@ public final class Kernel32 {
 
     public static native long GetCurrentThread();
 
+    public static native long OpenProcess(int access, int inheritHandle, int processId);
+
     public static native int GetNamedPipeClientProcessId(long pipe, long processId);
 
     public static native int GetNamedPipeClientSessionId(long pipe, long sessionId);

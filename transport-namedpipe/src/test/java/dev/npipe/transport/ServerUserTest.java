@@ -1,0 +1,85 @@
+package dev.npipe.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A client that demands its server's user connects only to a server run by that user. */
+@Tag("win32")
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class ServerUserTest {
+    private static final String SYSTEM_SID = "S-1-5-18";
+    private NamedPipeEventLoopGroup group;
+
+    @BeforeEach
+    void setUp() {
+        group = PipeTestSupport.newGroup("server-user", 1);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(group);
+        LeakRecorder.assertNoLeaks();
+    }
+
+    private ChannelFuture connect(NamedPipeAddress address, String requiredUser) {
+        return new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(NamedPipeChannelOption.REQUIRED_SERVER_USER, requiredUser)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address);
+    }
+
+    @Test
+    void serverRunByTheRequiredUserIsAccepted() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new EchoServer.EchoHandler()).bind(address).sync().channel();
+        ChannelFuture ok = connect(address, NamedPipe.currentUserSid()).await();
+        assertTrue(ok.isSuccess(), () -> "connect failed: " + ok.cause());
+        ok.channel().close().sync();
+
+        // This process is not SYSTEM: a client demanding SYSTEM must refuse this server.
+        ChannelFuture refused = connect(address, SYSTEM_SID).await();
+        assertFalse(refused.isSuccess());
+        assertInstanceOf(ConnectException.class, refused.cause());
+        String message = refused.cause().getMessage();
+        assertTrue(message.contains(SYSTEM_SID) && message.contains(NamedPipe.currentUserSid())
+                && message.contains("squat"), message);
+        assertTrue(refused.channel().closeFuture().await(1, TimeUnit.SECONDS));
+        server.close().sync();
+    }
+
+    @Test
+    void requiredUserMustBeASid() {
+        NamedPipeChannelConfig config = new NamedPipeChannel().config();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config.setOption(NamedPipeChannelOption.REQUIRED_SERVER_USER, "Administrator"));
+        assertTrue(e.getMessage().contains("SID"), e.getMessage());
+    }
+
+    @Test
+    void defaultTimeoutIsValidatedAndIndependent() {
+        NamedPipeServerChannelConfig config = new NamedPipeServerChannel().config();
+        assertThrows(IllegalArgumentException.class,
+                () -> config.setOption(NamedPipeChannelOption.DEFAULT_TIMEOUT_MILLIS, -1));
+        config.setOption(NamedPipeChannelOption.MAX_INSTANCES, 3);
+        config.setOption(NamedPipeChannelOption.DEFAULT_TIMEOUT_MILLIS, 500);
+        assertEquals(3, config.getMaxInstances());
+        assertEquals(500, config.getDefaultTimeoutMillis());
+    }
+}
