@@ -3,59 +3,115 @@ package dev.npipe.codec.message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 
-/** One whole message, exactly as its sender wrote it. Reference counted: release it when done. */
+/**
+ * One whole message, exactly as its sender wrote it: what {@link PipeMessageAggregator} and
+ * {@link LengthPrefixedMessageDecoder} deliver, and what a handler writes to send one message. It is reference
+ * counted like the {@link ByteBuf} it holds; whoever ends up with it releases it.
+ */
 public class PipeMessage extends DefaultByteBufHolder {
-    /** A message holding {@code content}; takes over the caller's reference. */
+    /**
+     * Creates a message around {@code content}, taking over the caller's reference to it.
+     *
+     * @param content the bytes of the message, from its reader index to its writer index
+     */
     public PipeMessage(ByteBuf content) {
         super(content);
     }
 
+    /**
+     * Returns a message with a deep copy of this content.
+     *
+     * @return a new message that has its own reference count
+     */
     @Override
     public PipeMessage copy() {
         return replace(content().copy());
     }
 
+    /**
+     * Returns a message sharing this content, without retaining it.
+     *
+     * @return a new message whose content is a duplicate of this one's
+     */
     @Override
     public PipeMessage duplicate() {
         return replace(content().duplicate());
     }
 
+    /**
+     * Returns a message sharing this content, which it retains.
+     *
+     * @return a new message whose content is a retained duplicate of this one's
+     */
     @Override
     public PipeMessage retainedDuplicate() {
         return replace(content().retainedDuplicate());
     }
 
+    /**
+     * Returns a message holding {@code content} instead of this content.
+     *
+     * @param content the content of the new message; its reference passes to the new message
+     * @return a new message
+     */
     @Override
     public PipeMessage replace(ByteBuf content) {
         return new PipeMessage(content);
     }
 
+    /**
+     * Increases the reference count by one.
+     *
+     * @return this message
+     */
     @Override
     public PipeMessage retain() {
         super.retain();
         return this;
     }
 
+    /**
+     * Increases the reference count by {@code increment}.
+     *
+     * @param increment how much to add to the reference count
+     * @return this message
+     */
     @Override
     public PipeMessage retain(int increment) {
         super.retain(increment);
         return this;
     }
 
+    /**
+     * Records this place for the leak detector.
+     *
+     * @return this message
+     */
     @Override
     public PipeMessage touch() {
         super.touch();
         return this;
     }
 
+    /**
+     * Records this place and {@code hint} for the leak detector.
+     *
+     * @param hint extra information for a leak report
+     * @return this message
+     */
     @Override
     public PipeMessage touch(Object hint) {
         super.touch(hint);
         return this;
     }
 
+    /**
+     * Describes the message by its size; safe to call after the message was released.
+     *
+     * @return for example {@code PipeMessage(5 bytes)}
+     */
     @Override
     public String toString() {
-        return "PipeMessage(" + content().readableBytes() + " bytes)";
+        return refCnt() == 0 ? "PipeMessage(released)" : "PipeMessage(" + content().readableBytes() + " bytes)";
     }
 }

@@ -1,5 +1,6 @@
 package dev.npipe.codec.message;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
@@ -9,83 +10,123 @@ import io.netty.util.internal.ObjectUtil;
 import java.util.List;
 
 /**
- * Joins {@link PipeMessageChunk}s into whole {@link PipeMessage}s. A message that grows past
- * {@code maxMessageLength} fires one {@link TooLongFrameException}; the rest of that message is discarded and the
- * next message is delivered as usual. Whole {@link PipeMessage}s pass through.
+ * Joins the {@link PipeMessageChunk}s read from a message-mode pipe into whole {@link PipeMessage}s.
+ *
+ * <p>A message that is one chunk becomes a {@link PipeMessage} around that chunk's buffer, without a copy. The chunks
+ * of a longer message are gathered in a {@link CompositeByteBuf}, again without a copy. A message longer than
+ * {@code maxMessageLength} fires exactly one {@link TooLongFrameException} down the pipeline, as soon as the chunk
+ * that makes it too long arrives; what was gathered of it and the rest of its chunks are released unread, the channel
+ * stays open, and the next message is delivered as usual. {@link PipeMessage}s and any other objects pass through
+ * untouched.
+ *
+ * <p>With auto-read off, a read that produced only part of a message (or only discarded chunks) asks the channel for
+ * another read, as every Netty {@link MessageToMessageDecoder} does, so one {@code read()} yields one whole message.
+ *
+ * <p>This is not a Netty {@code MessageAggregator}: that class tells start messages from content messages by type,
+ * cannot finish a message in its start message (a one-chunk message), and releases an oversized start message that
+ * its caller releases again. Chunks carry their own position, so a direct decoder is simpler and exact.
  */
-public class PipeMessageAggregator extends MessageToMessageDecoder<Object> {
+public class PipeMessageAggregator extends MessageToMessageDecoder<PipeMessageChunk> {
     private final int maxMessageLength;
-    private CompositeByteBuf current;
+    /** The chunks so far of the message being gathered, or null between messages. */
+    private CompositeByteBuf partial;
+    /** True while the chunks of a too-long message are being dropped. */
     private boolean discarding;
 
-    /** @param maxMessageLength the largest message delivered, in bytes */
+    /**
+     * Creates an aggregator for messages of at most {@code maxMessageLength} bytes.
+     *
+     * @param maxMessageLength the largest message delivered, in bytes; zero allows only empty messages
+     * @throws IllegalArgumentException if {@code maxMessageLength} is negative
+     */
     public PipeMessageAggregator(int maxMessageLength) {
+        super(PipeMessageChunk.class);
         this.maxMessageLength = ObjectUtil.checkPositiveOrZero(maxMessageLength, "maxMessageLength");
     }
 
-    /** The largest message delivered, in bytes. */
+    /**
+     * Returns the largest message this aggregator delivers.
+     *
+     * @return the limit, in bytes
+     */
     public int maxMessageLength() {
         return maxMessageLength;
     }
 
+    /**
+     * Adds one chunk to the message being gathered, and delivers the message when the chunk is its last.
+     *
+     * @param ctx this handler's context
+     * @param chunk the chunk; the caller releases it afterwards, so what is kept of it is retained here
+     * @param out where a finished message goes
+     */
     @Override
-    public boolean acceptInboundMessage(Object msg) {
-        return msg instanceof PipeMessageChunk || msg instanceof PipeMessage;
-    }
-
-    @Override
-    protected void decode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
-        if (msg instanceof PipeMessage) {
-            out.add(((PipeMessage) msg).retain());
-            return;
-        }
-        PipeMessageChunk chunk = (PipeMessageChunk) msg;
+    protected void decode(ChannelHandlerContext ctx, PipeMessageChunk chunk, List<Object> out) {
+        ByteBuf data = chunk.content();
+        boolean last = chunk.isLast();
         if (discarding) {
-            discarding = !chunk.isLast();
+            discarding = !last;
             return;
         }
-        long length = (current == null ? 0 : current.readableBytes()) + (long) chunk.content().readableBytes();
+        long length = (partial == null ? 0L : partial.readableBytes()) + data.readableBytes();
         if (length > maxMessageLength) {
-            if (current != null) {
-                current.release();
-                current = null;
+            releasePartial();
+            discarding = !last;
+            // State is settled first: a handler may close the channel on this exception.
+            ctx.fireExceptionCaught(new TooLongFrameException(last
+                    ? "message of " + length + " bytes exceeds maxMessageLength " + maxMessageLength + "; discarded"
+                    : "message exceeds maxMessageLength " + maxMessageLength + " (" + length
+                            + " bytes so far); discarding the rest of it"));
+            return;
+        }
+        if (partial == null) {
+            if (last) {
+                out.add(new PipeMessage(data.retain()));
+                return;
             }
-            discarding = !chunk.isLast();
-            ctx.fireExceptionCaught(new TooLongFrameException("message of at least " + length
-                    + " bytes is longer than maxMessageLength " + maxMessageLength + "; discarded"));
-            return;
+            partial = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
         }
-        if (current == null && chunk.isLast()) {
-            out.add(new PipeMessage(chunk.content().retain())); // one-chunk message: no copy
-            return;
+        if (data.isReadable()) {
+            partial.addComponent(true, data.retain());
         }
-        if (current == null) {
-            current = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
-        }
-        current.addComponent(true, chunk.content().retain());
-        if (chunk.isLast()) {
-            out.add(new PipeMessage(current));
-            current = null;
+        if (last) {
+            ByteBuf whole = partial;
+            partial = null;
+            out.add(new PipeMessage(whole));
         }
     }
 
+    /**
+     * Releases a partly gathered message before passing the event on.
+     *
+     * @param ctx this handler's context
+     * @throws Exception if a later handler throws
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        releaseCurrent();
+        releasePartial();
+        discarding = false;
         super.channelInactive(ctx);
     }
 
+    /**
+     * Releases a partly gathered message when this handler leaves the pipeline.
+     *
+     * @param ctx this handler's context
+     * @throws Exception if the superclass throws
+     */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
-        releaseCurrent();
+        releasePartial();
+        discarding = false;
         super.handlerRemoved(ctx);
     }
 
-    private void releaseCurrent() {
-        if (current != null) {
-            current.release();
-            current = null;
+    private void releasePartial() {
+        if (partial != null) {
+            CompositeByteBuf gathered = partial;
+            partial = null;
+            gathered.release();
         }
-        discarding = false;
     }
 }

@@ -1,7 +1,11 @@
 /**
- * Whole messages for Netty pipelines. Message-mode named pipes deliver {@link dev.npipe.codec.message.PipeMessageChunk}s
- * that {@link dev.npipe.codec.message.PipeMessageAggregator} joins into {@link dev.npipe.codec.message.PipeMessage}s
- * under a size limit; on byte streams the length-prefixed decoder and encoder yield the same message objects, so
- * user handlers do not depend on the pipe's mode.
+ * Whole messages for Netty pipelines over named pipes. A message-mode pipe keeps its writers' message boundaries,
+ * and its transport fires one {@link dev.npipe.codec.message.PipeMessageChunk} per completed read;
+ * {@link dev.npipe.codec.message.PipeMessageAggregator} joins them into
+ * {@link dev.npipe.codec.message.PipeMessage}s under a size limit, and
+ * {@link dev.npipe.codec.message.PipeMessageEncoder} sends each written message as exactly one write. On byte
+ * streams (byte-mode pipes, sockets) {@link dev.npipe.codec.message.LengthPrefixedMessageDecoder} and
+ * {@link dev.npipe.codec.message.LengthPrefixedMessageEncoder} frame the same message objects with a 4-byte length
+ * prefix, so user handlers do not depend on the pipe's mode.
  */
 package dev.npipe.codec.message;
