@@ -458,7 +458,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         ByteBuf toWrite;
         if (messageMode || in.size() == 1 || head.readableBytes() >= COALESCE_THRESHOLD) {
             // In message mode a buffer is a message: exactly one WriteFile, never merged, even when empty.
-            toWrite = head.retainedSlice();
+            // Written from its reader index as it is: a slice would be one more object per write.
+            toWrite = head.retain();
         } else {
             toWrite = coalesce(in);
         }

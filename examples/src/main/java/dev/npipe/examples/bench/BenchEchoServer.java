@@ -1,0 +1,92 @@
+package dev.npipe.examples.bench;
+
+import dev.npipe.codec.message.PipeMessage;
+import dev.npipe.codec.message.PipeMessageAggregator;
+import dev.npipe.transport.NamedPipeAddress;
+import dev.npipe.transport.NamedPipeChannel;
+import dev.npipe.transport.NamedPipeChannelOption;
+import dev.npipe.transport.NamedPipeMode;
+import dev.npipe.transport.NamedPipeServerChannel;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The Java echo server of the benchmark: every read is written back at once (flushed when the read is complete),
+ * whole messages on a message pipe. It counts what it echoes so a run can divide its loops' allocation by it.
+ */
+final class BenchEchoServer implements AutoCloseable {
+    /** Largest message the benchmark sends: 64 KiB. */
+    static final int MAX_MESSAGE = 64 * 1024;
+
+    private final LongAdder messages = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final NamedPipeMode mode;
+    private final Channel server;
+
+    BenchEchoServer(EventLoopGroup group, NamedPipeAddress address, NamedPipeMode mode) throws InterruptedException {
+        this.mode = mode;
+        Echo echo = new Echo();
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.PIPE_MODE, mode)
+                .option(NamedPipeChannelOption.LISTENING_INSTANCES, 16)
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        if (mode == NamedPipeMode.MESSAGE) {
+                            ch.pipeline().addLast(new PipeMessageAggregator(MAX_MESSAGE));
+                        }
+                        ch.pipeline().addLast(echo);
+                    }
+                })
+                .bind(address).sync().channel();
+    }
+
+    /** Messages echoed so far, for a workload whose messages are {@code size} bytes. */
+    long messagesEchoed(int size) {
+        return mode == NamedPipeMode.MESSAGE ? messages.sum() : bytes.sum() / size;
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+    }
+
+    @ChannelHandler.Sharable
+    private final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof PipeMessage) {
+                messages.increment();
+            } else {
+                bytes.add(((ByteBuf) msg).readableBytes());
+            }
+            ctx.write(msg, ctx.voidPromise()); // no promise: nothing to allocate per message
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

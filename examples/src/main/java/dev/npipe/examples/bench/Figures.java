@@ -1,0 +1,51 @@
+package dev.npipe.examples.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What one run of a workload measured.
+ *
+ * @param messages messages echoed in the measured window
+ * @param seconds length of the measured window
+ * @param p50Micros median round trip (latency test), or NaN
+ * @param p99Micros 99th percentile round trip, or NaN
+ * @param p999Micros 99.9th percentile round trip, or NaN
+ * @param garbagePerMessage bytes the Java event loops allocated per echoed message, or NaN for native-only runs
+ * @param batchSize completions per GetQueuedCompletionStatusEx call on the Java loops, or NaN
+ */
+record Figures(long messages, double seconds, double p50Micros, double p99Micros, double p999Micros,
+               double garbagePerMessage, double batchSize) {
+
+    double messagesPerSecond() {
+        return messages / seconds;
+    }
+
+    double megabytesPerSecond(int size) {
+        return messages * (double) size / seconds / 1e6;
+    }
+
+    Figures withJavaFigures(double garbage, double batch) {
+        return new Figures(messages, seconds, p50Micros, p99Micros, p999Micros, garbage, batch);
+    }
+
+    /** Parses npbench's "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X" line. */
+    static Figures parseNative(String line, boolean latency) {
+        Map<String, String> fields = new HashMap<>();
+        for (String part : line.trim().split("\\s+")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                fields.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        try {
+            double nan = Double.NaN;
+            return new Figures(Long.parseLong(fields.get("msgs")), Double.parseDouble(fields.get("secs")),
+                    latency ? Double.parseDouble(fields.get("p50_us")) : nan,
+                    latency ? Double.parseDouble(fields.get("p99_us")) : nan,
+                    latency ? Double.parseDouble(fields.get("p999_us")) : nan, nan, nan);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot read npbench's result line: " + line, e);
+        }
+    }
+}

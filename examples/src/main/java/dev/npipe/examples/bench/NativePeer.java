@@ -1,0 +1,78 @@
+package dev.npipe.examples.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs npbench.exe, the native C server and client that the Java figures are compared with. */
+final class NativePeer {
+    private final Path exe;
+    private final int threads;
+
+    NativePeer(Path exe, int threads) {
+        this.exe = exe;
+        this.threads = threads;
+    }
+
+    /** Starts an echo server on {@code pipePath}; it runs until {@link Server#close()}. */
+    Server startServer(String pipePath, Workload w) throws IOException {
+        Process p = new ProcessBuilder(exe.toString(), "server", pipePath, w.modeName(), String.valueOf(threads))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (!"READY".equals(line)) {
+            p.destroyForcibly();
+            throw new IOException("npbench server on " + pipePath + " did not start (said: " + line + ")");
+        }
+        return new Server(p);
+    }
+
+    /** Runs the native client for one workload and returns what it measured. */
+    Figures runClient(String pipePath, Workload w, long warmupMillis, long measureMillis)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(exe.toString(), "client", pipePath, w.modeName(), w.testName(),
+                String.valueOf(w.connections()), String.valueOf(w.size()), String.valueOf(warmupMillis),
+                String.valueOf(measureMillis), String.valueOf(threads));
+        Path output = Files.createTempFile("npbench-client", ".txt");
+        try {
+            // Output to a file, not a pipe: a child that hangs on its way out cannot block us reading it.
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean exited = p.waitFor(warmupMillis + measureMillis + 60_000, TimeUnit.MILLISECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+            for (String line : lines) {
+                if (line.startsWith("RESULT ")) {
+                    return Figures.parseNative(line, w.test() == Workload.Test.LATENCY);
+                }
+            }
+            throw new IOException("npbench client " + (exited ? "exited with " + p.exitValue() : "hung")
+                    + " without a result: " + String.join(" ", cmd) + "\n" + String.join("\n", lines));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    /** A running native echo server; closing its standard input stops it. */
+    static final class Server implements AutoCloseable {
+        private final Process process;
+
+        Server(Process process) {
+            this.process = process;
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            process.getOutputStream().close();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

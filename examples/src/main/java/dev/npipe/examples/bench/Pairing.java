@@ -1,0 +1,24 @@
+package dev.npipe.examples.bench;
+
+/** Who is client and who is server in a run: native C (npbench.exe) or Java (this transport). */
+enum Pairing {
+    NATIVE_NATIVE("C -> C"),
+    NATIVE_TO_JAVA("C -> Java"),
+    JAVA_TO_NATIVE("Java -> C"),
+    JAVA_JAVA("Java -> Java");
+
+    /** "client -> server" as the table shows it. */
+    final String label;
+
+    Pairing(String label) {
+        this.label = label;
+    }
+
+    boolean javaServer() {
+        return this == NATIVE_TO_JAVA || this == JAVA_JAVA;
+    }
+
+    boolean javaClient() {
+        return this == JAVA_TO_NATIVE || this == JAVA_JAVA;
+    }
+}

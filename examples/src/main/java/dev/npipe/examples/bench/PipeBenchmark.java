@@ -1,0 +1,156 @@
+package dev.npipe.examples.bench;
+
+import dev.npipe.transport.NamedPipeAddress;
+import dev.npipe.transport.NamedPipeMode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The side-by-side benchmark: every workload (byte and message pipes; latency and throughput; 1, 16 and 64
+ * connections; 64 B, 1 KiB and 64 KiB) runs four ways, native C client and server (the limit), C client to Java
+ * server, Java client to C server, and Java to Java, in one process run, and prints one table with each Java
+ * figure as a ratio to the C figure. Run it with {@code scripts/bench.sh} (it builds npbench.exe and starts this
+ * class on a Windows JVM).
+ *
+ * <pre>PipeBenchmark --npbench PATH [--quick | --full] [--out FILE] [--threads N]</pre>
+ */
+public final class PipeBenchmark {
+    private static final int[] CONNECTIONS = {1, 16, 64};
+    private static final int[] SIZES = {64, 1024, 64 * 1024};
+
+    private final NativePeer nativePeer;
+    private final long warmupMillis;
+    private final long measureMillis;
+    private final String namePrefix = "npbench-" + ProcessHandle.current().pid() + "-";
+    private final ResultTable table = new ResultTable();
+
+    private PipeBenchmark(NativePeer nativePeer, long warmupMillis, long measureMillis) {
+        this.nativePeer = nativePeer;
+        this.warmupMillis = warmupMillis;
+        this.measureMillis = measureMillis;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path exe = null;
+        Path out = null;
+        boolean full = false;
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--npbench" -> exe = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--quick" -> full = false;
+                case "--full" -> full = true;
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: PipeBenchmark --npbench PATH [--quick | --full] [--out FILE] [--threads N]");
+            }
+        }
+        if (exe == null || !Files.isRegularFile(exe)) {
+            throw new IllegalArgumentException("--npbench must name the built npbench.exe (got " + exe + ")");
+        }
+        PipeBenchmark bench = full ? new PipeBenchmark(new NativePeer(exe, threads), 1000, 3000)
+                : new PipeBenchmark(new NativePeer(exe, threads), 150, 400);
+        String report = bench.run(threads, full);
+        System.out.println(report);
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, report, StandardCharsets.UTF_8);
+        }
+    }
+
+    private String run(int threads, boolean full) throws Exception {
+        long start = System.nanoTime();
+        try (LoopProbe serverLoops = new LoopProbe("bench-server", threads);
+             LoopProbe clientLoops = new LoopProbe("bench-client", threads)) {
+            BenchClient client = new BenchClient(clientLoops);
+            System.err.println(ResultTable.header());
+            for (NamedPipeMode mode : NamedPipeMode.values()) {
+                runMode(mode, serverLoops, clientLoops, client);
+            }
+        }
+        double minutes = (System.nanoTime() - start) / 60e9;
+        return String.format(Locale.ROOT, "npipe benchmark, %s mode (warm-up %d ms, measured %d ms per run), %s%n"
+                        + "%s, %d processors, Java %s; %d loop threads per side, %d native worker threads%n"
+                        + "Took %.1f minutes.%n%n%s%n%s",
+                full ? "full" : "quick", warmupMillis, measureMillis, LocalDate.now(), machine(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), threads, threads,
+                minutes, table.table(), table.summary());
+    }
+
+    private static String machine() {
+        String wine = System.getProperty("bench.wine");
+        return System.getProperty("os.name") + " " + System.getProperty("os.version")
+                + (wine == null || wine.isEmpty() ? "" : " (" + wine + ")");
+    }
+
+    private void runMode(NamedPipeMode mode, LoopProbe serverLoops, LoopProbe clientLoops, BenchClient client)
+            throws Exception {
+        String suffix = mode == NamedPipeMode.MESSAGE ? "message" : "byte";
+        NamedPipeAddress nativeAddress = new NamedPipeAddress(namePrefix + "c-" + suffix);
+        NamedPipeAddress javaAddress = new NamedPipeAddress(namePrefix + "java-" + suffix);
+        Workload any = new Workload(mode, Workload.Test.THROUGHPUT, 1, 64);
+        try (NativePeer.Server nativeServer = nativePeer.startServer(nativeAddress.path(), any);
+             BenchEchoServer javaServer = new BenchEchoServer(serverLoops.group(), javaAddress, mode)) {
+            // Let the JIT compile the Java paths before anything is measured.
+            for (Workload.Test test : Workload.Test.values()) {
+                client.run(javaAddress, new Workload(mode, test, 16, 1024), warmupMillis * 4, measureMillis, null);
+            }
+            for (Workload.Test test : Workload.Test.values()) {
+                for (int connections : CONNECTIONS) {
+                    for (int size : SIZES) {
+                        Workload w = new Workload(mode, test, connections, size);
+                        Figures base = nativePeer.runClient(nativeAddress.path(), w, warmupMillis, measureMillis);
+                        row(w, Pairing.NATIVE_NATIVE, base, base);
+                        row(w, Pairing.NATIVE_TO_JAVA, nativeToJava(javaAddress, w, javaServer, serverLoops), base);
+                        row(w, Pairing.JAVA_TO_NATIVE,
+                                client.run(nativeAddress, w, warmupMillis, measureMillis, null), base);
+                        row(w, Pairing.JAVA_JAVA,
+                                client.run(javaAddress, w, warmupMillis, measureMillis, serverLoops), base);
+                    }
+                }
+            }
+        }
+    }
+
+    private void row(Workload w, Pairing pairing, Figures f, Figures base) {
+        System.err.println(table.add(w, pairing, f, base));
+    }
+
+    /**
+     * Runs the native client against the Java server, and samples the server's loops inside the client's measured
+     * window (which starts after the client's process start, connects and warm-up, so a little later than ours).
+     */
+    private Figures nativeToJava(NamedPipeAddress address, Workload w, BenchEchoServer server, LoopProbe loops)
+            throws IOException, InterruptedException {
+        CompletableFuture<Figures> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return nativePeer.runClient(address.path(), w, warmupMillis, measureMillis);
+            } catch (IOException | InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
+        long lead = Math.min(300, measureMillis / 4);
+        Thread.sleep(warmupMillis + lead);
+        LoopProbe.Sample before = loops.sample();
+        long echoedBefore = server.messagesEchoed(w.size());
+        Thread.sleep(measureMillis - 2 * lead);
+        LoopProbe.Sample during = loops.sample().minus(before);
+        long echoed = server.messagesEchoed(w.size()) - echoedBefore;
+        Figures f;
+        try {
+            f = run.join();
+        } catch (CompletionException e) {
+            throw new IOException("native client against the Java server failed: " + e.getCause(), e.getCause());
+        }
+        return f.withJavaFigures(echoed == 0 ? Double.NaN : (double) during.allocatedBytes() / echoed,
+                during.batchSize());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.npipe.examples.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The benchmark's table: one row per workload and pairing, Java figures also as a ratio to C -> C. */
+final class ResultTable {
+    private record Row(Workload w, Pairing pairing, Figures f, Figures nativeBaseline) {
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+
+    /** Adds a row; {@code baseline} is the C -> C figure of the same workload from the same run. */
+    String add(Workload w, Pairing pairing, Figures f, Figures baseline) {
+        Row row = new Row(w, pairing, f, baseline);
+        rows.add(row);
+        return format(row);
+    }
+
+    static String header() {
+        return "| mode | test | conns | size | client -> server | msg/s | MB/s | msg/s x C | p50 us | p99 us | p999 us"
+                + " | p99 x C | alloc B/msg | batch |\n"
+                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
+    }
+
+    private static String format(Row r) {
+        Figures f = r.f;
+        boolean baseline = r.pairing == Pairing.NATIVE_NATIVE;
+        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |",
+                r.w.modeName(), r.w.testName(), r.w.connections(), size(r.w.size()), r.pairing.label,
+                f.messagesPerSecond(), f.megabytesPerSecond(r.w.size()),
+                baseline ? "1" : ratio(f.messagesPerSecond(), r.nativeBaseline.messagesPerSecond()),
+                num(f.p50Micros()), num(f.p99Micros()), num(f.p999Micros()),
+                Double.isNaN(f.p99Micros()) ? "" : baseline ? "1" : ratio(f.p99Micros(), r.nativeBaseline.p99Micros()),
+                Double.isNaN(f.garbagePerMessage()) ? "" : String.format(Locale.ROOT, "%.1f", f.garbagePerMessage()),
+                Double.isNaN(f.batchSize()) ? "" : String.format(Locale.ROOT, "%.2f", f.batchSize()));
+    }
+
+    private static String size(int bytes) {
+        return bytes >= 1024 ? bytes / 1024 + " KiB" : bytes + " B";
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String ratio(double v, double base) {
+        return base > 0 ? String.format(Locale.ROOT, "%.2f", v / base) : "n/a";
+    }
+
+    /** The whole table. */
+    String table() {
+        StringBuilder sb = new StringBuilder(header()).append('\n');
+        for (Row r : rows) {
+            sb.append(format(r)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The targets of the 16-connection 1 KiB workloads, and the steady-state allocation and batch size. */
+    String summary() {
+        StringBuilder sb = new StringBuilder();
+        double maxGarbage = 0;
+        double batchSum = 0;
+        int batchRows = 0;
+        for (Row r : rows) {
+            if (r.pairing == Pairing.NATIVE_NATIVE) {
+                continue;
+            }
+            if (!Double.isNaN(r.f.garbagePerMessage())) {
+                maxGarbage = Math.max(maxGarbage, r.f.garbagePerMessage());
+            }
+            if (r.w.connections() >= 16 && !Double.isNaN(r.f.batchSize())) {
+                batchSum += r.f.batchSize();
+                batchRows++;
+            }
+            if (r.w.connections() == 16 && r.w.size() == 1024) {
+                boolean latency = r.w.test() == Workload.Test.LATENCY;
+                double ratio = latency ? r.f.p99Micros() / r.nativeBaseline.p99Micros()
+                        : r.f.messagesPerSecond() / r.nativeBaseline.messagesPerSecond();
+                boolean met = latency ? ratio <= 1.2 : ratio >= 0.9;
+                sb.append(String.format(Locale.ROOT, "- %s %s, 16 conns, 1 KiB, %s: %s %.2fx native (target %s): %s%n",
+                        r.w.modeName(), r.w.testName(), r.pairing.label, latency ? "p99" : "throughput", ratio,
+                        latency ? "<= 1.2x" : ">= 0.9x", met ? "met" : "MISSED"));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "- largest allocation per echoed message on the Java loops: %.1f B%n",
+                maxGarbage));
+        sb.append(String.format(Locale.ROOT, "- average completions per GetQueuedCompletionStatusEx call "
+                + "(Java loops, 16 and 64 connections): %.2f%n", batchRows == 0 ? Double.NaN : batchSum / batchRows));
+        return sb.toString();
+    }
+}

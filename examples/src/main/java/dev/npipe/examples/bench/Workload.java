@@ -1,0 +1,29 @@
+package dev.npipe.examples.bench;
+
+import dev.npipe.transport.NamedPipeMode;
+
+/**
+ * One cell of the benchmark matrix: a pipe mode, a test, a number of connections and a message size.
+ *
+ * @param mode byte or message pipe
+ * @param test round trips one at a time (latency) or a window of messages in flight (throughput)
+ * @param connections concurrent connections
+ * @param size message size in bytes
+ */
+record Workload(NamedPipeMode mode, Test test, int connections, int size) {
+    /** What a connection does. */
+    enum Test { LATENCY, THROUGHPUT }
+
+    /** Messages a throughput connection keeps in flight: about 64 KiB, at least 2 and at most 64 (as npbench.c). */
+    int window() {
+        return Math.max(2, Math.min(64, 64 * 1024 / size));
+    }
+
+    String modeName() {
+        return mode == NamedPipeMode.MESSAGE ? "message" : "byte";
+    }
+
+    String testName() {
+        return test == Test.LATENCY ? "latency" : "throughput";
+    }
+}

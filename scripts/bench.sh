@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark: the transport against native C doing the same Win32 calls, in one run on a
+# Windows JVM under Wine. Builds npbench.exe (examples/src/main/c/npbench.c) and the examples, then runs
+# dev.npipe.examples.bench.PipeBenchmark, which prints the table (and writes it to examples/target/bench/).
+#
+#   scripts/bench.sh            quick mode: the whole matrix, short runs (about 2-3 minutes)
+#   scripts/bench.sh --full     full mode: 1 s warm-up and 3 s measured per run (about 15 minutes)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/wine-env.sh
+source scripts/wine-env.sh
+
+MODE=--quick
+case "${1:-}" in
+  ""|--quick) ;;
+  --full) MODE=--full ;;
+  *) echo "usage: scripts/bench.sh [--quick|--full]" >&2; exit 1 ;;
+esac
+
+ensure_wine || { echo "bench: Wine is missing and could not be installed" >&2; exit 1; }
+ensure_mingw || { echo "bench: mingw-w64 is missing and could not be installed" >&2; exit 1; }
+ensure_windows_jre >/dev/null || { echo "bench: the Windows JRE could not be downloaded" >&2; exit 1; }
+
+OUT=$PWD/examples/target/bench
+mkdir -p "$OUT"
+x86_64-w64-mingw32-gcc -O2 -Wall -Werror -o "$OUT/npbench.exe" examples/src/main/c/npbench.c
+# examples is the last module of the reactor, so its classpath is what the file holds at the end.
+./mvnw -B -q -pl examples -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$OUT/classpath.txt" >&2
+
+cp="$(to_win_path examples/target/classes)"
+IFS=: read -r -a deps < <(tr -d '\n' < "$OUT/classpath.txt"; echo)
+for d in "${deps[@]}"; do [ -n "$d" ] && cp+=";$(to_win_path "$d")"; done
+
+# Shares the Wine prefix with the Win32 suite, whose clean-up would kill a concurrent run.
+exec 9>"$WIN32_LOCK"
+flock -w 1800 9 || { echo "bench: the Wine prefix stayed locked" >&2; exit 1; }
+trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
+
+# Leak detection off: its sampling allocates, and this run measures what the hot path allocates.
+wine "$WIN_JAVA" -Xmx1g -Dio.netty.leakDetection.level=DISABLED \
+  "-Dbench.wine=$(wine --version 2>/dev/null)" -cp "$cp" dev.npipe.examples.bench.PipeBenchmark \
+  --npbench "$(to_win_path "$OUT/npbench.exe")" "$MODE" --out "$(to_win_path "$OUT/results.md")" 9>&- |
+  sed -u -e 's/\r$//'
+echo "bench: the table is also in $OUT/results.md"
