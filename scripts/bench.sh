@@ -5,6 +5,8 @@
 #
 #   scripts/bench.sh            quick mode: the whole matrix, short runs (about 2-3 minutes)
 #   scripts/bench.sh --full     full mode: 1 s warm-up and 3 s measured per run (about 15 minutes)
+# BENCH_JAVA_OPTS adds JVM options, e.g. a JFR recording:
+#   BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=Z:\tmp\bench.jfr,settings=profile'
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/wine-env.sh
@@ -37,8 +39,9 @@ exec 9>"$WIN32_LOCK"
 flock -w 1800 9 || { echo "bench: the Wine prefix stayed locked" >&2; exit 1; }
 trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
 
+read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
 # Leak detection off: its sampling allocates, and this run measures what the hot path allocates.
-wine "$WIN_JAVA" -Xmx1g -Dio.netty.leakDetection.level=DISABLED \
+wine "$WIN_JAVA" -Xmx1g -Dio.netty.leakDetection.level=DISABLED "${java_opts[@]}" \
   "-Dbench.wine=$(wine --version 2>/dev/null)" -cp "$cp" dev.npipe.examples.bench.PipeBenchmark \
   --npbench "$(to_win_path "$OUT/npbench.exe")" "$MODE" --out "$(to_win_path "$OUT/results.md")" 9>&- |
   sed -u -e 's/\r$//'

@@ -37,6 +37,8 @@ struct conn {
     SRWLOCK lock;
     op rd, wr;
     int reading, writing, closing, connected;
+    int closed; /* client connections stay allocated after their handle is closed (the main thread lists them) */
+    int is_client;
     /* server: double buffer, so the next read runs while the last one is written back */
     char *buf[2];
     int cur, held;
@@ -53,6 +55,7 @@ static DWORD read_size;
 static const char *pipe_path;
 static volatile LONG phase; /* client: 0 warm-up, 1 measuring, 2 stopping */
 static volatile LONG64 g_msgs;
+static volatile LONG live_conns;
 static LONG64 *hist;
 static double ns_per_tick;
 
@@ -94,9 +97,15 @@ static void begin_close(conn *c) {
 
 /* Called with the lock held after each completion; frees the connection once nothing is in flight. */
 static int finish_if_closed(conn *c) {
-    if (!c->closing || c->reading || c->writing) return 0;
-    ReleaseSRWLockExclusive(&c->lock);
+    if (!c->closing || c->reading || c->writing || c->closed) return 0;
     CloseHandle(c->h);
+    InterlockedDecrement(&live_conns);
+    if (c->is_client) {
+        c->closed = 1;
+        ReleaseSRWLockExclusive(&c->lock);
+        return 1;
+    }
+    ReleaseSRWLockExclusive(&c->lock);
     free(c->buf[0]);
     free(c->buf[1]);
     free(c->rbuf);
@@ -107,6 +116,7 @@ static int finish_if_closed(conn *c) {
 
 static conn *new_conn(HANDLE h) {
     conn *c = calloc(1, sizeof *c);
+    InterlockedIncrement(&live_conns);
     c->h = h;
     c->rd.c = c->wr.c = c;
     InitializeSRWLock(&c->lock);
@@ -321,6 +331,7 @@ static int run_client(int conns, int warmup_ms, int measure_ms, int threads) {
             if (!SetNamedPipeHandleState(h, &mode, NULL, NULL)) die("SetNamedPipeHandleState");
         }
         all[i] = new_conn(h);
+        all[i]->is_client = 1;
         all[i]->rbuf = malloc(read_size);
         all[i]->wbuf = malloc((size_t) msg_size * window);
         memset(all[i]->wbuf, 'x', (size_t) msg_size * window);
@@ -345,9 +356,16 @@ static int run_client(int conns, int warmup_ms, int measure_ms, int threads) {
             msgs * (LONG64) msg_size, secs, percentile_us(samples, 0.50), percentile_us(samples, 0.99),
             percentile_us(samples, 0.999));
     fflush(stdout);
-    /* Not ExitProcess: it kills the workers first, and one killed inside malloc/free or stdio leaves a lock
-     * that the DLL detach then waits for forever (seen under Wine). The server sees every pipe break. */
-    TerminateProcess(GetCurrentProcess(), 0);
+    /* Cancel everything and wait for the workers to see each connection idle and close it: a process that
+     * exits with overlapped pipe I/O still pending can hang in its exit under Wine. */
+    for (int i = 0; i < conns; i++) {
+        conn *c = all[i];
+        AcquireSRWLockExclusive(&c->lock);
+        begin_close(c);
+        if (!finish_if_closed(c)) ReleaseSRWLockExclusive(&c->lock);
+    }
+    for (int waited = 0; live_conns > 0 && waited < 5000; waited++) Sleep(1);
+    TerminateProcess(GetCurrentProcess(), live_conns > 0 ? 3 : 0);
     return 0;
 }
 
@@ -361,7 +379,7 @@ static int run_server(int threads) {
     DWORD n;
     while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), b, sizeof b, &n, NULL) && n > 0) {
     }
-    TerminateProcess(GetCurrentProcess(), 0); /* see run_client */
+    TerminateProcess(GetCurrentProcess(), 0); /* not ExitProcess, whose DLL detach can wait on a killed worker */
     return 0;
 }
 

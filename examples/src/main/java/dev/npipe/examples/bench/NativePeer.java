@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 final class NativePeer {
     private final Path exe;
     private final int threads;
+    private final Path outputDir;
 
-    NativePeer(Path exe, int threads) {
+    NativePeer(Path exe, int threads, Path outputDir) {
         this.exe = exe;
         this.threads = threads;
+        this.outputDir = outputDir;
     }
 
     /** Starts an echo server on {@code pipePath}; it runs until {@link Server#close()}. */
@@ -38,25 +40,22 @@ final class NativePeer {
         List<String> cmd = List.of(exe.toString(), "client", pipePath, w.modeName(), w.testName(),
                 String.valueOf(w.connections()), String.valueOf(w.size()), String.valueOf(warmupMillis),
                 String.valueOf(measureMillis), String.valueOf(threads));
-        Path output = Files.createTempFile("npbench-client", ".txt");
-        try {
-            // Output to a file, not a pipe: a child that hangs on its way out cannot block us reading it.
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            boolean exited = p.waitFor(warmupMillis + measureMillis + 60_000, TimeUnit.MILLISECONDS);
-            if (!exited) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-            for (String line : lines) {
-                if (line.startsWith("RESULT ")) {
-                    return Figures.parseNative(line, w.test() == Workload.Test.LATENCY);
-                }
-            }
-            throw new IOException("npbench client " + (exited ? "exited with " + p.exitValue() : "hung")
-                    + " without a result: " + String.join(" ", cmd) + "\n" + String.join("\n", lines));
-        } finally {
-            Files.deleteIfExists(output);
+        // Kept, not deleted: under Wine the file can stay locked for a moment after the child is gone.
+        Path output = Files.createTempFile(outputDir, "client-", ".txt");
+        // Output to a file, not a pipe: a child that hangs on its way out cannot block us reading it.
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        boolean exited = p.waitFor(warmupMillis + measureMillis + 60_000, TimeUnit.MILLISECONDS);
+        if (!exited) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        for (String line : lines) {
+            if (line.startsWith("RESULT ")) {
+                return Figures.parseNative(line, w.test() == Workload.Test.LATENCY);
+            }
+        }
+        throw new IOException("npbench client " + (exited ? "exited with " + p.exitValue() : "hung")
+                + " without a result: " + String.join(" ", cmd) + "\n" + String.join("\n", lines));
     }
 
     /** A running native echo server; closing its standard input stops it. */

@@ -56,8 +56,8 @@ public final class PipeBenchmark {
         if (exe == null || !Files.isRegularFile(exe)) {
             throw new IllegalArgumentException("--npbench must name the built npbench.exe (got " + exe + ")");
         }
-        PipeBenchmark bench = full ? new PipeBenchmark(new NativePeer(exe, threads), 1000, 3000)
-                : new PipeBenchmark(new NativePeer(exe, threads), 150, 400);
+        NativePeer nativePeer = new NativePeer(exe, threads, Files.createTempDirectory("npbench"));
+        PipeBenchmark bench = full ? new PipeBenchmark(nativePeer, 1000, 3000) : new PipeBenchmark(nativePeer, 150, 400);
         String report = bench.run(threads, full);
         System.out.println(report);
         if (out != null) {
