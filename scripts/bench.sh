@@ -4,7 +4,8 @@
 # dev.npipe.examples.bench.PipeBenchmark, which prints the table (and writes it to examples/target/bench/).
 #
 #   scripts/bench.sh            quick mode: the whole matrix, short runs (about 2-3 minutes)
-#   scripts/bench.sh --full     full mode: 1 s warm-up and 3 s measured per run (about 15 minutes)
+#   scripts/bench.sh --full     full mode: 1 s warm-up and 3 s measured per run (about 11 minutes)
+#   Further arguments go to PipeBenchmark, e.g. --select 'throughput 16 1024' --server-threads 1
 # BENCH_JAVA_OPTS adds JVM options, e.g. a JFR recording:
 #   BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=Z:\tmp\bench.jfr,settings=profile'
 set -euo pipefail
@@ -14,9 +15,8 @@ source scripts/wine-env.sh
 
 MODE=--quick
 case "${1:-}" in
-  ""|--quick) ;;
-  --full) MODE=--full ;;
-  *) echo "usage: scripts/bench.sh [--quick|--full]" >&2; exit 1 ;;
+  --quick) shift ;;
+  --full) MODE=--full; shift ;;
 esac
 
 ensure_wine || { echo "bench: Wine is missing and could not be installed" >&2; exit 1; }
@@ -43,6 +43,6 @@ read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
 # Leak detection off: its sampling allocates, and this run measures what the hot path allocates.
 wine "$WIN_JAVA" -Xmx1g -Dio.netty.leakDetection.level=DISABLED "${java_opts[@]}" \
   "-Dbench.wine=$(wine --version 2>/dev/null)" -cp "$cp" dev.npipe.examples.bench.PipeBenchmark \
-  --npbench "$(to_win_path "$OUT/npbench.exe")" "$MODE" --out "$(to_win_path "$OUT/results.md")" 9>&- |
+  --npbench "$(to_win_path "$OUT/npbench.exe")" "$MODE" --out "$(to_win_path "$OUT/results.md")" "$@" 9>&- |
   sed -u -e 's/\r$//'
 echo "bench: the table is also in $OUT/results.md"

@@ -12,4 +12,10 @@ ensure_wine || echo "WARNING: Wine unavailable; the Win32 suite will be skipped 
 ensure_mingw || echo "WARNING: MinGW-w64 unavailable; tests needing native peers may fail" >&2
 ensure_windows_jre >/dev/null || echo "WARNING: Windows JRE unavailable" >&2
 
-exec ./mvnw -B verify "$@"
+./mvnw -B verify "$@"
+
+# In CI the benchmark runs too, in quick mode (about 2 minutes), so it keeps working: native and Java peers,
+# every pairing and workload, and its table in the log. Locally: scripts/bench.sh.
+if [ "${CI:-}" = true ]; then
+  scripts/bench.sh --quick
+fi

@@ -2,6 +2,7 @@ package dev.npipe.examples.bench;
 
 import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageAggregator;
+import dev.npipe.examples.echo.EchoHandler;
 import dev.npipe.transport.NamedPipeAddress;
 import dev.npipe.transport.NamedPipeChannel;
 import dev.npipe.transport.NamedPipeChannelOption;
@@ -12,7 +13,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 
@@ -62,7 +62,7 @@ final class BenchEchoServer implements AutoCloseable {
     }
 
     @ChannelHandler.Sharable
-    private final class Echo extends ChannelInboundHandlerAdapter {
+    private final class Echo extends EchoHandler {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof PipeMessage) {
@@ -70,23 +70,7 @@ final class BenchEchoServer implements AutoCloseable {
             } else {
                 bytes.add(((ByteBuf) msg).readableBytes());
             }
-            ctx.write(msg, ctx.voidPromise()); // no promise: nothing to allocate per message
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+            super.channelRead(ctx, msg);
         }
     }
 }

@@ -50,11 +50,13 @@ final class LoopProbe implements AutoCloseable {
         }
         long completions = 0;
         long batches = 0;
+        long passedOn = 0;
         for (NamedPipeIoHandler h : handlers) {
             completions += h.stats().completions();
             batches += h.stats().batches();
+            passedOn += h.stats().passedOn();
         }
-        return new Sample(allocated, completions, batches);
+        return new Sample(allocated, completions, batches, passedOn);
     }
 
     @Override
@@ -63,15 +65,15 @@ final class LoopProbe implements AutoCloseable {
     }
 
     /** Counters at one moment; differences of two samples describe the time between. */
-    record Sample(long allocatedBytes, long completions, long batches) {
+    record Sample(long allocatedBytes, long completions, long batches, long passedOn) {
         Sample plus(Sample other) {
             return new Sample(allocatedBytes + other.allocatedBytes, completions + other.completions,
-                    batches + other.batches);
+                    batches + other.batches, passedOn + other.passedOn);
         }
 
         Sample minus(Sample earlier) {
             return new Sample(allocatedBytes - earlier.allocatedBytes, completions - earlier.completions,
-                    batches - earlier.batches);
+                    batches - earlier.batches, passedOn - earlier.passedOn);
         }
 
         double batchSize() {

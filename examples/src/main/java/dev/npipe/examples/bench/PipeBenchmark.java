@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
 
 /**
  * The side-by-side benchmark: every workload (byte and message pipes; latency and throughput; 1, 16 and 64
@@ -19,7 +20,12 @@ import java.util.concurrent.CompletionException;
  * figure as a ratio to the C figure. Run it with {@code scripts/bench.sh} (it builds npbench.exe and starts this
  * class on a Windows JVM).
  *
- * <pre>PipeBenchmark --npbench PATH [--quick | --full] [--out FILE] [--threads N]</pre>
+ * <pre>PipeBenchmark --npbench PATH [--quick | --full] [--out FILE] [--threads N] [--server-threads N]
+ *               [--select REGEX]</pre>
+ *
+ * {@code --threads} sets the loop threads of each Java side and the worker threads of each C side (default: the
+ * processors); {@code --server-threads} overrides it for the Java server's loops. {@code --select} runs only the
+ * workloads whose "mode test connections size" (e.g. "message throughput 16 1024") the expression finds.
  */
 public final class PipeBenchmark {
     private static final int[] CONNECTIONS = {1, 16, 64};
@@ -30,6 +36,8 @@ public final class PipeBenchmark {
     private final long measureMillis;
     private final String namePrefix = "npbench-" + ProcessHandle.current().pid() + "-";
     private final ResultTable table = new ResultTable();
+    private LoopProbe.Sample serverTotals;
+    private Pattern select;
 
     private PipeBenchmark(NativePeer nativePeer, long warmupMillis, long measureMillis) {
         this.nativePeer = nativePeer;
@@ -42,6 +50,8 @@ public final class PipeBenchmark {
         Path out = null;
         boolean full = false;
         int threads = Runtime.getRuntime().availableProcessors();
+        int serverThreads = 0;
+        Pattern select = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--npbench" -> exe = Path.of(args[++i]);
@@ -49,8 +59,11 @@ public final class PipeBenchmark {
                 case "--quick" -> full = false;
                 case "--full" -> full = true;
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--server-threads" -> serverThreads = Integer.parseInt(args[++i]);
+                case "--select" -> select = Pattern.compile(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: PipeBenchmark --npbench PATH [--quick | --full] [--out FILE] [--threads N]");
+                        + "; usage: PipeBenchmark --npbench PATH [--quick | --full] [--out FILE] [--threads N]"
+                        + " [--server-threads N] [--select REGEX]");
             }
         }
         if (exe == null || !Files.isRegularFile(exe)) {
@@ -58,7 +71,8 @@ public final class PipeBenchmark {
         }
         NativePeer nativePeer = new NativePeer(exe, threads, Files.createTempDirectory("npbench"));
         PipeBenchmark bench = full ? new PipeBenchmark(nativePeer, 1000, 3000) : new PipeBenchmark(nativePeer, 150, 400);
-        String report = bench.run(threads, full);
+        bench.select = select;
+        String report = bench.run(threads, serverThreads > 0 ? serverThreads : threads, full);
         System.out.println(report);
         if (out != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -66,23 +80,28 @@ public final class PipeBenchmark {
         }
     }
 
-    private String run(int threads, boolean full) throws Exception {
+    private String run(int threads, int serverThreads, boolean full) throws Exception {
         long start = System.nanoTime();
-        try (LoopProbe serverLoops = new LoopProbe("bench-server", threads);
+        try (LoopProbe serverLoops = new LoopProbe("bench-server", serverThreads);
              LoopProbe clientLoops = new LoopProbe("bench-client", threads)) {
             BenchClient client = new BenchClient(clientLoops);
             System.err.println(ResultTable.header());
             for (NamedPipeMode mode : NamedPipeMode.values()) {
                 runMode(mode, serverLoops, clientLoops, client);
             }
+            serverTotals = serverLoops.sample();
         }
         double minutes = (System.nanoTime() - start) / 60e9;
         return String.format(Locale.ROOT, "npipe benchmark, %s mode (warm-up %d ms, measured %d ms per run), %s%n"
-                        + "%s, %d processors, Java %s; %d loop threads per side, %d native worker threads%n"
-                        + "Took %.1f minutes.%n%n%s%n%s",
+                        + "%s, %d processors, Java %s; Java loop threads: %d (client), %d (server); C worker threads: %d%n"
+                        + "Took %.1f minutes.%n%n%s%n%s- completions the Java server's loops passed on to another loop's"
+                        + " port: %.1f%% (a child registered on another loop than the server; Windows moves the handle"
+                        + " instead, Wine refuses)%n",
                 full ? "full" : "quick", warmupMillis, measureMillis, LocalDate.now(), machine(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), threads, threads,
-                minutes, table.table(), table.summary());
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), threads, serverThreads,
+                threads,
+                minutes, table.table(), table.summary(),
+                100.0 * serverTotals.passedOn() / Math.max(1, serverTotals.completions()));
     }
 
     private static String machine() {
@@ -107,6 +126,10 @@ public final class PipeBenchmark {
                 for (int connections : CONNECTIONS) {
                     for (int size : SIZES) {
                         Workload w = new Workload(mode, test, connections, size);
+                        if (select != null && !select.matcher(w.modeName() + " " + w.testName() + " " + connections
+                                + " " + size).find()) {
+                            continue;
+                        }
                         Figures base = nativePeer.runClient(nativeAddress.path(), w, warmupMillis, measureMillis);
                         row(w, Pairing.NATIVE_NATIVE, base, base);
                         row(w, Pairing.NATIVE_TO_JAVA, nativeToJava(javaAddress, w, javaServer, serverLoops), base);

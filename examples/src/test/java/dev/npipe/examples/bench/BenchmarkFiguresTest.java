@@ -1,0 +1,58 @@
+package dev.npipe.examples.bench;
+
+import dev.npipe.transport.NamedPipeMode;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmark's arithmetic and formatting, on the Linux JVM: what the table says must follow from the runs. */
+class BenchmarkFiguresTest {
+    @Test
+    void parsesTheNativeResultLine() {
+        Figures f = Figures.parseNative("RESULT msgs=3000 bytes=3072000 secs=1.500000 p50_us=250.5 p99_us=900.0 "
+                + "p999_us=1500.0", true);
+        assertEquals(3000, f.messages());
+        assertEquals(2000.0, f.messagesPerSecond(), 1e-9);
+        assertEquals(2.048, f.megabytesPerSecond(1024), 1e-9);
+        assertEquals(250.5, f.p50Micros());
+        assertEquals(900.0, f.p99Micros());
+        assertEquals(1500.0, f.p999Micros());
+        assertTrue(Double.isNaN(f.garbagePerMessage()), "a native run has no Java allocation figure");
+    }
+
+    @Test
+    void aThroughputRunHasNoLatencies() {
+        Figures f = Figures.parseNative("RESULT msgs=10 bytes=640 secs=1.0 p50_us=0.0 p99_us=0.0 p999_us=0.0", false);
+        assertTrue(Double.isNaN(f.p99Micros()));
+    }
+
+    @Test
+    void aBrokenResultLineIsAnErrorThatQuotesIt() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Figures.parseNative("RESULT msgs=oops", false));
+        assertTrue(e.getMessage().contains("RESULT msgs=oops"), e.getMessage());
+    }
+
+    @Test
+    void windowMatchesTheNativeClient() {
+        assertEquals(64, new Workload(NamedPipeMode.BYTE, Workload.Test.THROUGHPUT, 1, 64).window());
+        assertEquals(64, new Workload(NamedPipeMode.BYTE, Workload.Test.THROUGHPUT, 1, 1024).window());
+        assertEquals(2, new Workload(NamedPipeMode.BYTE, Workload.Test.THROUGHPUT, 1, 65536).window());
+    }
+
+    @Test
+    void rowsShowJavaFiguresAsRatiosToTheNativeRun() {
+        Workload w = new Workload(NamedPipeMode.BYTE, Workload.Test.LATENCY, 16, 1024);
+        Figures c = new Figures(1000, 1.0, 100, 200, 300, Double.NaN, Double.NaN);
+        Figures java = new Figures(900, 1.0, 110, 250, 400, 0.0, 4.5);
+        ResultTable table = new ResultTable();
+        table.add(w, Pairing.NATIVE_NATIVE, c, c);
+        String row = table.add(w, Pairing.JAVA_JAVA, java, c);
+        assertEquals("| byte | latency | 16 | 1 KiB | Java -> Java | 900 | 0.92 | 0.90 | 110 | 250 | 400 | 1.25 | 0.0 "
+                + "| 4.50 |", row);
+        String summary = table.summary();
+        assertTrue(summary.contains("Java -> Java: p99 1.25x native (target <= 1.2x): MISSED"), summary);
+    }
+}
