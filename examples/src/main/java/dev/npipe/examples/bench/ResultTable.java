@@ -18,23 +18,33 @@ final class ResultTable {
         return format(row);
     }
 
+    /** Markdown header; the first "x C" is the ratio of both msg/s and MB/s (same messages, same size). */
     static String header() {
-        return "| mode | test | conns | size | client -> server | msg/s | MB/s | msg/s x C | p50 us | p99 us | p999 us"
-                + " | p99 x C | alloc B/msg | batch |\n"
-                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
+        return "| mode | test | conns | size | client -> server | msg/s | MB/s | x C | p50 us | x C | p99 us | x C"
+                + " | p999 us | x C | alloc B/msg | batch |\n"
+                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
     }
 
     private static String format(Row r) {
         Figures f = r.f;
+        Figures c = r.nativeBaseline;
         boolean baseline = r.pairing == Pairing.NATIVE_NATIVE;
-        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |",
+        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s |",
                 r.w.modeName(), r.w.testName(), r.w.connections(), size(r.w.size()), r.pairing.label,
                 f.messagesPerSecond(), f.megabytesPerSecond(r.w.size()),
-                baseline ? "1" : ratio(f.messagesPerSecond(), r.nativeBaseline.messagesPerSecond()),
-                num(f.p50Micros()), num(f.p99Micros()), num(f.p999Micros()),
-                Double.isNaN(f.p99Micros()) ? "" : baseline ? "1" : ratio(f.p99Micros(), r.nativeBaseline.p99Micros()),
+                baseline ? "1" : ratio(f.messagesPerSecond(), c.messagesPerSecond()),
+                latency(f.p50Micros(), c.p50Micros(), baseline), latency(f.p99Micros(), c.p99Micros(), baseline),
+                latency(f.p999Micros(), c.p999Micros(), baseline),
                 Double.isNaN(f.garbagePerMessage()) ? "" : String.format(Locale.ROOT, "%.1f", f.garbagePerMessage()),
                 Double.isNaN(f.batchSize()) ? "" : String.format(Locale.ROOT, "%.2f", f.batchSize()));
+    }
+
+    /** A latency and its ratio to the native one, as two cells; empty cells for a throughput run. */
+    private static String latency(double micros, double nativeMicros, boolean baseline) {
+        if (Double.isNaN(micros)) {
+            return " | ";
+        }
+        return num(micros) + " | " + (baseline ? "1" : ratio(micros, nativeMicros));
     }
 
     private static String size(int bytes) {

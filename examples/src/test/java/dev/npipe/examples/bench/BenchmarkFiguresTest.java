@@ -50,8 +50,10 @@ class BenchmarkFiguresTest {
         ResultTable table = new ResultTable();
         table.add(w, Pairing.NATIVE_NATIVE, c, c);
         String row = table.add(w, Pairing.JAVA_JAVA, java, c);
-        assertEquals("| byte | latency | 16 | 1 KiB | Java -> Java | 900 | 0.92 | 0.90 | 110 | 250 | 400 | 1.25 | 0.0 "
-                + "| 4.50 |", row);
+        assertEquals("| byte | latency | 16 | 1 KiB | Java -> Java | 900 | 0.92 | 0.90 | 110 | 1.10 | 250 | 1.25 | 400 "
+                + "| 1.33 | 0.0 | 4.50 |", row);
+        assertEquals(ResultTable.header().lines().findFirst().orElseThrow().split("\\|").length,
+                row.split("\\|").length, "as many cells as the header");
         String summary = table.summary();
         assertTrue(summary.contains("Java -> Java: p99 1.25x native (target <= 1.2x): MISSED"), summary);
     }
