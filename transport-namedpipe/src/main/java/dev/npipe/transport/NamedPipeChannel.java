@@ -243,6 +243,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         if (server != null && server.registration.handler() != registration.handler()
                 && !(adoptPorts && registration.adopt(pipe))) {
             logger.debug("{} cannot move to its event loop's port; its completions are passed on", this);
+            registration.servedBy(server.registration.handler());
         }
     }
 

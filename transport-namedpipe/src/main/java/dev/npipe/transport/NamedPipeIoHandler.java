@@ -52,7 +52,8 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final NamedPipeIoEvent event = new NamedPipeIoEvent();
     private final CompletionStats stats = new CompletionStats();
-    private boolean destroyed;
+    /** Set once this loop dequeues nothing more: from then on it passes no completion on to other loops. */
+    private volatile boolean destroyed;
 
     NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
         NamedPipe.ensureAvailability();
@@ -206,6 +207,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         long deadline = System.nanoTime() + DESTROY_WAIT_NANOS;
         while (!registrations.isEmpty() && System.nanoTime() - deadline < 0) {
             dequeue(10);
+            completeOrphans();
         }
         destroyed = true;
         for (Registration registration : new ArrayList<>(registrations)) {
@@ -219,6 +221,18 @@ public final class NamedPipeIoHandler implements IoHandler {
         removed.free();
         scratch.free();
         Win32Handle.close(port);
+    }
+
+    /**
+     * Completions of a handle that another loop's port serves come to us only while that loop runs; once it has
+     * stopped, what the kernel finished is delivered from the blocks, instead of waiting out the drain.
+     */
+    private void completeOrphans() {
+        for (Registration registration : new ArrayList<>(registrations)) {
+            if (registration.servedBy != null && registration.servedBy.destroyed) {
+                registration.completeFinished();
+            }
+        }
     }
 
     @Override
@@ -259,6 +273,8 @@ public final class NamedPipeIoHandler implements IoHandler {
         final NamedPipeIoHandle handle;
         private final List<Overlapped> owned = new ArrayList<>(3);
         private boolean cancelled;
+        /** The loop whose port gets this handle's completions and passes them on, or null for our own port. */
+        private NamedPipeIoHandler servedBy;
 
         Registration(NamedPipeIoHandle handle) {
             this.handle = handle;
@@ -281,6 +297,11 @@ public final class NamedPipeIoHandler implements IoHandler {
          */
         boolean adopt(long pipe) {
             return NtDll.replaceCompletionPort(pipe, port) == 0;
+        }
+
+        /** Records that {@code other}'s port gets this handle's completions and passes them on to ours. */
+        void servedBy(NamedPipeIoHandler other) {
+            servedBy = other;
         }
 
         /** Associates a pipe handle with this loop's completion port. */

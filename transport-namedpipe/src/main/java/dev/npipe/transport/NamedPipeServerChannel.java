@@ -37,7 +37,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private boolean bound;
     /** The mode the instances were created with: fixed at bind, whatever the config says later. */
     private NamedPipeMode mode;
-    private String sddl;
+    /** The instances' security descriptor: converted from SDDL once at bind, freed at close. */
+    private Advapi32.SecurityAttributes security;
     private boolean rejectRemote;
     private int maxInstances;
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
@@ -125,9 +126,12 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         }
         address = requested;
         mode = config.getPipeMode();
-        sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor() : PipeSecurity.defaultSddl();
+        String sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor()
+                : PipeSecurity.defaultSddl();
         rejectRemote = config.isRejectRemoteClients();
         maxInstances = config.getMaxInstances();
+        freeSecurity();
+        security = Advapi32.securityAttributes(sddl);
         try {
             for (int i = 0; i < Math.min(config.getListeningInstances(), maxInstances); i++) {
                 instances.add(new Instance(createPipe(i == 0), registration.newOverlapped()));
@@ -137,6 +141,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                 Win32Handle.close(instance.pipe);
             }
             instances.clear();
+            freeSecurity();
             BindException bindException = new BindException("cannot create pipe " + requested + ": "
                     + e.getMessage() + bindAdvice(e.errorCode()));
             bindException.initCause(e);
@@ -164,15 +169,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                 ? Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE
                 : Kernel32.PIPE_TYPE_BYTE | Kernel32.PIPE_READMODE_BYTE;
         int pipeMode = type | Kernel32.PIPE_WAIT | (rejectRemote ? Kernel32.PIPE_REJECT_REMOTE_CLIENTS : 0);
-        Advapi32.SecurityAttributes security = Advapi32.securityAttributes(sddl);
-        long pipe;
-        try {
-            pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode, maxInstances,
-                    config.getOutBufferSize(), config.getInBufferSize(), config.getDefaultTimeoutMillis(),
-                    security.address());
-        } finally {
-            security.free(); // the pipe keeps its own copy of the descriptor
-        }
+        // Each instance takes its own copy of the descriptor, so one conversion serves them all.
+        long pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode, maxInstances,
+                config.getOutBufferSize(), config.getInBufferSize(), config.getDefaultTimeoutMillis(),
+                security.address());
         try {
             registration.associate(pipe);
         } catch (Win32Exception e) {
@@ -311,9 +311,17 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         instances.remove(instance);
     }
 
+    private void freeSecurity() {
+        if (security != null) {
+            security.free();
+            security = null;
+        }
+    }
+
     @Override
     protected void doClose() {
         open = false;
+        freeSecurity(); // no instance is created after close
         for (Instance instance : new ArrayList<>(instances)) {
             if (instance.connectOp.isPending()) {
                 // The handle is closed when the cancelled connect's completion arrives.
@@ -329,6 +337,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         for (Instance instance : new ArrayList<>(instances)) {
             closeInstance(instance);
         }
+        freeSecurity();
     }
 
     @Override

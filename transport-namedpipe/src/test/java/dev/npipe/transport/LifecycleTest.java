@@ -125,6 +125,41 @@ class LifecycleTest {
         LeakRecorder.assertNoLeaks();
     }
 
+    @Test
+    void childLoopsStopQuicklyAfterTheServersLoopHasStopped() throws Exception {
+        // Under Wine the children's completions arrive at the server loop's port and are passed on. Once that loop
+        // has stopped, nothing is passed on any more: the child loop must still stop without waiting out its drain.
+        NamedPipeEventLoopGroup serverGroup = PipeTestSupport.newGroup("orphan-server", 1);
+        NamedPipeEventLoopGroup childGroup = PipeTestSupport.newGroup("orphan-child", 1);
+        NamedPipeEventLoopGroup clientGroup = PipeTestSupport.newGroup("orphan-client", 1);
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        EchoServer server = new EchoServer(serverGroup, childGroup, address);
+        List<Channel> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel());
+        }
+        assertTrue(PipeTestSupport.eventually(5_000, () -> server.children.size() == 4), "children connected");
+        List<Channel> children = new ArrayList<>(server.children);
+
+        serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        assertTrue(serverGroup.awaitTermination(5, TimeUnit.SECONDS), "server loop did not stop within 5 s");
+        long start = System.nanoTime();
+        childGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        assertTrue(childGroup.awaitTermination(10, TimeUnit.SECONDS), "child loop did not stop");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // The drain's bound is 5 s: well under it means the finished reads were delivered, not waited for.
+        assertTrue(millis < 3000, "child loop took " + millis + " ms to stop");
+        clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        assertTrue(clientGroup.awaitTermination(5, TimeUnit.SECONDS), "client loop did not stop within 5 s");
+        for (Channel child : children) {
+            assertTrue(!child.isOpen(), "child channel still open after shutdown");
+        }
+        assertEquals(0, NativeResources.openHandles(), "handles left open");
+        assertEquals(0, NativeResources.liveBlocks(), "native blocks left");
+        LeakRecorder.assertNoLeaks();
+    }
+
     private static long processHandleCount() {
         NativeBlock count = new NativeBlock(8);
         try {

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,6 +72,34 @@ class SecurityTest {
     void customSddlIsWhatThePipeCarries() throws Exception {
         String custom = "D:P(A;;FA;;;SY)(A;;FR;;;WD)";
         assertEquals(custom, daclOfServedPipe(custom));
+    }
+
+    @Test
+    void instancesMadeAfterAcceptsCarryTheSameDacl() throws Exception {
+        // One listening instance: each client after the first gets an instance created after an accept, from the
+        // descriptor the server converted once at bind.
+        String custom = "D:P(A;;FA;;;SY)(A;;FR;;;WD)";
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.SECURITY_DESCRIPTOR, custom)
+                .option(NamedPipeChannelOption.LISTENING_INSTANCES, 1)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        List<Channel> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                NamedPipeChannel client = (NamedPipeChannel) new Bootstrap().group(group)
+                        .channel(NamedPipeChannel.class).handler(new ChannelInboundHandlerAdapter())
+                        .connect(address).sync().channel();
+                clients.add(client);
+                assertEquals(custom, group.next().submit(() -> Advapi32.daclOf(client.pipeHandle()))
+                        .get(10, TimeUnit.SECONDS), "client " + i);
+            }
+        } finally {
+            for (Channel client : clients) {
+                client.close().sync();
+            }
+            server.close().sync();
+        }
     }
 
     @Test
