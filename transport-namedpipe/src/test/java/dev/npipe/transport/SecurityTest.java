@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -83,7 +84,12 @@ class SecurityTest {
         Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
                 .option(NamedPipeChannelOption.SECURITY_DESCRIPTOR, custom)
                 .option(NamedPipeChannelOption.LISTENING_INSTANCES, 1)
-                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+                // Several children: the child handler must be @Sharable (ChannelInitializer is).
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                    }
+                }).bind(address).sync().channel();
         List<Channel> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
