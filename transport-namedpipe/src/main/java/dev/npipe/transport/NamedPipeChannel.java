@@ -27,6 +27,7 @@ import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connected pipe instance: the server's child for one client, or a client's connection to a server.
@@ -47,6 +48,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     private static final int TOKEN_QUERY = 0x0008;
     /** Tests turn this off to exercise passing completions between loops where adoption would avoid it. */
     static volatile boolean adoptPorts = true;
+    /** A server's child not registered this long after it was accepted is closed (tests shorten it). */
+    static volatile long unregisteredChildGraceMillis = 10_000;
+    private static final int UNCLAIMED = 0;
+    private static final int REGISTERED = 1;
+    private static final int ABANDONED = 2;
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
     private NamedPipeAddress address;
@@ -65,6 +71,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     private Future<?> connectRetry;
     private long connectDeadlineNanos;
     private long connectBackoffMillis;
+    /**
+     * Server children only: who owns the handle before registration. Registration claims it; the server abandons
+     * (and closes) a child that nobody registered, e.g. because a non-@Sharable child handler failed its setup.
+     */
+    private final AtomicInteger claim = new AtomicInteger(UNCLAIMED);
 
     /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
     public NamedPipeChannel() {
@@ -196,7 +207,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     public boolean isOpen() {
-        return open;
+        return open && claim.get() != ABANDONED;
     }
 
     @Override
@@ -234,8 +245,23 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         return new NamedPipeUnsafe();
     }
 
+    /**
+     * Called by the server some time after accepting: closes the handle of a child that was never registered.
+     * Returns true when it did. Any thread: the handle is not used by a loop before registration claims it.
+     */
+    boolean abandonIfUnregistered() {
+        if (!claim.compareAndSet(UNCLAIMED, ABANDONED)) {
+            return false;
+        }
+        Win32Handle.close(pipe);
+        return true;
+    }
+
     @Override
-    void onRegistered() {
+    void onRegistered() throws ClosedChannelException {
+        if (parent() != null && !claim.compareAndSet(UNCLAIMED, REGISTERED)) {
+            throw new ClosedChannelException(); // abandoned by the server: its handle is closed
+        }
         messageMode = config.getReadMode() == NamedPipeMode.MESSAGE;
         readOp = registration.newOverlapped();
         writeOp = registration.newOverlapped();
@@ -289,6 +315,10 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     /** Closes the handle, and tells the server an instance is free (it may be waiting at MAX_INSTANCES). */
     private void closePipe() {
+        if (claim.get() == ABANDONED) {
+            pipe = 0; // the server closed it
+            return;
+        }
         Win32Handle.close(pipe);
         pipe = 0;
         NamedPipeServerChannel server = parent();

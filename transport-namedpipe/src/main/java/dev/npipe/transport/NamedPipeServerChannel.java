@@ -41,6 +41,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private Advapi32.SecurityAttributes security;
     private boolean rejectRemote;
     private int maxInstances;
+    /** Accepted children not registered yet when handed on; checked again after a grace period, or at close. */
+    private final List<NamedPipeChannel> awaitingRegistration = new ArrayList<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
     private final List<Instance> parked = new ArrayList<>();
 
@@ -250,11 +252,30 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                 pipeline().fireExceptionCaught(e);
             }
         }
-        pipeline().fireChannelRead(newChild(connected));
+        NamedPipeChannel child = newChild(connected);
+        pipeline().fireChannelRead(child);
         pipeline().fireChannelReadComplete();
+        if (!child.isRegistered()) {
+            closeIfNeverRegistered(child);
+        }
         if (instance.pipe != 0 && open) {
             listen(instance);
         }
+    }
+
+    /**
+     * A child nobody registers would keep its pipe open for good: ServerBootstrap drops a child whose pipeline
+     * setup throws (a non-@Sharable child handler, say) without closing it. Close such a child after a while.
+     */
+    private void closeIfNeverRegistered(NamedPipeChannel child) {
+        awaitingRegistration.add(child);
+        eventLoop().schedule(() -> {
+            awaitingRegistration.remove(child);
+            if (child.abandonIfUnregistered()) {
+                logger.warn("{}: an accepted connection was never registered with an event loop (did its pipeline "
+                        + "setup fail? a child handler added to many channels must be @Sharable); closed it", address);
+            }
+        }, NamedPipeChannel.unregisteredChildGraceMillis, TimeUnit.MILLISECONDS);
     }
 
     private NamedPipeChannel newChild(long connected) {
@@ -338,6 +359,11 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             closeInstance(instance);
         }
         freeSecurity();
+        // The grace-period checks die with this loop; a child still unregistered now never will be usable.
+        for (NamedPipeChannel child : awaitingRegistration) {
+            child.abandonIfUnregistered();
+        }
+        awaitingRegistration.clear();
     }
 
     @Override

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,6 +67,34 @@ class ServerBehaviourTest {
         }
         assertEquals("ping", echoOnce(address, "ping"));
         server.close().sync();
+    }
+
+    @Test
+    void aChildWhosePipelineSetupFailsIsClosedNotLeaked() throws Exception {
+        NamedPipeChannel.unregisteredChildGraceMillis = 200;
+        try {
+            NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+            // A plain adapter is not @Sharable: ServerBootstrap cannot set up any child after the first, and drops
+            // it unregistered and open. The server must close such a child, or its pipe handle leaks.
+            Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                    .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+            List<Channel> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                clients.add(new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel());
+            }
+            for (int i = 1; i < 3; i++) {
+                assertTrue(clients.get(i).closeFuture().await(5, TimeUnit.SECONDS),
+                        "client " + i + " should see the pipe end when the server closes the dropped child");
+            }
+            assertTrue(clients.get(0).isActive(), "the child that was set up stays connected");
+            for (Channel client : clients) {
+                client.close().sync();
+            }
+            server.close().sync();
+        } finally {
+            NamedPipeChannel.unregisteredChildGraceMillis = 10_000;
+        }
     }
 
     @Test
