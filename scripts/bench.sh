@@ -30,9 +30,7 @@ x86_64-w64-mingw32-gcc -O2 -Wall -Werror -o "$OUT/npbench.exe" examples/src/main
 ./mvnw -B -q -pl examples -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$OUT/classpath.txt" >&2
 
-cp="$(to_win_path examples/target/classes)"
-IFS=: read -r -a deps < <(tr -d '\n' < "$OUT/classpath.txt"; echo)
-for d in "${deps[@]}"; do [ -n "$d" ] && cp+=";$(to_win_path "$d")"; done
+cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
 
 # Shares the Wine prefix with the Win32 suite, whose clean-up would kill a concurrent run.
 exec 9>"$WIN32_LOCK"

@@ -47,9 +47,7 @@ rm -rf "$REPORTS" "$W"/hs_err_pid*.log
 # doubled; quoting also keeps paths with spaces whole.
 q() { local s=${1//\\/\\\\}; printf '"%s"\n' "${s//\"/\\\"}"; }
 
-cp="$(to_win_path "$TARGET/test-classes");$(to_win_path "$TARGET/classes")"
-IFS=: read -r -a deps < <(tr -d '\n' < "$W/classpath.txt"; echo)  # Linux ':'-separated
-for d in "${deps[@]}"; do [ -n "$d" ] && cp+=";$(to_win_path "$d")"; done
+cp=$(to_win_classpath "$W/classpath.txt" "$TARGET/test-classes" "$TARGET/classes")
 
 read -r -a java_opts <<<"${WIN32_SUITE_JAVA_OPTS:-}"
 if [ -n "${WIN32_SUITE_SELECT:-}" ]; then

@@ -3,7 +3,7 @@
 #   REPO            repository root
 #   WIN32_CACHE     $REPO/.build/win32 (gitignored; survives `mvn clean`)
 #   WINEPREFIX      $WIN32_CACHE/wineprefix (never the user's ~/.wine)
-# Functions: ensure_wine, ensure_mingw, ensure_windows_jre, to_win_path.
+# Functions: ensure_wine, ensure_mingw, ensure_windows_jre, to_win_path, to_win_classpath.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WIN32_CACHE=$REPO/.build/win32
@@ -87,4 +87,15 @@ to_win_path() {
   local p
   p=$(realpath -m -- "$1")
   printf 'Z:%s\n' "${p//\//\\}"
+}
+
+# A Windows ';'-separated classpath: the given directories or jars, then the entries of CLASSPATH_FILE (a
+# Linux ':'-separated list, as maven-dependency-plugin's build-classpath writes it).
+to_win_classpath() {
+  local file=$1 cp="" d deps
+  shift
+  for d in "$@"; do cp+="${cp:+;}$(to_win_path "$d")"; done
+  IFS=: read -r -a deps < <(tr -d '\n' < "$file"; echo)
+  for d in "${deps[@]}"; do [ -n "$d" ] && cp+="${cp:+;}$(to_win_path "$d")"; done
+  printf '%s\n' "$cp"
 }

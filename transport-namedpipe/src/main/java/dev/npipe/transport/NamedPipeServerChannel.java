@@ -15,7 +15,9 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.net.BindException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,7 +44,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private boolean rejectRemote;
     private int maxInstances;
     /** Accepted children not registered yet when handed on; checked again after a grace period, or at close. */
-    private final List<NamedPipeChannel> awaitingRegistration = new ArrayList<>();
+    private final Set<NamedPipeChannel> awaitingRegistration = new HashSet<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
     private final List<Instance> parked = new ArrayList<>();
 

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A named-pipe event loop group whose threads and handlers are known, so a run can read what its loops allocated
@@ -61,7 +62,7 @@ final class LoopProbe implements AutoCloseable {
 
     @Override
     public void close() {
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** Counters at one moment; differences of two samples describe the time between. */

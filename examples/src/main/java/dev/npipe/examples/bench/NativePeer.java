@@ -1,5 +1,7 @@
 package dev.npipe.examples.bench;
 
+import dev.npipe.transport.NamedPipeMode;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,8 +24,9 @@ final class NativePeer {
     }
 
     /** Starts an echo server on {@code pipePath}; it runs until {@link Server#close()}. */
-    Server startServer(String pipePath, Workload w) throws IOException {
-        Process p = new ProcessBuilder(exe.toString(), "server", pipePath, w.modeName(), String.valueOf(threads))
+    Server startServer(String pipePath, NamedPipeMode mode) throws IOException {
+        Process p = new ProcessBuilder(exe.toString(), "server", pipePath, Workload.nameOf(mode),
+                String.valueOf(threads))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();

@@ -13,12 +13,4 @@ enum Pairing {
     Pairing(String label) {
         this.label = label;
     }
-
-    boolean javaServer() {
-        return this == NATIVE_TO_JAVA || this == JAVA_JAVA;
-    }
-
-    boolean javaClient() {
-        return this == JAVA_TO_NATIVE || this == JAVA_JAVA;
-    }
 }

@@ -112,11 +112,9 @@ public final class PipeBenchmark {
 
     private void runMode(NamedPipeMode mode, LoopProbe serverLoops, LoopProbe clientLoops, BenchClient client)
             throws Exception {
-        String suffix = mode == NamedPipeMode.MESSAGE ? "message" : "byte";
-        NamedPipeAddress nativeAddress = new NamedPipeAddress(namePrefix + "c-" + suffix);
-        NamedPipeAddress javaAddress = new NamedPipeAddress(namePrefix + "java-" + suffix);
-        Workload any = new Workload(mode, Workload.Test.THROUGHPUT, 1, 64);
-        try (NativePeer.Server nativeServer = nativePeer.startServer(nativeAddress.path(), any);
+        NamedPipeAddress nativeAddress = new NamedPipeAddress(namePrefix + "c-" + Workload.nameOf(mode));
+        NamedPipeAddress javaAddress = new NamedPipeAddress(namePrefix + "java-" + Workload.nameOf(mode));
+        try (NativePeer.Server nativeServer = nativePeer.startServer(nativeAddress.path(), mode);
              BenchEchoServer javaServer = new BenchEchoServer(serverLoops.group(), javaAddress, mode)) {
             // Let the JIT compile the Java paths before anything is measured.
             for (Workload.Test test : Workload.Test.values()) {

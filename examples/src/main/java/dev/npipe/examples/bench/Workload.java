@@ -20,6 +20,11 @@ record Workload(NamedPipeMode mode, Test test, int connections, int size) {
     }
 
     String modeName() {
+        return nameOf(mode);
+    }
+
+    /** "byte" or "message", as npbench.exe and the table spell it. */
+    static String nameOf(NamedPipeMode mode) {
         return mode == NamedPipeMode.MESSAGE ? "message" : "byte";
     }
 
