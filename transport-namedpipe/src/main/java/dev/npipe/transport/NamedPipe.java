@@ -6,7 +6,8 @@ import dev.npipe.transport.win32.NtDll;
 import io.netty.util.internal.SystemPropertyUtil;
 
 /**
- * Tells whether the named-pipe transport can run here: it needs Windows (or Wine) and JNA's kernel32 binding.
+ * Tells whether the named-pipe transport can run here: it needs a 64-bit JVM on Windows (or Wine) and JNA's
+ * kernel32 binding.
  * Check {@link #isAvailable()} before creating a {@link NamedPipeEventLoopGroup}, or call
  * {@link #ensureAvailability()} to fail with the reason.
  */
@@ -24,6 +25,11 @@ public final class NamedPipe {
         if (!Platform.isWindows()) {
             return new UnsupportedOperationException("Windows named pipes need Windows; this JVM runs on "
                     + SystemPropertyUtil.get("os.name") + " (use Unix domain sockets there)");
+        }
+        if (!Platform.is64Bit()) {
+            // Every binding here passes handles and pointers as 64-bit values.
+            return new UnsupportedOperationException("the named-pipe transport needs a 64-bit JVM (Windows x64); "
+                    + "this JVM is " + SystemPropertyUtil.get("os.arch") + ", " + Platform.ARCH);
         }
         try {
             Kernel32.GetCurrentProcessId();

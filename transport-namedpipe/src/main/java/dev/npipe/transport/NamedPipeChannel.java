@@ -2,197 +2,161 @@ package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageChunk;
-import dev.npipe.transport.win32.Advapi32;
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
 import dev.npipe.transport.win32.Overlapped;
+import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
-import dev.npipe.transport.win32.Win32Handle;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static dev.npipe.transport.ChannelState.ACTIVE;
+import static dev.npipe.transport.ChannelState.CLOSE_DEFERRED;
+import static dev.npipe.transport.ChannelState.CONNECTING;
+import static dev.npipe.transport.ChannelState.EOF_IN_FLIGHT;
+import static dev.npipe.transport.ChannelState.EOF_PENDING;
+import static dev.npipe.transport.ChannelState.HANDLING_READ;
+import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN;
+import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN_SEEN;
+import static dev.npipe.transport.ChannelState.IN_READ_BATCH;
+import static dev.npipe.transport.ChannelState.MESSAGE_READS;
+import static dev.npipe.transport.ChannelState.MESSAGE_WRITES;
+import static dev.npipe.transport.ChannelState.OPEN;
+import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
+import static dev.npipe.transport.ChannelState.READ_PENDING;
+import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
 
 /**
  * One connected pipe instance: the server's child for one client, or a client's connection to a server.
  *
- * <p>One overlapped ReadFile and one overlapped WriteFile are in flight at most. Reads go into direct buffers
- * from the {@link RecvByteBufAllocator}; small writes are copied into one buffer so a burst of them costs one
- * WriteFile. Closing cancels what is in flight and closes the handle when the last completion has arrived, so
- * the kernel never writes into freed memory. Closing does not call DisconnectNamedPipe, which would discard what
- * the peer has not read yet: after CloseHandle the peer still reads every byte written, then sees the pipe end.
+ * <p>One overlapped ReadFile and one overlapped WriteFile are in flight at most. Reads follow Netty's read loop:
+ * while the {@link RecvByteBufAllocator} wants more and the pipe has bytes waiting, the next read is part of the
+ * same batch, which ends with one {@code channelReadComplete}. On a byte pipe small writes are copied into one
+ * buffer so a burst of them costs one WriteFile; on a message pipe every buffer is one message, never merged.
+ * Closing cancels what is in flight; the handle is closed when the last completion has arrived, so the kernel never
+ * writes into freed memory, and a write in flight at close gets the kernel's answer. Closing does not call
+ * DisconnectNamedPipe, which would discard what the peer has not read yet.
  */
-public final class NamedPipeChannel extends AbstractNamedPipeChannel {
+public final class NamedPipeChannel extends AbstractNamedPipeChannel implements DuplexChannel {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     /** Buffers at least this large are written as they are; smaller ones are copied together. */
     private static final int COALESCE_THRESHOLD = 16 * 1024;
     private static final int MAX_COALESCED_BYTES = 64 * 1024;
-    private static final long MAX_CONNECT_BACKOFF_MILLIS = 50;
-    private static final int TOKEN_QUERY = 0x0008;
-    /** Tests turn this off to exercise passing completions between loops where adoption would avoid it. */
-    static volatile boolean adoptPorts = true;
-    /** A server's child not registered this long after it was accepted is closed (tests shorten it). */
-    static volatile long unregisteredChildGraceMillis = 10_000;
-    private static final int UNCLAIMED = 0;
-    private static final int REGISTERED = 1;
-    private static final int ABANDONED = 2;
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
-    private NamedPipeAddress address;
-    private long pipe;
-    private boolean open = true;
-    private boolean active;
-    /** Message mode: reads are chunks with a last flag, and every outbound buffer is one WriteFile. */
-    private boolean messageMode;
+    private volatile int state = OPEN;
+    private volatile NamedPipeAddress address;
+    private volatile PipeHandle pipe;
+    /** A server child: whether the server made a message pipe. */
+    private final boolean childOfMessagePipe;
     private Overlapped readOp;
     private Overlapped writeOp;
     private ByteBuf readBuffer;
     private ByteBuf writeBuffer;
-    /** Set while written messages are removed: that can fire writability events whose flush must wait. */
-    private boolean removingWritten;
     private ChannelPromise connectPromise;
-    private Future<?> connectRetry;
-    private long connectDeadlineNanos;
-    private long connectBackoffMillis;
-    /**
-     * Server children only: who owns the handle before registration. Registration claims it; the server abandons
-     * (and closes) a child that nobody registered, e.g. because a non-@Sharable child handler failed its setup.
-     */
-    private final AtomicInteger claim = new AtomicInteger(UNCLAIMED);
+    private PipeConnector connector;
+    /** Close calls that wait for the write in flight ({@link ChannelState#CLOSE_DEFERRED}). */
+    private List<ChannelPromise> deferredCloses;
 
     /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
     public NamedPipeChannel() {
         super(null);
+        childOfMessagePipe = false;
     }
 
-    /** The server side of one connection; takes ownership of the connected pipe handle. */
-    NamedPipeChannel(NamedPipeServerChannel parent, long pipe, NamedPipeAddress address) {
+    /** The server side of one connection; owns the connected instance once registered. */
+    NamedPipeChannel(NamedPipeServerChannel parent, PipeHandle pipe, NamedPipeAddress address, boolean messagePipe) {
         super(parent);
         this.pipe = pipe;
         this.address = address;
-        this.active = true;
+        this.childOfMessagePipe = messagePipe;
+        state = OPEN | ACTIVE;
+        config.setReadMode(messagePipe ? NamedPipeMode.MESSAGE : NamedPipeMode.BYTE);
+    }
+
+    private boolean is(int bits) {
+        return (state & bits) != 0;
+    }
+
+    private void set(int bits) {
+        state |= bits;
+    }
+
+    private void clear(int bits) {
+        state &= ~bits;
     }
 
     /**
-     * Who is on the client end: its process id, session id and user SID. Server-side channels only. The user is
-     * read by impersonating the client just long enough to open its token; the thread always reverts.
-     *
-     * @throws IOException naming the Win32 call and error when Windows cannot tell
+     * Who is on the client end: its process id, session id and user SID. Server-side channels only. The answer
+     * comes from the channel's event loop (the user is read by impersonating the client just long enough to open
+     * its token); the returned future never blocks the caller.
      */
-    public NamedPipePeerCredentials peerCredentials() throws IOException {
+    public Future<NamedPipePeerCredentials> peerCredentials() {
         if (parent() == null) {
             throw new IllegalStateException("peerCredentials() is for the server side; a client can ask "
                     + "serverProcessId()");
         }
         return onLoop(() -> {
-            long handle = openPipe();
-            NativeBlock out = new NativeBlock(16);
-            try {
-                if (Kernel32.GetNamedPipeClientProcessId(handle, out.address()) == 0) {
-                    throw new Win32Exception("GetNamedPipeClientProcessId(" + address + ")", Kernel32.lastError());
-                }
-                if (Kernel32.GetNamedPipeClientSessionId(handle, out.address() + 4) == 0) {
-                    throw new Win32Exception("GetNamedPipeClientSessionId(" + address + ")", Kernel32.lastError());
-                }
-                return new NamedPipePeerCredentials(out.view().getInt(0), out.view().getInt(4),
-                        clientUserSid(handle, out));
-            } finally {
-                out.free();
-            }
+            PipeHandle handle = connectedPipe();
+            return new NamedPipePeerCredentials(handle.clientProcessId(), handle.clientSessionId(),
+                    handle.clientUserSid());
         });
     }
 
-    private static String clientUserSid(long handle, NativeBlock out) throws Win32Exception {
-        if (Advapi32.ImpersonateNamedPipeClient(handle) == 0) {
-            throw new Win32Exception("ImpersonateNamedPipeClient", Kernel32.lastError());
-        }
-        long token;
-        try {
-            if (Advapi32.OpenThreadToken(Kernel32.GetCurrentThread(), TOKEN_QUERY, 1, out.address() + 8) == 0) {
-                throw new Win32Exception("OpenThreadToken", Kernel32.lastError());
-            }
-            token = out.view().getLong(8);
-        } finally {
-            // Never leave the event-loop thread running as the client.
-            if (Advapi32.RevertToSelf() == 0) {
-                throw new IllegalStateException("RevertToSelf failed: " + Win32Error.describe(Kernel32.lastError()));
-            }
-        }
-        try {
-            return Advapi32.sidOfToken(token);
-        } finally {
-            Kernel32.CloseHandle(token);
-        }
-    }
-
-    /** The server's process id (GetNamedPipeServerProcessId). Client channels only. */
-    public int serverProcessId() throws IOException {
+    /** The server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller. */
+    public Future<Integer> serverProcessId() {
         if (parent() != null) {
             throw new IllegalStateException("serverProcessId() is for clients; the server side has peerCredentials()");
         }
-        return onLoop(() -> {
-            long handle = openPipe();
-            NativeBlock out = new NativeBlock(8);
-            try {
-                if (Kernel32.GetNamedPipeServerProcessId(handle, out.address()) == 0) {
-                    throw new Win32Exception("GetNamedPipeServerProcessId(" + address + ")", Kernel32.lastError());
-                }
-                return out.view().getInt(0);
-            } finally {
-                out.free();
-            }
-        });
+        return onLoop(() -> connectedPipe().serverProcessId());
     }
 
-    private long openPipe() throws IOException {
-        if (!isActive() || pipe == 0) {
+    private PipeHandle connectedPipe() throws IOException {
+        PipeHandle handle = pipe;
+        if (!isActive() || handle == null) {
             throw new ClosedChannelException();
         }
-        return pipe;
+        return handle;
     }
 
-    private interface PipeQuery<T> {
-        T run() throws IOException;
-    }
-
-    /** Runs on the event loop, where the handle cannot be closed underneath. */
-    private <T> T onLoop(PipeQuery<T> query) throws IOException {
-        if (eventLoop().inEventLoop()) {
-            return query.run();
-        }
-        try {
-            return eventLoop().submit(query::run).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while asking Windows about " + address);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException) {
-                throw (IOException) e.getCause();
+    /** Runs a query on the event loop, where the handle cannot be closed underneath it. */
+    private <T> Future<T> onLoop(Callable<T> query) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            try {
+                return loop.newSucceededFuture(query.call());
+            } catch (Exception e) {
+                return loop.newFailedFuture(e);
             }
-            throw new IOException(e.getCause());
         }
+        return loop.submit(query);
     }
 
     /** The pipe handle, for tests that ask Windows about it; 0 when not connected. */
     long pipeHandle() {
-        return pipe;
+        PipeHandle handle = pipe;
+        return handle == null ? 0 : handle.value();
     }
 
     @Override
@@ -207,12 +171,14 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     public boolean isOpen() {
-        return open && claim.get() != ABANDONED;
+        PipeHandle handle = pipe;
+        // A child the server closed because nobody registered it is closed too.
+        return is(OPEN) && (handle == null || handle.isOpen());
     }
 
     @Override
     public boolean isActive() {
-        return open && active;
+        return (state & (OPEN | ACTIVE)) == (OPEN | ACTIVE);
     }
 
     @Override
@@ -232,12 +198,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     protected SocketAddress localAddress0() {
-        return active ? address : null;
+        return is(ACTIVE) ? address : null;
     }
 
     @Override
     protected SocketAddress remoteAddress0() {
-        return active ? address : null;
+        return is(ACTIVE) ? address : null;
     }
 
     @Override
@@ -247,27 +213,39 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     /**
      * Called by the server some time after accepting: closes the handle of a child that was never registered.
-     * Returns true when it did. Any thread: the handle is not used by a loop before registration claims it.
+     * Returns true when it did. Any thread: registration claims the handle first, or this does.
      */
     boolean abandonIfUnregistered() {
-        if (!claim.compareAndSet(UNCLAIMED, ABANDONED)) {
-            return false;
-        }
-        Win32Handle.close(pipe);
-        return true;
+        return pipe.closeIfUnclaimed();
     }
 
     @Override
-    void onRegistered() throws ClosedChannelException {
-        if (parent() != null && !claim.compareAndSet(UNCLAIMED, REGISTERED)) {
+    void onRegistered() throws Exception {
+        PipeHandle handle = pipe;
+        NamedPipeServerChannel server = parent();
+        if (server != null && !handle.claim()) {
             throw new ClosedChannelException(); // abandoned by the server: its handle is closed
         }
-        messageMode = config.getReadMode() == NamedPipeMode.MESSAGE;
         readOp = registration.newOverlapped();
         writeOp = registration.newOverlapped();
-        NamedPipeServerChannel server = parent();
-        if (server != null && server.registration.handler() != registration.handler()
-                && !(adoptPorts && registration.adopt(pipe))) {
+        if (server != null) {
+            setUpChild(server, handle);
+        }
+    }
+
+    /** Applies the child's read mode (a child option may have changed it) and moves it to this loop's port. */
+    private void setUpChild(NamedPipeServerChannel server, PipeHandle handle) throws Win32Exception {
+        boolean messageReads = config.getReadMode() == NamedPipeMode.MESSAGE;
+        if (messageReads && !childOfMessagePipe) {
+            throw new IllegalStateException("READ_MODE MESSAGE needs a message pipe, but " + address
+                    + " is a byte pipe: set the server's PIPE_MODE to MESSAGE");
+        }
+        if (childOfMessagePipe && !messageReads) {
+            handle.setReadMode(false); // a message pipe read as a byte stream, as the child option asks
+        }
+        set((messageReads ? MESSAGE_READS : 0) | (childOfMessagePipe ? MESSAGE_WRITES : 0));
+        if (server.registration.handler() != registration.handler()
+                && !(server.movePipesToChildPorts && handle.moveToPort(registration.handler().port()))) {
             logger.debug("{} cannot move to its event loop's port; its completions are passed on", this);
             registration.servedBy(server.registration.handler());
         }
@@ -285,19 +263,18 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     protected void doClose() {
-        boolean wasOpen = open;
-        open = false;
-        active = false;
+        clear(OPEN | ACTIVE | CONNECTING | CLOSE_DEFERRED);
+        if (connector != null) {
+            connector.cancel();
+            connector = null;
+        }
         if (connectPromise != null) {
             connectPromise.tryFailure(new ClosedChannelException());
             connectPromise = null;
         }
-        if (connectRetry != null) {
-            connectRetry.cancel(false);
-            connectRetry = null;
-        }
-        if (wasOpen && pipe != 0 && isBusy()) {
-            Kernel32.CancelIoEx(pipe, 0L);
+        PipeHandle handle = pipe;
+        if (handle != null && isBusy()) {
+            handle.cancelAll(); // the handle is closed when the last cancelled operation has completed
         }
         closePipeIfIdle();
     }
@@ -308,38 +285,26 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     /** Closes the handle once no operation uses it; before that the kernel may still write into our blocks. */
     private void closePipeIfIdle() {
-        if (!open && pipe != 0 && !isBusy()) {
+        if (!is(OPEN) && pipe != null && !isBusy()) {
             closePipe();
         }
     }
 
     /** Closes the handle, and tells the server an instance is free (it may be waiting at MAX_INSTANCES). */
     private void closePipe() {
-        if (claim.get() == ABANDONED) {
-            pipe = 0; // the server closed it
-            return;
-        }
-        Win32Handle.close(pipe);
-        pipe = 0;
-        NamedPipeServerChannel server = parent();
-        if (server != null) {
-            try {
-                server.eventLoop().execute(server::childClosed);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the server's loop is stopping: nothing to listen for any more
+        if (pipe.close()) {
+            NamedPipeServerChannel server = parent();
+            if (server != null) {
+                server.childClosed();
             }
         }
     }
 
     @Override
     void onUnregistered() {
-        if (pipe != 0) {
+        if (pipe != null) {
             closePipe();
         }
-        releaseBuffers();
-    }
-
-    private void releaseBuffers() {
         if (readBuffer != null && !readOp.isPending()) {
             readBuffer.release();
             readBuffer = null;
@@ -364,25 +329,42 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     protected void doBeginRead() {
-        if (!isActive() || readOp.isPending()) {
+        if (!isActive() || is(CLOSE_DEFERRED)) {
+            return;
+        }
+        if (is(INPUT_SHUTDOWN)) {
+            fireInputShutdownReadCompleteOnce();
+            return;
+        }
+        set(READ_PENDING);
+        if (!is(HANDLING_READ)) {
+            startRead(true);
+        }
+    }
+
+    /** A read is wanted: auto-read is on, or {@code read()} was called and nothing has been read since. */
+    private boolean wantsRead() {
+        return isActive() && !is(INPUT_SHUTDOWN | CLOSE_DEFERRED) && (config.isAutoRead() || is(READ_PENDING));
+    }
+
+    private void startRead(boolean newBatch) {
+        if (readOp.isPending()) {
             return;
         }
         RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
-        allocHandle.reset(config);
+        if (newBatch) {
+            allocHandle.reset(config);
+        }
         ByteBuf buf = config.getAllocator().directBuffer(allocHandle.guess());
         int length = buf.writableBytes();
-        long address = PipeBuffers.address(buf, buf.writerIndex(), length);
-        if (Kernel32.ReadFile(pipe, address, length, 0L, readOp.start()) == 0) {
-            int error = Kernel32.lastError();
-            // ERROR_MORE_DATA at once is a partial success: its completion is queued like any other.
-            if (error != Win32Error.ERROR_IO_PENDING && error != Win32Error.ERROR_MORE_DATA) {
-                readOp.notStarted();
-                buf.release();
-                readFailed(error);
-                return;
-            }
+        allocHandle.attemptedBytesRead(length);
+        int error = pipe.read(readOp, PipeBuffers.address(buf, buf.writerIndex(), length), length);
+        if (error != 0) {
+            buf.release();
+            endReadBatch();
+            readFailed(error);
+            return;
         }
-        // A read that finished at once still posts its completion to the port: handle both the same way.
         readBuffer = buf;
     }
 
@@ -394,59 +376,100 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
                     Win32Error.describe(error));
             return;
         }
-        if (!open) {
+        if (!is(OPEN) || is(CLOSE_DEFERRED)) {
             buf.release();
             return;
         }
-        boolean moreToCome = messageMode && error == Win32Error.ERROR_MORE_DATA;
+        set(HANDLING_READ);
+        try {
+            handleRead(buf, bytes, error);
+        } finally {
+            clear(HANDLING_READ);
+        }
+        if (wantsRead()) {
+            startRead(!is(IN_READ_BATCH));
+        }
+    }
+
+    private void handleRead(ByteBuf buf, int bytes, int error) {
+        boolean moreToCome = is(MESSAGE_READS) && error == Win32Error.ERROR_MORE_DATA;
         if (error != 0 && !moreToCome) {
             buf.release();
+            endReadBatch();
+            if (PipeErrors.isCancelled(error)) {
+                return; // auto-read was turned off or the input shut down; a wanted read starts again
+            }
             readFailed(error);
             return;
         }
-        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
-        allocHandle.lastBytesRead(bytes);
-        if (messageMode) {
-            // One chunk per read, never two messages in one: ERROR_MORE_DATA says the message goes on.
-            buf.writerIndex(buf.writerIndex() + bytes);
-            allocHandle.incMessagesRead(1);
-            pipeline().fireChannelRead(new PipeMessageChunk(buf, !moreToCome));
-            allocHandle.readComplete();
-            pipeline().fireChannelReadComplete();
-            return;
-        }
-        if (bytes == 0) {
-            // A zero-byte write by the peer: nothing to deliver in byte mode. Keep reading.
+        if (bytes == 0 && !moreToCome && (config.isZeroLengthEof() || !is(MESSAGE_READS))) {
             buf.release();
-            allocHandle.readComplete();
-            if (config.isAutoRead()) {
-                doBeginRead();
+            endReadBatch();
+            if (config.isZeroLengthEof()) {
+                endOfInput();
             }
-            return;
+            return; // on a byte pipe a zero-length write carries nothing
         }
+        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
         buf.writerIndex(buf.writerIndex() + bytes);
+        allocHandle.lastBytesRead(bytes);
         allocHandle.incMessagesRead(1);
-        ChannelPipeline pipeline = pipeline();
-        pipeline.fireChannelRead(buf);
-        allocHandle.readComplete();
-        pipeline.fireChannelReadComplete();
+        set(IN_READ_BATCH);
+        clear(READ_PENDING);
+        pipeline().fireChannelRead(is(MESSAGE_READS) ? new PipeMessageChunk(buf, !moreToCome) : buf);
+        if (!wantsMore(allocHandle, moreToCome)) {
+            endReadBatch();
+        }
+    }
+
+    /** Whether the next read belongs to this batch: the allocator wants more and the pipe has more now. */
+    private boolean wantsMore(RecvByteBufAllocator.Handle allocHandle, boolean moreToCome) {
+        if (!isActive() || is(INPUT_SHUTDOWN | CLOSE_DEFERRED) || !allocHandle.continueReading()) {
+            return false;
+        }
+        return moreToCome || pipe.bytesAvailable() > 0;
+    }
+
+    private void endReadBatch() {
+        if (is(IN_READ_BATCH)) {
+            clear(IN_READ_BATCH);
+            unsafe().recvBufAllocHandle().readComplete();
+            pipeline().fireChannelReadComplete();
+        }
     }
 
     private void readFailed(int error) {
-        if (error == Win32Error.ERROR_OPERATION_ABORTED && !open) {
+        if (PipeErrors.isEndOfPipe(error)) {
+            endOfInput();
             return;
         }
-        if (isEndOfPipe(error)) {
-            unsafe().close(unsafe().voidPromise());
-            return;
-        }
-        pipeline().fireExceptionCaught(new Win32Exception("ReadFile(" + address + ")", error));
+        pipeline().fireExceptionCaught(PipeErrors.ioFailure("ReadFile", address, error));
         unsafe().close(unsafe().voidPromise());
     }
 
-    static boolean isEndOfPipe(int error) {
-        return error == Win32Error.ERROR_BROKEN_PIPE || error == Win32Error.ERROR_PIPE_NOT_CONNECTED
-                || error == Win32Error.ERROR_HANDLE_EOF || error == Win32Error.ERROR_NO_DATA;
+    /** The peer ended its output (closed, or sent the end-of-stream message): Netty's half-closure rules. */
+    private void endOfInput() {
+        if (is(INPUT_SHUTDOWN)) {
+            fireInputShutdownReadCompleteOnce();
+            return;
+        }
+        if (!config.isAllowHalfClosure()) {
+            unsafe().close(unsafe().voidPromise());
+            return;
+        }
+        set(INPUT_SHUTDOWN);
+        pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        if (isActive() && (config.isAutoRead() || is(READ_PENDING))) {
+            fireInputShutdownReadCompleteOnce();
+        }
+    }
+
+    private void fireInputShutdownReadCompleteOnce() {
+        if (!is(INPUT_SHUTDOWN_SEEN)) {
+            set(INPUT_SHUTDOWN_SEEN);
+            clear(READ_PENDING);
+            pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+        }
     }
 
     // ---- writes
@@ -461,6 +484,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
         }
         if (msg instanceof ByteBuf) {
             ByteBuf buf = (ByteBuf) msg;
+            if (!buf.isReadable() && is(MESSAGE_WRITES) && config.isZeroLengthEof()) {
+                buf.release();
+                throw new IllegalArgumentException("a zero-length message ends the stream when ZERO_LENGTH_EOF is"
+                        + " set on " + address + "; use shutdownOutput() for that, or turn the option off");
+            }
             if (PipeBuffers.isContiguousNative(buf)) {
                 return buf;
             }
@@ -476,39 +504,31 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (writeOp.isPending() || removingWritten) {
+        if (writeOp.isPending() || is(REMOVING_WRITTEN | CLOSE_DEFERRED)) {
             return; // the completion flushes the rest
         }
+        boolean messages = is(MESSAGE_WRITES);
         ByteBuf head;
-        while ((head = (ByteBuf) in.current()) != null && !head.isReadable() && !messageMode) {
-            in.remove();
+        while ((head = (ByteBuf) in.current()) != null && !head.isReadable() && !messages) {
+            in.remove(); // nothing to send: on a byte pipe an empty buffer carries nothing
         }
         if (head == null) {
             return;
         }
         ByteBuf toWrite;
-        if (messageMode || in.size() == 1 || head.readableBytes() >= COALESCE_THRESHOLD) {
-            // In message mode a buffer is a message: exactly one WriteFile, never merged, even when empty.
+        if (messages || in.size() == 1 || head.readableBytes() >= COALESCE_THRESHOLD) {
             // Written from its reader index as it is: a slice would be one more object per write.
             toWrite = head.retain();
         } else {
             toWrite = coalesce(in);
         }
         int length = toWrite.readableBytes();
-        long address = PipeBuffers.address(toWrite, toWrite.readerIndex(), length);
-        if (Kernel32.WriteFile(pipe, address, length, 0L, writeOp.start()) == 0) {
-            int error = Kernel32.lastError();
-            if (error != Win32Error.ERROR_IO_PENDING) {
-                writeOp.notStarted();
-                toWrite.release();
-                throw new Win32Exception("WriteFile(" + address() + ")", error);
-            }
+        int error = pipe.write(writeOp, PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
+        if (error != 0) {
+            toWrite.release();
+            throw PipeErrors.ioFailure("WriteFile", address, error);
         }
         writeBuffer = toWrite;
-    }
-
-    private NamedPipeAddress address() {
-        return address;
     }
 
     /** Copies the flushed small buffers, up to {@link #MAX_COALESCED_BYTES}, into one direct buffer. */
@@ -525,136 +545,200 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     }
 
     private void writeCompleted(int bytes, int error) {
+        if (is(EOF_IN_FLIGHT)) {
+            clear(EOF_IN_FLIGHT);
+            if (error != 0 && !PipeErrors.isCancelled(error)) {
+                logger.debug("{}: the end-of-stream message failed: {}", this, Win32Error.describe(error));
+            }
+            return;
+        }
         if (writeBuffer == null) {
             logger.warn("{}: a write completed that was not started (bytes={}, error={})", this, bytes,
                     Win32Error.describe(error));
             return;
         }
+        // Our reference goes first: a promise completed below finds the buffer released by its writer only.
         writeBuffer.release();
         writeBuffer = null;
-        if (!open) {
+        NamedPipeUnsafe unsafe = (NamedPipeUnsafe) unsafe();
+        if (is(CLOSE_DEFERRED)) {
+            unsafe.removeWritten(bytes, error);
+            unsafe.finishDeferredClose();
+            return;
+        }
+        if (!is(OPEN)) {
             return;
         }
         if (error != 0) {
-            // Fails the flushed writes with the cause and closes the channel, as a failed doWrite would.
-            ((NamedPipeUnsafe) unsafe()).writeFailed(new Win32Exception("WriteFile(" + address + ")", error));
+            unsafe.writeFailed(PipeErrors.ioFailure("WriteFile", address, error));
             return;
         }
-        ((NamedPipeUnsafe) unsafe()).writeDone(bytes);
+        unsafe.removeWritten(bytes, 0);
+        if (is(EOF_PENDING)) {
+            clear(EOF_PENDING);
+            writeEndOfStream();
+            return;
+        }
+        unsafe.flushRest();
+    }
+
+    /** Tells the peer our output ended: one zero-length write (go-winio's CloseWrite convention). */
+    private void writeEndOfStream() {
+        int error = pipe.write(writeOp, writeOp.address(), 0);
+        if (error == 0) {
+            set(EOF_IN_FLIGHT);
+        } else if (!PipeErrors.isEndOfPipe(error)) {
+            pipeline().fireExceptionCaught(PipeErrors.ioFailure("WriteFile(end of stream)", address, error));
+        }
+    }
+
+    // ---- half-close
+
+    @Override
+    public boolean isInputShutdown() {
+        return is(INPUT_SHUTDOWN) || !isActive();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return is(OUTPUT_SHUTDOWN) || !isActive();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return isInputShutdown() && isOutputShutdown();
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownInput0(promise);
+        } else {
+            loop.execute(() -> shutdownInput0(promise));
+        }
+        return promise;
+    }
+
+    /** Stops reading: the read in flight is cancelled; what the peer writes from now on is not read. */
+    private void shutdownInput0(ChannelPromise promise) {
+        if (!isActive()) {
+            promise.setFailure(new ClosedChannelException());
+            return;
+        }
+        set(INPUT_SHUTDOWN);
+        clear(READ_PENDING);
+        if (readOp.isPending()) {
+            pipe.cancel(readOp);
+        }
+        promise.setSuccess();
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        } else {
+            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        }
+        return promise;
+    }
+
+    /**
+     * Called by Netty's shutdownOutput after it stopped taking writes. With {@link
+     * NamedPipeChannelOption#ZERO_LENGTH_EOF} the peer is sent one zero-length write, after the write in flight;
+     * without it a pipe has no way to tell the peer, so this refuses, saying so.
+     */
+    @Override
+    protected void doShutdownOutput() throws Exception {
+        if (!isActive()) {
+            throw new ClosedChannelException();
+        }
+        set(OUTPUT_SHUTDOWN);
+        if (!config.isZeroLengthEof()) {
+            throw new UnsupportedOperationException("a named pipe has no half-close of its own: " + address
+                    + " takes no more writes, but the peer was not told; set NamedPipeChannelOption.ZERO_LENGTH_EOF"
+                    + " on both ends to send the end of the stream as a zero-length write");
+        }
+        if (writeOp.isPending()) {
+            set(EOF_PENDING);
+        } else {
+            writeEndOfStream();
+        }
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        ChannelFuture output = shutdownOutput();
+        output.addListener(f -> shutdownInput().addListener(in -> {
+            Throwable cause = f.cause() != null ? f.cause() : in.cause();
+            if (cause != null) {
+                promise.tryFailure(cause);
+            } else {
+                promise.trySuccess();
+            }
+        }));
+        return promise;
     }
 
     // ---- connect (client)
 
-    private void tryConnect() {
-        connectRetry = null;
-        if (connectPromise == null) {
-            return;
-        }
-        long handle = Win32Handle.openPipe(address.path());
-        if (handle > 0) {
-            pipe = handle;
-            try {
-                registration.associate(pipe);
-            } catch (Win32Exception e) {
-                failConnect(new ConnectException("cannot use pipe " + address + ": " + e.getMessage()));
-                return;
+    private void connected(PipeHandle handle) {
+        connector = null;
+        pipe = handle;
+        try {
+            handle.associate(registration.handler().port());
+            boolean messagePipe = handle.isMessagePipe();
+            boolean messageReads = config.getReadMode() == NamedPipeMode.MESSAGE;
+            if (messageReads && !messagePipe) {
+                throw new java.net.ConnectException("READ_MODE MESSAGE needs a message pipe, but " + address
+                        + " is a byte pipe: set READ_MODE BYTE, or have the server use PIPE_MODE MESSAGE");
             }
-            if (config.getReadMode() == NamedPipeMode.MESSAGE) {
-                ConnectException refused = enterMessageReadMode();
-                if (refused != null) {
-                    failConnect(refused);
-                    return;
-                }
-                messageMode = true;
+            if (messageReads) {
+                handle.setReadMode(true);
             }
             String required = config.getRequiredServerUser();
             if (required != null) {
-                ConnectException refused = checkServerUser(required);
-                if (refused != null) {
-                    failConnect(refused);
-                    return;
-                }
+                ServerOwnerCheck.verify(handle, address, required);
             }
-            ChannelPromise promise = connectPromise;
-            connectPromise = null;
-            active = true;
-            if (promise.trySuccess()) {
-                pipeline().fireChannelActive();
-            } else {
-                unsafe().close(unsafe().voidPromise());
-            }
+            set((messageReads ? MESSAGE_READS : 0) | (messagePipe ? MESSAGE_WRITES : 0));
+        } catch (IOException e) {
+            connectFailed(e instanceof Win32Exception
+                    ? PipeErrors.connectFailure(address, (Win32Exception) e) : e);
             return;
         }
-        int error = (int) -handle;
-        boolean retryable = error == Win32Error.ERROR_PIPE_BUSY || error == Win32Error.ERROR_FILE_NOT_FOUND;
-        if (!retryable) {
-            failConnect(new ConnectException("cannot connect to " + address + ": CreateFileW failed: "
-                    + Win32Error.describe(error)));
-            return;
-        }
-        long remainingNanos = connectDeadlineNanos - System.nanoTime();
-        if (remainingNanos <= 0) {
-            failConnect(new ConnectTimeoutException("connecting to " + address + " timed out after "
-                    + config.getConnectTimeoutMillis() + " ms; last error " + Win32Error.describe(error)
-                    + (error == Win32Error.ERROR_FILE_NOT_FOUND ? ": no server has created this pipe"
-                    : ": every instance of the pipe is busy")));
-            return;
-        }
-        // Busy or not there yet: try again soon, from the loop, never with a blocking WaitNamedPipe.
-        long delayNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(connectBackoffMillis), remainingNanos);
-        connectBackoffMillis = Math.min(connectBackoffMillis * 2, MAX_CONNECT_BACKOFF_MILLIS);
-        connectRetry = eventLoop().schedule(this::tryConnect, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** Refuses a server that does not run as {@code requiredSid}: whoever created the name first may be a squatter. */
-    private ConnectException checkServerUser(String requiredSid) {
-        NativeBlock out = new NativeBlock(8);
-        try {
-            if (Kernel32.GetNamedPipeServerProcessId(pipe, out.address()) == 0) {
-                return new ConnectException("cannot tell who serves " + address + ": GetNamedPipeServerProcessId "
-                        + "failed: " + Win32Error.describe(Kernel32.lastError()));
-            }
-            int serverPid = out.view().getInt(0);
-            String actual = Advapi32.userSidOfProcess(serverPid);
-            if (!requiredSid.equalsIgnoreCase(actual)) {
-                return new ConnectException("the server of " + address + " (process " + serverPid + ") runs as "
-                        + actual + ", not " + requiredSid + " as REQUIRED_SERVER_USER demands; another program may"
-                        + " have created the name first to squat it");
-            }
-            return null;
-        } catch (Win32Exception e) {
-            return new ConnectException("cannot tell who serves " + address + ": " + e.getMessage());
-        } finally {
-            out.free();
-        }
-    }
-
-    /** Checks that the server made a message pipe and switches our end to message reads. */
-    private ConnectException enterMessageReadMode() {
-        NativeBlock word = new NativeBlock(8);
-        try {
-            if (Kernel32.GetNamedPipeInfo(pipe, word.address(), 0L, 0L, 0L) == 0) {
-                return new ConnectException("cannot query pipe " + address + ": GetNamedPipeInfo failed: "
-                        + Win32Error.describe(Kernel32.lastError()));
-            }
-            if ((word.view().getInt(0) & Kernel32.PIPE_TYPE_MESSAGE) == 0) {
-                return new ConnectException("READ_MODE MESSAGE needs a message pipe, but " + address
-                        + " is a byte pipe: set READ_MODE BYTE, or have the server use PIPE_MODE MESSAGE");
-            }
-            word.view().putInt(0, Kernel32.PIPE_READMODE_MESSAGE);
-            if (Kernel32.SetNamedPipeHandleState(pipe, word.address(), 0L, 0L) == 0) {
-                return new ConnectException("cannot read " + address + " in message mode: SetNamedPipeHandleState"
-                        + " failed: " + Win32Error.describe(Kernel32.lastError()));
-            }
-            return null;
-        } finally {
-            word.free();
-        }
-    }
-
-    private void failConnect(ConnectException cause) {
         ChannelPromise promise = connectPromise;
         connectPromise = null;
+        clear(CONNECTING);
+        set(ACTIVE);
+        if (promise.trySuccess()) {
+            pipeline().fireChannelActive();
+        } else {
+            unsafe().close(unsafe().voidPromise()); // cancelled meanwhile
+        }
+    }
+
+    private void connectFailed(Throwable cause) {
+        connector = null;
+        ChannelPromise promise = connectPromise;
+        connectPromise = null;
+        clear(CONNECTING);
         if (promise != null) {
             promise.tryFailure(cause);
         }
@@ -664,14 +748,15 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
     private final class NamedPipeUnsafe extends AbstractNamedPipeUnsafe {
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+            // Left cancellable, as Netty's NIO does: cancelling stops the retries and closes the channel.
+            if (promise.isDone() || !ensureOpen(promise)) {
                 return;
             }
-            if (active) {
+            if (isActive()) {
                 promise.setFailure(new AlreadyConnectedException());
                 return;
             }
-            if (connectPromise != null) {
+            if (is(CONNECTING)) {
                 promise.setFailure(new ConnectionPendingException());
                 return;
             }
@@ -680,33 +765,96 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel {
                 return;
             }
             address = (NamedPipeAddress) remoteAddress;
+            set(CONNECTING);
             connectPromise = promise;
-            connectDeadlineNanos = System.nanoTime()
-                    + TimeUnit.MILLISECONDS.toNanos(Math.max(0, config.getConnectTimeoutMillis()));
-            connectBackoffMillis = 1;
-            tryConnect();
+            promise.addListener(f -> {
+                if (f.isCancelled()) {
+                    close(voidPromise());
+                }
+            });
+            connector = new PipeConnector(eventLoop(), address, config.getConnectTimeoutMillis(),
+                    new PipeConnector.Outcome() {
+                        @Override
+                        public void connected(PipeHandle handle) {
+                            NamedPipeChannel.this.connected(handle);
+                        }
+
+                        @Override
+                        public void failed(Throwable cause) {
+                            connectFailed(cause);
+                        }
+                    });
+            connector.start();
         }
 
-        void writeFailed(Win32Exception cause) {
+        /**
+         * A pipe channel stays with the event loop it was registered on: Windows ties its handle to that loop's
+         * completion port for the handle's life. Deregistering an open channel is refused; a closed one leaves.
+         */
+        @Override
+        public void deregister(ChannelPromise promise) {
+            if (isOpen() && isRegistered()) {
+                promise.setFailure(new UnsupportedOperationException("a named-pipe channel cannot leave its event "
+                        + "loop: Windows ties " + address + " to that loop's completion port for good; close the "
+                        + "channel instead"));
+                return;
+            }
+            super.deregister(promise);
+        }
+
+        /**
+         * Closing with a write in flight cancels it and waits for its completion, so the write's promise gets the
+         * kernel's answer (the peer may have read it) and its buffer is released before any promise completes.
+         */
+        @Override
+        public void close(ChannelPromise promise) {
+            if (is(CLOSE_DEFERRED)) {
+                deferredCloses.add(promise);
+                return;
+            }
+            if (is(OPEN) && writeOp != null && writeOp.isPending() && !is(EOF_IN_FLIGHT)) {
+                set(CLOSE_DEFERRED);
+                deferredCloses = new ArrayList<>(2);
+                deferredCloses.add(promise);
+                pipe.cancelAll();
+                return;
+            }
+            super.close(promise);
+        }
+
+        void finishDeferredClose() {
+            clear(CLOSE_DEFERRED);
+            List<ChannelPromise> promises = deferredCloses;
+            deferredCloses = null;
+            for (ChannelPromise promise : promises) {
+                super.close(promise);
+            }
+        }
+
+        void writeFailed(IOException cause) {
             handleWriteError(cause);
         }
 
-        void writeDone(int bytes) {
+        /** Completes the promises of what the kernel wrote; a message is written whole or not at all. */
+        void removeWritten(int bytes, int error) {
             ChannelOutboundBuffer in = outboundBuffer();
-            if (in != null) {
-                removingWritten = true;
-                try {
-                    if (messageMode) {
-                        in.remove(); // message writes are whole or fail
-                    } else {
-                        in.removeBytes(bytes);
-                    }
-                } finally {
-                    removingWritten = false;
-                }
+            if (in == null) {
+                return; // output shut down: its writes were failed already
             }
+            set(REMOVING_WRITTEN);
+            try {
+                if (!is(MESSAGE_WRITES)) {
+                    in.removeBytes(bytes);
+                } else if (error == 0) {
+                    in.remove();
+                }
+            } finally {
+                clear(REMOVING_WRITTEN);
+            }
+        }
+
+        void flushRest() {
             flush0();
         }
     }
-
 }

@@ -7,17 +7,21 @@ import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.util.internal.ObjectUtil;
 
 import java.util.Map;
 
 /**
- * Configuration of a connected pipe: Netty's common options (connect time-out, auto-read, watermarks, ...) and
- * {@link NamedPipeChannelOption#READ_MODE}.
+ * Configuration of a connected pipe: Netty's common options (connect time-out, auto-read, watermarks,
+ * {@link ChannelOption#ALLOW_HALF_CLOSURE}, ...), {@link NamedPipeChannelOption#READ_MODE},
+ * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER} and {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}.
  */
-public final class NamedPipeChannelConfig extends DefaultChannelConfig {
+public final class NamedPipeChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
     private volatile NamedPipeMode readMode = NamedPipeMode.BYTE;
     private volatile String requiredServerUser;
+    private volatile boolean allowHalfClosure;
+    private volatile boolean zeroLengthEof;
 
     NamedPipeChannelConfig(Channel channel) {
         super(channel);
@@ -26,7 +30,8 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig {
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), NamedPipeChannelOption.READ_MODE,
-                NamedPipeChannelOption.REQUIRED_SERVER_USER);
+                NamedPipeChannelOption.REQUIRED_SERVER_USER, NamedPipeChannelOption.ZERO_LENGTH_EOF,
+                ChannelOption.ALLOW_HALF_CLOSURE);
     }
 
     @SuppressWarnings("unchecked")
@@ -37,6 +42,12 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig {
         }
         if (option == NamedPipeChannelOption.REQUIRED_SERVER_USER) {
             return (T) requiredServerUser;
+        }
+        if (option == NamedPipeChannelOption.ZERO_LENGTH_EOF) {
+            return (T) Boolean.valueOf(zeroLengthEof);
+        }
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+            return (T) Boolean.valueOf(allowHalfClosure);
         }
         return super.getOption(option);
     }
@@ -50,6 +61,14 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig {
         }
         if (option == NamedPipeChannelOption.REQUIRED_SERVER_USER) {
             setRequiredServerUser((String) value);
+            return true;
+        }
+        if (option == NamedPipeChannelOption.ZERO_LENGTH_EOF) {
+            setZeroLengthEof((Boolean) value);
+            return true;
+        }
+        if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
+            setAllowHalfClosure((Boolean) value);
             return true;
         }
         return super.setOption(option, value);
@@ -78,6 +97,33 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig {
                     + "' (NamedPipe.currentUserSid() gives this process's user)");
         }
         this.requiredServerUser = sid;
+        return this;
+    }
+
+    /** Whether the end of the peer's output only shuts our input down, leaving the channel open for writes. */
+    @Override
+    public boolean isAllowHalfClosure() {
+        return allowHalfClosure;
+    }
+
+    /**
+     * With {@code true}, the end of the peer's output fires {@code ChannelInputShutdownEvent} and the channel stays
+     * open for writing; with {@code false} (the default) the channel closes.
+     */
+    @Override
+    public NamedPipeChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
+        this.allowHalfClosure = allowHalfClosure;
+        return this;
+    }
+
+    /** Whether a zero-length write means end of stream (see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}). */
+    public boolean isZeroLengthEof() {
+        return zeroLengthEof;
+    }
+
+    /** Makes a zero-length write mean end of stream, both ways; see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}. */
+    public NamedPipeChannelConfig setZeroLengthEof(boolean zeroLengthEof) {
+        this.zeroLengthEof = zeroLengthEof;
         return this;
     }
 

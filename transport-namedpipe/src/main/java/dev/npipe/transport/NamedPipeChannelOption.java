@@ -39,15 +39,18 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<String> SECURITY_DESCRIPTOR = valueOf(NamedPipeChannelOption.class,
             "SECURITY_DESCRIPTOR");
     /**
-     * Server: the most pipe instances, listening and connected together (1..255; default 255, unlimited). At the
-     * limit no new instance listens until a connection closes; clients meanwhile see the pipe busy and retry.
+     * Server: the most pipe instances, listening and connected together (1..254, or 255 for unlimited, the
+     * default). At the limit no new instance listens until a connection closes; clients meanwhile see the pipe busy
+     * and retry. The server holds one more instance of its own, connected to itself, so the name exists from bind
+     * to close and no other process can create it in between.
      */
     public static final ChannelOption<Integer> MAX_INSTANCES = valueOf(NamedPipeChannelOption.class,
             "MAX_INSTANCES");
     /**
-     * Client: the SID of the user the server process must run as, checked right after connecting; a server run by
-     * anyone else (a squatter that created the name first) fails the connect. {@link NamedPipe#currentUserSid()}
-     * gives this process's own user. Default {@code null}: not checked.
+     * Client: the SID that must own the pipe, checked right after connecting from the pipe's own security
+     * descriptor; a pipe owned by anyone else (a squatter that created the name first) fails the connect. The owner
+     * is the server's user, or for a server running elevated usually the Administrators group (S-1-5-32-544).
+     * {@link NamedPipe#currentUserSid()} gives this process's own user. Default {@code null}: not checked.
      */
     public static final ChannelOption<String> REQUIRED_SERVER_USER = valueOf(NamedPipeChannelOption.class,
             "REQUIRED_SERVER_USER");
@@ -57,6 +60,16 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<Integer> DEFAULT_TIMEOUT_MILLIS = valueOf(NamedPipeChannelOption.class,
             "DEFAULT_TIMEOUT_MILLIS");
+    /**
+     * Both ends: a zero-length write means end of stream, as go-winio's {@code CloseWrite} does (default false).
+     * With it, {@code shutdownOutput()} sends one zero-length write after what was written before, and reading
+     * one ends the input (with {@link ChannelOption#ALLOW_HALF_CLOSURE} the channel stays open for writing,
+     * otherwise it closes). On a message pipe the application may then not write empty messages (refused with an
+     * {@link IllegalArgumentException}); on a byte pipe an empty buffer carries nothing anyway. Without it,
+     * zero-length messages are data and {@code shutdownOutput()} cannot tell the peer (it fails, saying so).
+     */
+    public static final ChannelOption<Boolean> ZERO_LENGTH_EOF = valueOf(NamedPipeChannelOption.class,
+            "ZERO_LENGTH_EOF");
     /** Server: refuse clients on other machines (PIPE_REJECT_REMOTE_CLIENTS, default true). */
     public static final ChannelOption<Boolean> REJECT_REMOTE_CLIENTS = valueOf(NamedPipeChannelOption.class,
             "REJECT_REMOTE_CLIENTS");

@@ -8,7 +8,7 @@ import io.netty.channel.IoEvent;
  * error (0 for success). The handler reuses one instance; a handle must not keep it after
  * {@link NamedPipeIoHandle#handle} returns.
  */
-public final class NamedPipeIoEvent implements IoEvent {
+final class NamedPipeIoEvent implements IoEvent {
     private Overlapped overlapped;
     private int bytes;
     private int error;
@@ -20,17 +20,17 @@ public final class NamedPipeIoEvent implements IoEvent {
     }
 
     /** The block of the operation that completed. */
-    public Overlapped overlapped() {
+    Overlapped overlapped() {
         return overlapped;
     }
 
     /** Bytes transferred. */
-    public int bytes() {
+    int bytes() {
         return bytes;
     }
 
     /** The Win32 error of the operation, 0 on success. */
-    public int error() {
+    int error() {
         return error;
     }
 

@@ -52,6 +52,12 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final NamedPipeIoEvent event = new NamedPipeIoEvent();
     private final CompletionStats stats = new CompletionStats();
+    /** Packets the last dequeue returned, wake-ups included. */
+    private int lastBatch;
+    /** GetQueuedCompletionStatusEx failures in a row. */
+    private int failures;
+    /** When the current batch of completions started to be handled, for Netty's auto-scaling. */
+    private long dequeueStartNanos;
     /** Set once this loop dequeues nothing more: from then on it passes no completion on to other loops. */
     private volatile boolean destroyed;
 
@@ -101,7 +107,16 @@ public final class NamedPipeIoHandler implements IoHandler {
             long deadline = context.deadlineNanos();
             timeout = deadline == -1 ? Kernel32.INFINITE : toMillis(context.delayNanos(System.nanoTime()));
         }
-        return dequeue(timeout);
+        if (!context.shouldReportActiveIoTime()) {
+            return dequeue(timeout);
+        }
+        // Netty's auto-scaling wants the time spent handling I/O, not the time spent waiting for it.
+        dequeueStartNanos = 0;
+        int handled = dequeue(timeout);
+        if (dequeueStartNanos != 0) {
+            context.reportActiveIoTime(System.nanoTime() - dequeueStartNanos);
+        }
+        return handled;
     }
 
     private static int toMillis(long nanos) {
@@ -115,14 +130,18 @@ public final class NamedPipeIoHandler implements IoHandler {
     private int dequeue(int timeoutMillis) {
         int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxCompletionsPerRun,
                 removed.address(), timeoutMillis, 0);
+        lastBatch = 0;
         if (ok == 0) {
             int error = Kernel32.lastError();
             if (error != Win32Error.WAIT_TIMEOUT) {
-                logger.warn("GetQueuedCompletionStatusEx failed: {}", Win32Error.describe(error));
+                backOffAfterFailure(error);
             }
             return 0;
         }
+        failures = 0;
+        dequeueStartNanos = System.nanoTime();
         int count = removed.view().getInt(0);
+        lastBatch = count;
         stats.record(count);
         int handled = 0;
         for (int i = 0; i < count; i++) {
@@ -145,6 +164,24 @@ public final class NamedPipeIoHandler implements IoHandler {
         return handled;
     }
 
+    /**
+     * GetQueuedCompletionStatusEx failed for another reason than its time-out: never retry in a hot spin. The
+     * wait grows from 1 ms to 100 ms while the failures go on; the first and every 100th are logged.
+     */
+    private void backOffAfterFailure(int error) {
+        if (failures % 100 == 0) {
+            logger.warn("GetQueuedCompletionStatusEx failed ({} time(s) in a row): {}", failures + 1,
+                    Win32Error.describe(error));
+        }
+        long millis = Math.min(1L << Math.min(failures, 7), 100);
+        failures++;
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void dispatch(long address, int bytes) {
         Overlapped block = blocks.get(address);
         if (block == null) {
@@ -155,8 +192,11 @@ public final class NamedPipeIoHandler implements IoHandler {
         Registration registration = (Registration) block.owner();
         int status = block.status();
         event.update(block, bytes, status == 0 ? 0 : NtDll.toWin32Error(status));
-        registration.handle.handle(registration, event);
-        registration.completionHandled();
+        try {
+            registration.handle.handle(registration, event);
+        } finally {
+            registration.completionHandled(); // even when the handler threw: the block is free again
+        }
     }
 
     /** A completion of a block owned by another loop: post it to that loop's port. */
@@ -228,9 +268,20 @@ public final class NamedPipeIoHandler implements IoHandler {
      * stopped, what the kernel finished is delivered from the blocks, instead of waiting out the drain.
      */
     private void completeOrphans() {
+        boolean drained = false;
         for (Registration registration : new ArrayList<>(registrations)) {
             if (registration.servedBy != null && registration.servedBy.destroyed) {
-                registration.completeFinished();
+                if (!drained) {
+                    // The stopped loop may have passed completions on to us before it stopped: dequeue them all
+                    // first, or a block freed below would be read again when its queued packet comes out.
+                    do {
+                        dequeue(0);
+                    } while (lastBatch > 0);
+                    drained = true;
+                }
+                if (registrations.contains(registration)) {
+                    registration.completeFinished();
+                }
             }
         }
     }
@@ -272,7 +323,8 @@ public final class NamedPipeIoHandler implements IoHandler {
     final class Registration implements IoRegistration {
         final NamedPipeIoHandle handle;
         private final List<Overlapped> owned = new ArrayList<>(3);
-        private boolean cancelled;
+        /** Set by the first {@link #cancel()}, from any thread; the removal itself runs on the loop. */
+        private final AtomicBoolean cancelled = new AtomicBoolean();
         /** The loop whose port gets this handle's completions and passes them on, or null for our own port. */
         private NamedPipeIoHandler servedBy;
 
@@ -282,7 +334,7 @@ public final class NamedPipeIoHandler implements IoHandler {
 
         /** A new block for one kind of operation, owned by this registration. Loop thread only. */
         Overlapped newOverlapped() {
-            if (cancelled) {
+            if (cancelled.get()) {
                 throw new IllegalStateException("registration was cancelled");
             }
             Overlapped block = new Overlapped(port, this);
@@ -291,24 +343,9 @@ public final class NamedPipeIoHandler implements IoHandler {
             return block;
         }
 
-        /**
-         * Moves a pipe handle that another loop's port serves (a server's instance) to this loop's port, so its
-         * completions need not be passed on. Returns false where Windows cannot, and passing on stays in place.
-         */
-        boolean adopt(long pipe) {
-            return NtDll.replaceCompletionPort(pipe, port) == 0;
-        }
-
         /** Records that {@code other}'s port gets this handle's completions and passes them on to ours. */
         void servedBy(NamedPipeIoHandler other) {
             servedBy = other;
-        }
-
-        /** Associates a pipe handle with this loop's completion port. */
-        void associate(long pipe) throws Win32Exception {
-            if (Kernel32.CreateIoCompletionPort(pipe, port, 0L, 0) == 0L) {
-                throw new Win32Exception("CreateIoCompletionPort(pipe)", Kernel32.lastError());
-            }
         }
 
         NamedPipeIoHandler handler() {
@@ -322,43 +359,33 @@ public final class NamedPipeIoHandler implements IoHandler {
             return (T) this;
         }
 
+        /** Channels start their overlapped operations themselves, with the blocks of {@link #newOverlapped()}. */
         @Override
         public long submit(IoOps ops) {
-            if (!(ops instanceof NamedPipeIoOps)) {
-                throw new IllegalArgumentException("not a NamedPipeIoOps: " + ops);
-            }
-            if (!executor.isExecutorThread(Thread.currentThread())) {
-                throw new IllegalStateException("submit must be called from the event loop");
-            }
-            try {
-                associate(((NamedPipeIoOps) ops).handle());
-            } catch (Win32Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-            return 0;
+            throw new UnsupportedOperationException("named-pipe channels start their I/O themselves");
         }
 
         @Override
         public boolean isValid() {
-            return !cancelled;
+            return !cancelled.get();
         }
 
+        /** True for the first call only, from whichever thread; the blocks are freed on the loop when idle. */
         @Override
         public boolean cancel() {
-            if (!executor.isExecutorThread(Thread.currentThread())) {
-                executor.execute(this::cancel);
-                return true;
-            }
-            if (cancelled) {
+            if (!cancelled.compareAndSet(false, true)) {
                 return false;
             }
-            cancelled = true;
-            removeIfIdle();
+            if (executor.isExecutorThread(Thread.currentThread())) {
+                removeIfIdle();
+            } else {
+                executor.execute(this::removeIfIdle);
+            }
             return true;
         }
 
         void completionHandled() {
-            if (cancelled) {
+            if (cancelled.get()) {
                 removeIfIdle();
             }
         }

@@ -3,12 +3,13 @@ package dev.npipe.transport;
 import dev.npipe.transport.win32.Advapi32;
 import dev.npipe.transport.win32.Kernel32;
 import dev.npipe.transport.win32.Overlapped;
+import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
-import dev.npipe.transport.win32.Win32Handle;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ServerChannel;
+import io.netty.util.internal.SystemPropertyUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -17,43 +18,66 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A pipe server. Bound to a name, it keeps {@link NamedPipeChannelOption#LISTENING_INSTANCES} pipe instances
- * waiting with an overlapped ConnectNamedPipe each. When a client connects, a fresh instance is created first, so
- * the name never goes without a listener, and then the connected one is handed to the pipeline as a child
- * {@link NamedPipeChannel}.
+ * waiting with an overlapped ConnectNamedPipe each. When a client connects, a fresh instance is created first, and
+ * then the connected one is handed to the pipeline as a child {@link NamedPipeChannel}.
+ *
+ * <p>The name exists from bind to close: the first instance is created with FILE_FLAG_FIRST_PIPE_INSTANCE (so a
+ * name someone else holds fails the bind) and the server connects to it itself and keeps that connection open, so
+ * however instances come and go (all children closed, an instance re-created after an error, MAX_INSTANCES 1) no
+ * other process ever finds the name free and creates it.
  */
 public final class NamedPipeServerChannel extends AbstractNamedPipeChannel implements ServerChannel {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeServerChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int MAX_NO_DATA_RETRIES = 3;
     private static final long RECREATE_DELAY_MILLIS = 100;
+    private static final long UNREGISTERED_CHILD_GRACE_MILLIS =
+            SystemPropertyUtil.getLong("dev.npipe.transport.unregisteredChildGraceMillis", 10_000);
+    private static final boolean MOVE_PIPES_TO_CHILD_PORTS =
+            SystemPropertyUtil.getBoolean("dev.npipe.transport.movePipesToChildPorts", true);
+    /** Pipe paths (lower case) this process serves: a second bind of one is refused on every platform. */
+    private static final Set<String> SERVED = ConcurrentHashMap.newKeySet();
 
     private final NamedPipeServerChannelConfig config = new NamedPipeServerChannelConfig(this);
     private final List<Instance> instances = new ArrayList<>();
-    private NamedPipeAddress address;
-    private boolean open = true;
-    private boolean bound;
+    private volatile NamedPipeAddress address;
+    private volatile boolean open = true;
+    private volatile boolean bound;
     /** The mode the instances were created with: fixed at bind, whatever the config says later. */
     private NamedPipeMode mode;
     /** The instances' security descriptor: converted from SDDL once at bind, freed at close. */
     private Advapi32.SecurityAttributes security;
     private boolean rejectRemote;
     private int maxInstances;
+    /** The instance that holds the name, and our own connection to it (see the class comment). */
+    private PipeHandle nameHolder;
+    private PipeHandle nameHolderClient;
     /** Accepted children not registered yet when handed on; checked again after a grace period, or at close. */
     private final Set<NamedPipeChannel> awaitingRegistration = new HashSet<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
     private final List<Instance> parked = new ArrayList<>();
+    /** Connected instances waiting for {@code read()} while AUTO_READ is off. */
+    private final List<PipeHandle> connectedWaiting = new ArrayList<>();
+    /** {@code read()} was called and no connection has been handed on since. */
+    private boolean readPending;
+    /** Test hook: whether children may be moved to their own loop's port (Windows 8.1+). */
+    volatile boolean movePipesToChildPorts = MOVE_PIPES_TO_CHILD_PORTS;
+    /** Test hook: how long an accepted child may stay unregistered before it is closed. */
+    volatile long unregisteredChildGraceMillis = UNREGISTERED_CHILD_GRACE_MILLIS;
 
     /** One pipe instance waiting for a client, and the block of its ConnectNamedPipe. */
     private static final class Instance {
-        long pipe;
+        PipeHandle pipe;
         final Overlapped connectOp;
 
-        Instance(long pipe, Overlapped connectOp) {
+        Instance(PipeHandle pipe, Overlapped connectOp) {
             this.pipe = pipe;
             this.connectOp = connectOp;
         }
@@ -111,6 +135,16 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             public void connect(SocketAddress remote, SocketAddress local, io.netty.channel.ChannelPromise promise) {
                 promise.setFailure(new UnsupportedOperationException("a pipe server does not connect"));
             }
+
+            @Override
+            public void deregister(io.netty.channel.ChannelPromise promise) {
+                if (isOpen() && isRegistered()) {
+                    promise.setFailure(new UnsupportedOperationException("a pipe server cannot leave its event "
+                            + "loop: Windows ties its instances to that loop's completion port; close it instead"));
+                    return;
+                }
+                super.deregister(promise);
+            }
         };
     }
 
@@ -128,59 +162,64 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             throw new BindException("cannot serve " + requested + ": a server creates pipes on this machine only"
                     + " (use \\\\.\\pipe\\" + requested.name() + ")");
         }
-        address = requested;
-        mode = config.getPipeMode();
-        String sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor()
-                : PipeSecurity.defaultSddl();
-        rejectRemote = config.isRejectRemoteClients();
-        maxInstances = config.getMaxInstances();
-        freeSecurity();
-        security = Advapi32.securityAttributes(sddl);
-        try {
-            for (int i = 0; i < Math.min(config.getListeningInstances(), maxInstances); i++) {
-                instances.add(new Instance(createPipe(i == 0), registration.newOverlapped()));
-            }
-        } catch (Win32Exception e) {
-            for (Instance instance : instances) {
-                Win32Handle.close(instance.pipe);
-            }
-            instances.clear();
-            freeSecurity();
-            BindException bindException = new BindException("cannot create pipe " + requested + ": "
-                    + e.getMessage() + bindAdvice(e.errorCode()));
-            bindException.initCause(e);
-            throw bindException;
+        String key = requested.path().toLowerCase(Locale.ROOT);
+        if (!SERVED.add(key)) {
+            throw new BindException("cannot serve " + requested + ": this process already serves that name");
         }
+        try {
+            createInstances(requested);
+        } catch (Win32Exception e) {
+            SERVED.remove(key);
+            closeAllInstances();
+            freeSecurity();
+            throw PipeErrors.bindFailure(requested, e);
+        }
+        address = requested;
         bound = true;
         for (Instance instance : new ArrayList<>(instances)) {
             listen(instance);
         }
     }
 
-    private static String bindAdvice(int error) {
-        if (error == Win32Error.ERROR_ACCESS_DENIED) {
-            return "; the name is already in use by another server (it may have been created first to squat it)";
+    /** The name holder first (it alone carries FILE_FLAG_FIRST_PIPE_INSTANCE), then the listening instances. */
+    private void createInstances(NamedPipeAddress requested) throws Win32Exception {
+        mode = config.getPipeMode();
+        rejectRemote = config.isRejectRemoteClients();
+        maxInstances = config.getMaxInstances();
+        String sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor()
+                : PipeSecurity.defaultSddl();
+        freeSecurity();
+        security = Advapi32.securityAttributes(sddl);
+        nameHolder = createPipe(requested, true);
+        nameHolderClient = PipeHandle.openPlaceholderClient(requested.path());
+        for (int i = 0; i < Math.min(config.getListeningInstances(), maxInstances); i++) {
+            PipeHandle pipe = createPipe(requested, false);
+            instances.add(new Instance(pipe, registration.newOverlapped()));
+            pipe.associate(registration.handler().port());
         }
-        if (error == Win32Error.ERROR_PIPE_BUSY) {
-            return "; the pipe already has its maximum number of instances";
-        }
-        return "";
     }
 
-    private long createPipe(boolean first) throws Win32Exception {
+    private PipeHandle createPipe(NamedPipeAddress at, boolean first) throws Win32Exception {
         int openMode = Kernel32.PIPE_ACCESS_DUPLEX | (first ? Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
         int type = mode == NamedPipeMode.MESSAGE
                 ? Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE
                 : Kernel32.PIPE_TYPE_BYTE | Kernel32.PIPE_READMODE_BYTE;
         int pipeMode = type | Kernel32.PIPE_WAIT | (rejectRemote ? Kernel32.PIPE_REJECT_REMOTE_CLIENTS : 0);
+        // One more than asked for: the name holder takes one (255 stays unlimited).
+        int limit = maxInstances >= Kernel32.PIPE_UNLIMITED_INSTANCES - 1 ? Kernel32.PIPE_UNLIMITED_INSTANCES
+                : maxInstances + 1;
         // Each instance takes its own copy of the descriptor, so one conversion serves them all.
-        long pipe = Win32Handle.createNamedPipe(address.path(), openMode, pipeMode, maxInstances,
-                config.getOutBufferSize(), config.getInBufferSize(), config.getDefaultTimeoutMillis(),
-                security.address());
+        return PipeHandle.createInstance(at.path(), openMode, pipeMode, limit, config.getOutBufferSize(),
+                config.getInBufferSize(), config.getDefaultTimeoutMillis(), security.address());
+    }
+
+    /** A new listening instance on this loop's port. */
+    private PipeHandle newInstance() throws Win32Exception {
+        PipeHandle pipe = createPipe(address, false);
         try {
-            registration.associate(pipe);
+            pipe.associate(registration.handler().port());
         } catch (Win32Exception e) {
-            Win32Handle.close(pipe);
+            pipe.close();
             throw e;
         }
         return pipe;
@@ -189,20 +228,16 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     /** Starts an overlapped ConnectNamedPipe on the instance and handles the answers that come at once. */
     private void listen(Instance instance) {
         for (int attempt = 0; ; attempt++) {
-            if (Kernel32.ConnectNamedPipe(instance.pipe, instance.connectOp.start()) != 0) {
-                return; // finished at once; its completion is still posted to the port
+            int error = instance.pipe.listen(instance.connectOp);
+            if (error == 0) {
+                return; // pending, or finished at once: either way its completion is queued
             }
-            int error = Kernel32.lastError();
-            if (error == Win32Error.ERROR_IO_PENDING) {
-                return;
-            }
-            instance.connectOp.notStarted();
             if (error == Win32Error.ERROR_PIPE_CONNECTED) {
-                accepted(instance); // the client came before our call: no completion will be posted
+                accepted(instance); // the client came before our call: no completion will be queued
                 return;
             }
             if (error == Win32Error.ERROR_NO_DATA && attempt < MAX_NO_DATA_RETRIES) {
-                Kernel32.DisconnectNamedPipe(instance.pipe); // the client came and went: reuse the instance
+                instance.pipe.disconnect(); // the client came and went: reuse the instance
                 continue;
             }
             recreateLater(instance, error);
@@ -219,10 +254,13 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         int error = event.error();
         if (!open) {
             closeInstance(instance);
+            if (instances.isEmpty()) {
+                releaseName(bound);
+            }
         } else if (error == 0 || error == Win32Error.ERROR_PIPE_CONNECTED) {
             accepted(instance);
         } else if (error == Win32Error.ERROR_NO_DATA) {
-            Kernel32.DisconnectNamedPipe(instance.pipe);
+            instance.pipe.disconnect();
             listen(instance);
         } else {
             recreateLater(instance, error);
@@ -238,13 +276,28 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         return null;
     }
 
-    /** A client is connected to the instance: replace it with a fresh one, then hand it to the pipeline. */
+    /**
+     * A client is connected to the instance: replace it with a fresh listening one, then hand it on, or keep it
+     * until {@code read()} while AUTO_READ is off.
+     */
     private void accepted(Instance instance) {
-        long connected = instance.pipe;
+        PipeHandle connected = instance.pipe;
+        instance.pipe = null;
+        if (config.isAutoRead() || readPending) {
+            relisten(instance);
+            handOn(connected);
+            pipeline().fireChannelReadComplete();
+        } else {
+            connectedWaiting.add(connected);
+            parked.add(instance); // listens again when read() takes the connection
+        }
+    }
+
+    /** Gives the instance a fresh pipe and listens on it; parks it at MAX_INSTANCES. */
+    private void relisten(Instance instance) {
         try {
-            instance.pipe = createPipe(false);
+            instance.pipe = newInstance();
         } catch (Win32Exception e) {
-            instance.pipe = 0;
             if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
                 parked.add(instance); // at MAX_INSTANCES: listen again when a connection closes
             } else {
@@ -253,15 +306,17 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                         instances.size(), e);
                 pipeline().fireExceptionCaught(e);
             }
+            return;
         }
-        NamedPipeChannel child = newChild(connected);
+        listen(instance);
+    }
+
+    private void handOn(PipeHandle connected) {
+        readPending = false;
+        NamedPipeChannel child = new NamedPipeChannel(this, connected, address, mode == NamedPipeMode.MESSAGE);
         pipeline().fireChannelRead(child);
-        pipeline().fireChannelReadComplete();
         if (!child.isRegistered()) {
             closeIfNeverRegistered(child);
-        }
-        if (instance.pipe != 0 && open) {
-            listen(instance);
         }
     }
 
@@ -276,32 +331,58 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             if (child.abandonIfUnregistered()) {
                 logger.warn("{}: an accepted connection was never registered with an event loop (did its pipeline "
                         + "setup fail? a child handler added to many channels must be @Sharable); closed it", address);
+                childClosed();
             }
-        }, NamedPipeChannel.unregisteredChildGraceMillis, TimeUnit.MILLISECONDS);
+        }, unregisteredChildGraceMillis, TimeUnit.MILLISECONDS);
     }
 
-    private NamedPipeChannel newChild(long connected) {
-        NamedPipeChannel child = new NamedPipeChannel(this, connected, address);
-        child.config().setReadMode(mode);
-        return child;
-    }
-
-    /** A child closed, so an instance is free under MAX_INSTANCES: put a parked instance back to listening. */
-    void childClosed() {
-        if (!open || parked.isEmpty()) {
+    @Override
+    protected void doBeginRead() {
+        if (!isActive()) {
             return;
         }
-        Instance instance = parked.remove(0);
-        try {
-            instance.pipe = createPipe(false);
-            listen(instance);
-        } catch (Win32Exception e) {
-            if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
-                parked.add(instance); // the closed child's instance is not gone yet: try at the next close
-            } else {
-                instances.remove(instance);
-                pipeline().fireExceptionCaught(e);
+        readPending = true;
+        if (connectedWaiting.isEmpty()) {
+            return; // the next client to connect is handed on
+        }
+        List<PipeHandle> waiting = new ArrayList<>(connectedWaiting);
+        connectedWaiting.clear();
+        for (PipeHandle connected : waiting) {
+            handOn(connected);
+        }
+        pipeline().fireChannelReadComplete();
+        listenParked();
+    }
+
+    /** A child closed, so an instance may be free under MAX_INSTANCES. Any thread: runs on the server's loop. */
+    void childClosed() {
+        if (!eventLoop().inEventLoop()) {
+            try {
+                eventLoop().execute(this::childClosed);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server's loop is stopping: nothing to listen for any more
             }
+            return;
+        }
+        listenParked();
+    }
+
+    /** Puts parked instances back to listening while Windows allows new instances and nobody waits for read(). */
+    private void listenParked() {
+        while (open && !parked.isEmpty() && connectedWaiting.isEmpty()) {
+            Instance instance = parked.remove(0);
+            try {
+                instance.pipe = newInstance();
+            } catch (Win32Exception e) {
+                if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
+                    parked.add(0, instance); // the closed child's instance is not gone yet: try at the next close
+                } else {
+                    instances.remove(instance);
+                    pipeline().fireExceptionCaught(e);
+                }
+                return;
+            }
+            listen(instance);
         }
     }
 
@@ -309,15 +390,15 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private void recreateLater(Instance instance, int error) {
         logger.debug("ConnectNamedPipe on {} failed: {}; recreating the instance", address,
                 Win32Error.describe(error));
-        Win32Handle.close(instance.pipe);
-        instance.pipe = 0;
+        instance.pipe.close();
+        instance.pipe = null;
         eventLoop().schedule(() -> {
             if (!open) {
                 instances.remove(instance);
                 return;
             }
             try {
-                instance.pipe = createPipe(false);
+                instance.pipe = newInstance();
                 listen(instance);
             } catch (Win32Exception e) {
                 instances.remove(instance);
@@ -327,11 +408,30 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     }
 
     private void closeInstance(Instance instance) {
-        if (instance.pipe != 0) {
-            Win32Handle.close(instance.pipe);
-            instance.pipe = 0;
+        if (instance.pipe != null) {
+            instance.pipe.close();
+            instance.pipe = null;
         }
         instances.remove(instance);
+    }
+
+    private void closeAllInstances() {
+        for (Instance instance : new ArrayList<>(instances)) {
+            closeInstance(instance);
+        }
+        for (PipeHandle connected : connectedWaiting) {
+            connected.close();
+        }
+        connectedWaiting.clear();
+        parked.clear();
+        if (nameHolderClient != null) {
+            nameHolderClient.close();
+            nameHolderClient = null;
+        }
+        if (nameHolder != null) {
+            nameHolder.close();
+            nameHolder = null;
+        }
     }
 
     private void freeSecurity() {
@@ -343,34 +443,45 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
 
     @Override
     protected void doClose() {
+        boolean wasBound = bound;
         open = false;
         freeSecurity(); // no instance is created after close
         for (Instance instance : new ArrayList<>(instances)) {
             if (instance.connectOp.isPending()) {
                 // The handle is closed when the cancelled connect's completion arrives.
-                Kernel32.CancelIoEx(instance.pipe, 0L);
+                instance.pipe.cancelAll();
             } else {
                 closeInstance(instance);
             }
+        }
+        for (PipeHandle connected : connectedWaiting) {
+            connected.close(); // the client sees the pipe end
+        }
+        connectedWaiting.clear();
+        if (instances.isEmpty()) {
+            releaseName(wasBound);
+        }
+    }
+
+    /** The name is given up only once no instance of ours is left. */
+    private void releaseName(boolean wasBound) {
+        closeAllInstances();
+        NamedPipeAddress served = address;
+        if (wasBound && served != null) {
+            SERVED.remove(served.path().toLowerCase(Locale.ROOT));
         }
     }
 
     @Override
     void onUnregistered() {
-        for (Instance instance : new ArrayList<>(instances)) {
-            closeInstance(instance);
-        }
+        releaseName(bound);
+        bound = false;
         freeSecurity();
         // The grace-period checks die with this loop; a child still unregistered now never will be usable.
         for (NamedPipeChannel child : awaitingRegistration) {
             child.abandonIfUnregistered();
         }
         awaitingRegistration.clear();
-    }
-
-    @Override
-    protected void doBeginRead() {
-        // Instances listen from bind to close; there is nothing to start per read.
     }
 
     @Override

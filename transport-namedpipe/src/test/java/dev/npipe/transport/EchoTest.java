@@ -52,17 +52,17 @@ class EchoTest {
     /** Children on another loop than the server, without moving their handles: completions are passed on. */
     @Test
     void completionsPassedOnBetweenLoopsKeepEveryByte() throws Exception {
-        NamedPipeChannel.adoptPorts = false;
-        try {
-            echo(Math.max(1, CHUNKS / 20));
-        } finally {
-            NamedPipeChannel.adoptPorts = true;
-        }
+        echo(Math.max(1, CHUNKS / 20), false);
     }
 
     private void echo(int chunksPerClient) throws Exception {
+        echo(chunksPerClient, true);
+    }
+
+    private void echo(int chunksPerClient, boolean movePipes) throws Exception {
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
         EchoServer server = new EchoServer(serverGroup, serverGroup, address);
+        ((NamedPipeServerChannel) server.channel).movePipesToChildPorts = movePipes;
         List<Promise<Long>> results = new ArrayList<>();
         List<Channel> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {

@@ -72,7 +72,7 @@ class PeerCredentialsTest {
         NamedPipeChannel child = children.poll(5, TimeUnit.SECONDS);
         assertNotNull(child);
 
-        NamedPipePeerCredentials peer = child.peerCredentials();
+        NamedPipePeerCredentials peer = child.peerCredentials().get(5, TimeUnit.SECONDS);
         assertEquals(Kernel32.GetCurrentProcessId(), peer.processId(), "client process id");
         assertEquals(Advapi32.currentUserSid(), peer.userSid(), "client user SID");
         // After the call the loop thread has no impersonation token: OpenThreadToken says ERROR_NO_TOKEN.
@@ -91,7 +91,7 @@ class PeerCredentialsTest {
         assertEquals(1008, tokenError, "event-loop thread still impersonating? OpenThreadToken gave "
                 + Win32Error.describe(tokenError));
 
-        int serverPid = client.serverProcessId();
+        int serverPid = client.serverProcessId().get(5, TimeUnit.SECONDS);
         if (WINE) {
             log.info("Wine: GetNamedPipeClientSessionId/GetNamedPipeServerProcessId succeed without a value "
                     + "(session " + peer.sessionId() + ", server pid " + serverPid + "); only success was checked");

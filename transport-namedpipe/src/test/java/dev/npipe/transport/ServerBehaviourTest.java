@@ -1,5 +1,6 @@
 package dev.npipe.transport;
 
+import dev.npipe.transport.win32.Kernel32;
 import dev.npipe.transport.win32.NativeResources;
 import dev.npipe.transport.win32.Win32Handle;
 import io.netty.bootstrap.Bootstrap;
@@ -57,7 +58,7 @@ class ServerBehaviourTest {
         for (int i = 0; i < 50; i++) {
             long handle = -1;
             for (int attempt = 0; attempt < 2000 && handle < 0; attempt++) {
-                handle = Win32Handle.openPipe(address.path());
+                handle = Win32Handle.openPipe(address.path(), Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE);
                 if (handle < 0) {
                     Thread.sleep(1);
                 }
@@ -71,13 +72,13 @@ class ServerBehaviourTest {
 
     @Test
     void aChildWhosePipelineSetupFailsIsClosedNotLeaked() throws Exception {
-        NamedPipeChannel.unregisteredChildGraceMillis = 200;
-        try {
+        {
             NamedPipeAddress address = PipeTestSupport.uniqueAddress();
             // A plain adapter is not @Sharable: ServerBootstrap cannot set up any child after the first, and drops
             // it unregistered and open. The server must close such a child, or its pipe handle leaks.
             Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
                     .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+            ((NamedPipeServerChannel) server).unregisteredChildGraceMillis = 200;
             List<Channel> clients = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 clients.add(new Bootstrap().group(group).channel(NamedPipeChannel.class)
@@ -92,8 +93,6 @@ class ServerBehaviourTest {
                 client.close().sync();
             }
             server.close().sync();
-        } finally {
-            NamedPipeChannel.unregisteredChildGraceMillis = 10_000;
         }
     }
 

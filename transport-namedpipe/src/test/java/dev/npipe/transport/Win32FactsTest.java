@@ -24,7 +24,7 @@ class Win32FactsTest {
         long port = Win32Handle.createCompletionPort();
         long server = Win32Handle.createNamedPipe(path, Kernel32.PIPE_ACCESS_DUPLEX,
                 Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, 0L);
-        long client = Win32Handle.openPipe(path);
+        long client = Win32Handle.openPipe(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE);
         NativeBlock buffer = new NativeBlock(64);
         NativeBlock entries = new NativeBlock(32 * 8);
         NativeBlock removed = new NativeBlock(8);

@@ -3,14 +3,16 @@ package dev.npipe.transport.win32;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.win32.Advapi32Util;
 
-/** Direct-mapped advapi32 entry points for pipe security descriptors (none of them is on a hot path). */
+/** Direct-mapped advapi32 entry points for pipe security and identity (none of them is on a hot path). */
 public final class Advapi32 {
     private static final int SDDL_REVISION_1 = 1;
     private static final int SE_KERNEL_OBJECT = 6;
-    private static final int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
-    private static final int TOKEN_QUERY = 0x0008;
+    static final int TOKEN_QUERY = 0x0008;
+    private static final int TOKEN_USER = 1;
+    /** TOKEN_USER: a SID pointer, its attributes, then the SID itself (at most 68 bytes); 8 bytes for the size. */
+    private static final int TOKEN_USER_BUFFER = 136;
+    private static final int OWNER_SECURITY_INFORMATION = 1;
     /** {@code DACL_SECURITY_INFORMATION}. */
     public static final int DACL_SECURITY_INFORMATION = 4;
 
@@ -38,51 +40,94 @@ public final class Advapi32 {
 
     static native int OpenProcessToken(long process, int access, long token);
 
+    static native int GetTokenInformation(long token, int infoClass, long info, int length, long returnLength);
+
+    static native int ConvertSidToStringSidW(long sid, long stringSid);
+
     /**
-     * The string SID of the user process {@code processId} runs as.
+     * The string SID of the user a token belongs to. Read from the token and converted as it is: no account
+     * look-up, so nothing here can wait on a domain controller.
      *
      * @throws Win32Exception naming the call that failed
      */
-    public static String userSidOfProcess(int processId) throws Win32Exception {
-        long process = Kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, processId);
-        if (process == 0L) {
-            throw new Win32Exception("OpenProcess(" + processId + ")", Kernel32.lastError());
+    public static String userSidOfToken(long token) throws Win32Exception {
+        NativeBlock info = new NativeBlock(TOKEN_USER_BUFFER);
+        try {
+            if (GetTokenInformation(token, TOKEN_USER, info.address(), TOKEN_USER_BUFFER - 8,
+                    info.address() + TOKEN_USER_BUFFER - 8) == 0) {
+                throw new Win32Exception("GetTokenInformation(TokenUser)", Kernel32.lastError());
+            }
+            return sidToString(info.view().getLong(0)); // TOKEN_USER starts with the SID's address
+        } finally {
+            info.free();
         }
+    }
+
+    /** The string form ({@code S-1-...}) of the SID at {@code sid}. */
+    static String sidToString(long sid) throws Win32Exception {
         NativeBlock out = new NativeBlock(8);
         try {
-            if (OpenProcessToken(process, TOKEN_QUERY, out.address()) == 0) {
-                throw new Win32Exception("OpenProcessToken(" + processId + ")", Kernel32.lastError());
+            if (ConvertSidToStringSidW(sid, out.address()) == 0) {
+                throw new Win32Exception("ConvertSidToStringSidW", Kernel32.lastError());
             }
-            long token = out.view().getLong(0);
+            long text = out.view().getLong(0);
             try {
-                return sidOfToken(token);
+                return new Pointer(text).getWideString(0);
             } finally {
-                Kernel32.CloseHandle(token);
+                Kernel32.LocalFree(text);
             }
         } finally {
             out.free();
-            Kernel32.CloseHandle(process);
         }
     }
 
-    /** The string SID of the user a token belongs to. */
-    public static String sidOfToken(long token) {
-        return Advapi32Util.getTokenAccount(new com.sun.jna.platform.win32.WinNT.HANDLE(new Pointer(token))).sidString;
-    }
-
-    /** The string SID of the user this process runs as, e.g. {@code S-1-5-21-...}. */
+    /**
+     * The string SID of the user this process runs as, e.g. {@code S-1-5-21-...}. The token it opens is counted
+     * by {@link NativeResources} and closed before returning.
+     *
+     * @throws IllegalStateException naming the Win32 error when Windows cannot tell
+     */
     public static String currentUserSid() {
-        return Advapi32Util.getTokenAccount(processToken()).sidString;
+        NativeBlock out = new NativeBlock(8);
+        try {
+            if (OpenProcessToken(Kernel32.GetCurrentProcess(), TOKEN_QUERY, out.address()) == 0) {
+                throw new Win32Exception("OpenProcessToken", Kernel32.lastError());
+            }
+            long token = out.view().getLong(0);
+            NativeResources.handleOpened();
+            try {
+                return userSidOfToken(token);
+            } finally {
+                Win32Handle.close(token);
+            }
+        } catch (Win32Exception e) {
+            throw new IllegalStateException("cannot tell which user this process runs as: " + e.getMessage(), e);
+        } finally {
+            out.free();
+        }
     }
 
-    private static com.sun.jna.platform.win32.WinNT.HANDLE processToken() {
-        com.sun.jna.platform.win32.WinNT.HANDLEByReference token = new com.sun.jna.platform.win32.WinNT.HANDLEByReference();
-        if (!com.sun.jna.platform.win32.Advapi32.INSTANCE.OpenProcessToken(
-                com.sun.jna.platform.win32.Kernel32.INSTANCE.GetCurrentProcess(),
-                com.sun.jna.platform.win32.WinNT.TOKEN_QUERY, token)) {
-            throw new IllegalStateException("OpenProcessToken failed: " + Win32Error.describe(Kernel32.lastError()));
+    /**
+     * The string SID of the owner of a kernel object, read from its handle (GetSecurityInfo with
+     * OWNER_SECURITY_INFORMATION; the handle needs READ_CONTROL). No process is opened and no name looked up.
+     */
+    public static String ownerOf(long handle) throws Win32Exception {
+        NativeBlock out = new NativeBlock(16);
+        try {
+            int error = GetSecurityInfo(handle, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, out.address(), 0L,
+                    0L, 0L, out.address() + 8);
+            if (error != 0) {
+                throw new Win32Exception("GetSecurityInfo(OWNER_SECURITY_INFORMATION)", error);
+            }
+            long descriptor = out.view().getLong(8);
+            try {
+                return sidToString(out.view().getLong(0)); // the owner SID points into the descriptor
+            } finally {
+                Kernel32.LocalFree(descriptor);
+            }
+        } finally {
+            out.free();
         }
-        return token.getValue();
     }
 
     /**

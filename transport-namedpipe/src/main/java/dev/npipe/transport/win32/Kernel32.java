@@ -81,6 +81,11 @@ public final class Kernel32 {
     public static native int GetNamedPipeInfo(long pipe, long flags, long outBufferSize, long inBufferSize,
                                               long maxInstances);
 
+    public static native int PeekNamedPipe(long pipe, long buffer, int length, long bytesRead, long totalAvailable,
+                                           long bytesLeftThisMessage);
+
+    public static native int WaitNamedPipeW(char[] name, int timeoutMillis);
+
     public static native long GetCurrentProcess();
 
     public static native int GetCurrentProcessId();

@@ -26,13 +26,13 @@ public final class Win32Handle {
     }
 
     /**
-     * Opens the client end of a pipe, overlapped, allowing the server only to identify (not impersonate) us.
+     * Opens the client end of a pipe with {@code access}, overlapped, allowing the server only to identify (not
+     * impersonate) us.
      *
      * @return the handle, or the negated Win32 error when the pipe is busy, absent or refuses us
      */
-    public static long openPipe(String path) {
-        long handle = Kernel32.CreateFileW(Kernel32.wide(path), Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE
-                        | Kernel32.FILE_WRITE_ATTRIBUTES, 0, 0L, Kernel32.OPEN_EXISTING,
+    public static long openPipe(String path, int access) {
+        long handle = Kernel32.CreateFileW(Kernel32.wide(path), access, 0, 0L, Kernel32.OPEN_EXISTING,
                 Kernel32.FILE_FLAG_OVERLAPPED | Kernel32.SECURITY_SQOS_PRESENT | Kernel32.SECURITY_IDENTIFICATION, 0L);
         if (handle == Kernel32.INVALID_HANDLE_VALUE) {
             return -Math.max(1, Kernel32.lastError());

@@ -1,0 +1,41 @@
+package dev.npipe.transport;
+
+/**
+ * The state of a connected pipe channel as one bit set, written on its event loop only and readable from any
+ * thread (the field holding it is volatile).
+ */
+final class ChannelState {
+    /** Not closed yet. */
+    static final int OPEN = 1;
+    /** Connected: a server's child from the start, a client once its connect succeeded. */
+    static final int ACTIVE = 1 << 1;
+    /** A client's connect is in progress. */
+    static final int CONNECTING = 1 << 2;
+    /** No more input: the peer ended it, or {@code shutdownInput()}. */
+    static final int INPUT_SHUTDOWN = 1 << 3;
+    /** {@code ChannelInputShutdownReadComplete} has been fired. */
+    static final int INPUT_SHUTDOWN_SEEN = 1 << 4;
+    /** No more output: {@code shutdownOutput()}. */
+    static final int OUTPUT_SHUTDOWN = 1 << 5;
+    /** The end-of-output message waits for the write in flight. */
+    static final int EOF_PENDING = 1 << 6;
+    /** The end-of-output message is being written. */
+    static final int EOF_IN_FLIGHT = 1 << 7;
+    /** {@code read()} was asked for and nothing has been read since (Netty's readPending). */
+    static final int READ_PENDING = 1 << 8;
+    /** Reads delivered since the last {@code channelReadComplete}: one is owed. */
+    static final int IN_READ_BATCH = 1 << 9;
+    /** A read completion is being handled: {@code read()} calls from handlers wait for its end. */
+    static final int HANDLING_READ = 1 << 10;
+    /** Reads return message chunks (the pipe is read in message mode). */
+    static final int MESSAGE_READS = 1 << 11;
+    /** The pipe is a message pipe: every buffer is one WriteFile, never merged. */
+    static final int MESSAGE_WRITES = 1 << 12;
+    /** Written buffers are being removed, which can fire events whose flush must wait. */
+    static final int REMOVING_WRITTEN = 1 << 13;
+    /** {@code close()} waits for the cancelled write in flight, so its promise gets the kernel's answer. */
+    static final int CLOSE_DEFERRED = 1 << 14;
+
+    private ChannelState() {
+    }
+}

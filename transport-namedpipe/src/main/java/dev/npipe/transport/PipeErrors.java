@@ -1,0 +1,67 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Win32Error;
+import dev.npipe.transport.win32.Win32Exception;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+
+/**
+ * What each Win32 error means to a channel, decided in one place: the end of the pipe, a connect worth retrying,
+ * and which exception type a failed call becomes.
+ */
+final class PipeErrors {
+    private PipeErrors() {
+    }
+
+    /** The other end closed or disconnected: the input has ended, it is no failure. */
+    static boolean isEndOfPipe(int error) {
+        return error == Win32Error.ERROR_BROKEN_PIPE || error == Win32Error.ERROR_PIPE_NOT_CONNECTED
+                || error == Win32Error.ERROR_HANDLE_EOF || error == Win32Error.ERROR_NO_DATA;
+    }
+
+    /** A client's CreateFileW failed in a way that may pass later: every instance busy, or none created yet. */
+    static boolean isRetryableConnect(int error) {
+        return error == Win32Error.ERROR_PIPE_BUSY || error == Win32Error.ERROR_FILE_NOT_FOUND;
+    }
+
+    /** Our own cancellation (CancelIoEx at close or shutdown), not the peer's doing. */
+    static boolean isCancelled(int error) {
+        return error == Win32Error.ERROR_OPERATION_ABORTED;
+    }
+
+    /** A failed read or write on a connected pipe, naming the call and the pipe. */
+    static IOException ioFailure(String call, NamedPipeAddress address, int error) {
+        return new Win32Exception(call + "(" + address + ")", error);
+    }
+
+    /** Why a connect failed, with what to do about it. */
+    static ConnectException connectFailure(NamedPipeAddress address, Win32Exception cause) {
+        String advice = "";
+        if (cause.errorCode() == Win32Error.ERROR_ACCESS_DENIED) {
+            advice = "; the pipe's security descriptor does not grant this user access";
+        } else if (cause.errorCode() == Win32Error.ERROR_FILE_NOT_FOUND) {
+            advice = "; no server has created this pipe";
+        } else if (cause.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
+            advice = "; every instance of the pipe is busy";
+        }
+        ConnectException e = new ConnectException("cannot connect to " + address + ": " + cause.getMessage()
+                + advice);
+        e.initCause(cause);
+        return e;
+    }
+
+    /** Why a bind failed, with what to do about it. */
+    static BindException bindFailure(NamedPipeAddress address, Win32Exception cause) {
+        String advice = "";
+        if (cause.errorCode() == Win32Error.ERROR_ACCESS_DENIED) {
+            advice = "; the name is already in use by another server (it may have been created first to squat it)";
+        } else if (cause.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
+            advice = "; the pipe already has its maximum number of instances";
+        }
+        BindException e = new BindException("cannot create pipe " + address + ": " + cause.getMessage() + advice);
+        e.initCause(cause);
+        return e;
+    }
+}

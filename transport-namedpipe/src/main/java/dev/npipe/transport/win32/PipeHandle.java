@@ -1,0 +1,278 @@
+package dev.npipe.transport.win32;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One pipe handle and the Win32 calls made on it: it opens, reads, writes, cancels and closes exactly once.
+ *
+ * <p>A handle has one owner at a time. A server's accepted instance starts unclaimed: the channel that is
+ * registered with it {@link #claim() claims} it, or the server {@link #closeIfUnclaimed() closes} it when nobody
+ * did; whichever comes first wins, so the handle is never closed twice or used after close. The calls that start
+ * overlapped I/O return 0 when the operation started (its completion will be queued) and the Win32 error
+ * otherwise; then the block was not handed to the kernel.
+ */
+public final class PipeHandle {
+    private static final int UNCLAIMED = 0;
+    private static final int CLAIMED = 1;
+    private static final int CLOSED = 2;
+    /** Opening with no access rights reaches a pipe whatever its DACL grants (used only to hold an instance). */
+    private static final int NO_ACCESS = 0;
+
+    private final long handle;
+    private final String path;
+    private final AtomicInteger state;
+    /** Out-parameters of the non-overlapped queries; loop thread only, freed at close. */
+    private final NativeBlock scratch = new NativeBlock(24);
+
+    private PipeHandle(long handle, String path, int state) {
+        this.handle = handle;
+        this.path = path;
+        this.state = new AtomicInteger(state);
+    }
+
+    /**
+     * Creates one instance of a named pipe, overlapped. It starts unclaimed.
+     *
+     * @throws Win32Exception naming the pipe and the error when CreateNamedPipeW fails
+     */
+    public static PipeHandle createInstance(String path, int openMode, int pipeMode, int maxInstances,
+                                            int outBufferSize, int inBufferSize, int defaultTimeoutMillis,
+                                            long securityAttributes) throws Win32Exception {
+        long handle = Win32Handle.createNamedPipe(path, openMode, pipeMode, maxInstances, outBufferSize,
+                inBufferSize, defaultTimeoutMillis, securityAttributes);
+        return new PipeHandle(handle, path, UNCLAIMED);
+    }
+
+    /**
+     * Opens the client end of a pipe, overlapped, letting the server identify but not impersonate us. The handle
+     * is claimed by the caller.
+     *
+     * @throws Win32Exception with {@code ERROR_PIPE_BUSY}, {@code ERROR_FILE_NOT_FOUND} or whatever refused us
+     */
+    public static PipeHandle openClient(String path) throws Win32Exception {
+        long handle = Win32Handle.openPipe(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE
+                | Kernel32.FILE_WRITE_ATTRIBUTES);
+        if (handle < 0) {
+            throw new Win32Exception("CreateFileW(" + path + ")", (int) -handle);
+        }
+        return new PipeHandle(handle, path, CLAIMED);
+    }
+
+    /**
+     * Connects to a pipe with no access rights at all: the connection only keeps that instance busy (a server
+     * holds its name this way). Claimed by the caller.
+     */
+    public static PipeHandle openPlaceholderClient(String path) throws Win32Exception {
+        long handle = Win32Handle.openPipe(path, NO_ACCESS);
+        if (handle < 0) {
+            throw new Win32Exception("CreateFileW(" + path + ")", (int) -handle);
+        }
+        return new PipeHandle(handle, path, CLAIMED);
+    }
+
+    /** The pipe's path, for messages. */
+    public String path() {
+        return path;
+    }
+
+    /** The raw handle, for tests that ask Windows about it; meaningless once closed. */
+    public long value() {
+        return handle;
+    }
+
+    /** Takes ownership of an unclaimed handle; false when it was closed first. Any thread. */
+    public boolean claim() {
+        return state.compareAndSet(UNCLAIMED, CLAIMED);
+    }
+
+    /** Closes the handle if nobody claimed it; returns whether it did. Any thread. */
+    public boolean closeIfUnclaimed() {
+        if (!state.compareAndSet(UNCLAIMED, CLOSED)) {
+            return false;
+        }
+        release();
+        return true;
+    }
+
+    /**
+     * Closes the handle once; later calls do nothing and return false. Only after every operation started on it
+     * has completed, or the kernel may still use blocks the owner frees.
+     */
+    public boolean close() {
+        int s;
+        do {
+            s = state.get();
+            if (s == CLOSED) {
+                return false;
+            }
+        } while (!state.compareAndSet(s, CLOSED));
+        release();
+        return true;
+    }
+
+    private void release() {
+        Win32Handle.close(handle);
+        scratch.free();
+    }
+
+    /** True until {@link #close()}; safe to read from any thread. */
+    public boolean isOpen() {
+        return state.get() != CLOSED;
+    }
+
+    /** Associates the handle with a completion port. */
+    public void associate(long port) throws Win32Exception {
+        if (Kernel32.CreateIoCompletionPort(handle, port, 0L, 0) == 0L) {
+            throw new Win32Exception("CreateIoCompletionPort(" + path + ")", Kernel32.lastError());
+        }
+    }
+
+    /** Moves the handle's completions to another port (Windows 8.1+); false where Windows cannot. */
+    public boolean moveToPort(long port) {
+        return NtDll.replaceCompletionPort(handle, port) == 0;
+    }
+
+    /** Starts an overlapped ReadFile into native memory; 0 when started. */
+    public int read(Overlapped op, long address, int length) {
+        if (Kernel32.ReadFile(handle, address, length, 0L, op.start()) != 0) {
+            return 0; // finished at once; its completion is still queued
+        }
+        int error = Kernel32.lastError();
+        // ERROR_MORE_DATA at once is a partial success whose completion is queued like any other.
+        if (error == Win32Error.ERROR_IO_PENDING || error == Win32Error.ERROR_MORE_DATA) {
+            return 0;
+        }
+        op.notStarted();
+        return error;
+    }
+
+    /** Starts an overlapped WriteFile from native memory; 0 when started. */
+    public int write(Overlapped op, long address, int length) {
+        if (Kernel32.WriteFile(handle, address, length, 0L, op.start()) != 0) {
+            return 0;
+        }
+        int error = Kernel32.lastError();
+        if (error == Win32Error.ERROR_IO_PENDING) {
+            return 0;
+        }
+        op.notStarted();
+        return error;
+    }
+
+    /**
+     * Starts an overlapped ConnectNamedPipe; 0 when started. {@code ERROR_PIPE_CONNECTED} means a client came
+     * before the call, and no completion will be queued.
+     */
+    public int listen(Overlapped op) {
+        if (Kernel32.ConnectNamedPipe(handle, op.start()) != 0) {
+            return 0;
+        }
+        int error = Kernel32.lastError();
+        if (error == Win32Error.ERROR_IO_PENDING) {
+            return 0;
+        }
+        op.notStarted();
+        return error;
+    }
+
+    /** Ends a server instance's connection to a client that is gone, so the instance can listen again. */
+    public void disconnect() {
+        Kernel32.DisconnectNamedPipe(handle);
+    }
+
+    /** Cancels every operation in flight on the handle; their completions still arrive (aborted or done). */
+    public void cancelAll() {
+        Kernel32.CancelIoEx(handle, 0L);
+    }
+
+    /** Cancels one operation in flight. */
+    public void cancel(Overlapped op) {
+        Kernel32.CancelIoEx(handle, op.address());
+    }
+
+    /** True when the pipe was created as a message pipe, whatever this end's read mode. */
+    public boolean isMessagePipe() throws Win32Exception {
+        if (Kernel32.GetNamedPipeInfo(handle, scratch.address(), 0L, 0L, 0L) == 0) {
+            throw new Win32Exception("GetNamedPipeInfo(" + path + ")", Kernel32.lastError());
+        }
+        return (scratch.view().getInt(0) & Kernel32.PIPE_TYPE_MESSAGE) != 0;
+    }
+
+    /** Sets how this end reads: whole messages (a message pipe only) or bytes. */
+    public void setReadMode(boolean messages) throws Win32Exception {
+        scratch.view().putInt(0, messages ? Kernel32.PIPE_READMODE_MESSAGE : Kernel32.PIPE_READMODE_BYTE);
+        if (Kernel32.SetNamedPipeHandleState(handle, scratch.address(), 0L, 0L) == 0) {
+            throw new Win32Exception("SetNamedPipeHandleState(" + path + ")", Kernel32.lastError());
+        }
+    }
+
+    /** Bytes waiting to be read (PeekNamedPipe), or -1 when Windows cannot tell (e.g. the pipe is broken). */
+    public int bytesAvailable() {
+        if (Kernel32.PeekNamedPipe(handle, 0L, 0, 0L, scratch.address(), 0L) == 0) {
+            return -1;
+        }
+        return scratch.view().getInt(0);
+    }
+
+    /** GetNamedPipeClientProcessId: the client's process id, seen from a server instance. */
+    public int clientProcessId() throws Win32Exception {
+        if (Kernel32.GetNamedPipeClientProcessId(handle, scratch.address()) == 0) {
+            throw new Win32Exception("GetNamedPipeClientProcessId(" + path + ")", Kernel32.lastError());
+        }
+        return scratch.view().getInt(0);
+    }
+
+    /** GetNamedPipeClientSessionId: the client's session, seen from a server instance. */
+    public int clientSessionId() throws Win32Exception {
+        if (Kernel32.GetNamedPipeClientSessionId(handle, scratch.address()) == 0) {
+            throw new Win32Exception("GetNamedPipeClientSessionId(" + path + ")", Kernel32.lastError());
+        }
+        return scratch.view().getInt(0);
+    }
+
+    /** GetNamedPipeServerProcessId: the server's process id, seen from a client. */
+    public int serverProcessId() throws Win32Exception {
+        if (Kernel32.GetNamedPipeServerProcessId(handle, scratch.address()) == 0) {
+            throw new Win32Exception("GetNamedPipeServerProcessId(" + path + ")", Kernel32.lastError());
+        }
+        return scratch.view().getInt(0);
+    }
+
+    /**
+     * The SID of the client's user, read by impersonating the client just long enough to open its token; the
+     * calling thread always reverts, or this throws an Error rather than go on as the client.
+     */
+    public String clientUserSid() throws Win32Exception {
+        if (Advapi32.ImpersonateNamedPipeClient(handle) == 0) {
+            throw new Win32Exception("ImpersonateNamedPipeClient(" + path + ")", Kernel32.lastError());
+        }
+        long token;
+        try {
+            if (Advapi32.OpenThreadToken(Kernel32.GetCurrentThread(), Advapi32.TOKEN_QUERY, 1,
+                    scratch.address()) == 0) {
+                throw new Win32Exception("OpenThreadToken", Kernel32.lastError());
+            }
+            token = scratch.view().getLong(0);
+            NativeResources.handleOpened();
+        } finally {
+            if (Advapi32.RevertToSelf() == 0) {
+                throw new IllegalStateException("RevertToSelf failed: " + Win32Error.describe(Kernel32.lastError()));
+            }
+        }
+        try {
+            return Advapi32.userSidOfToken(token);
+        } finally {
+            Win32Handle.close(token);
+        }
+    }
+
+    /** The SID that owns the pipe object (who created it), read from this handle. */
+    public String ownerSid() throws Win32Exception {
+        return Advapi32.ownerOf(handle);
+    }
+
+    @Override
+    public String toString() {
+        return "PipeHandle(" + path + (isOpen() ? "" : ", closed") + ')';
+    }
+}
