@@ -10,13 +10,15 @@ final class PipeSecurity {
     }
 
     /**
-     * Full access (FILE_ALL_ACCESS) for SYSTEM, Administrators and the user this process runs as; a protected DACL
-     * (no inherited entries), so Everyone and anonymous logons get nothing.
+     * Owned by the user this process runs as (also when elevated, where Windows would pick Administrators), so
+     * REQUIRED_SERVER_USER can name that user; full access (FILE_ALL_ACCESS) for SYSTEM, Administrators and that
+     * user; a protected DACL (no inherited entries), so Everyone and anonymous logons get nothing.
      */
     static String defaultSddl() {
         String sddl = defaultSddl;
         if (sddl == null) {
-            sddl = "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;" + Advapi32.currentUserSid() + ")";
+            String user = Advapi32.currentUserSid();
+            sddl = "O:" + user + "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;" + user + ")";
             defaultSddl = sddl;
         }
         return sddl;

@@ -3,8 +3,8 @@ package dev.npipe.transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +13,18 @@ final class PipeTestSupport {
     private PipeTestSupport() {
     }
 
-    /** A pipe address no other test uses. */
+    private static final AtomicLong NEXT = new AtomicLong();
+
+    /**
+     * A pipe address no other test uses: process id, start time and a counter (no UUID: it seeds SecureRandom,
+     * which newer Windows JDKs cannot do under Wine).
+     */
     static NamedPipeAddress uniqueAddress() {
-        return new NamedPipeAddress("npipe-test-" + UUID.randomUUID());
+        return new NamedPipeAddress("npipe-test-" + ProcessHandle.current().pid() + "-" + START + "-"
+                + NEXT.incrementAndGet());
     }
+
+    private static final long START = System.currentTimeMillis();
 
     static NamedPipeEventLoopGroup newGroup(String name, int threads) {
         return new NamedPipeEventLoopGroup(threads, new DefaultThreadFactory(name, true));

@@ -1,0 +1,108 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Kernel32;
+import dev.npipe.transport.win32.NativeResources;
+import dev.npipe.transport.win32.Win32Error;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Squatting: between bind and close the name must exist every moment, or another process could create it. Wine
+ * does not enforce FILE_FLAG_FIRST_PIPE_INSTANCE, so what is checked here is the premise: a prober that asks
+ * WaitNamedPipe about the name all the time never hears ERROR_FILE_NOT_FOUND while the server is bound, even with
+ * MAX_INSTANCES 1 and every child closed again and again.
+ */
+@Tag("win32")
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class NameHoldingTest {
+    private NamedPipeEventLoopGroup group;
+
+    @BeforeEach
+    void setUp() {
+        group = PipeTestSupport.newGroup("name-holding", 1);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(group);
+        LeakRecorder.assertNoLeaks();
+    }
+
+    @Test
+    void theNameExistsFromBindToCloseWhateverTheChildrenDo() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        long handlesBefore = NativeResources.openHandles();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.MAX_INSTANCES, 1)
+                .option(NamedPipeChannelOption.LISTENING_INSTANCES, 1)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        AtomicBoolean bound = new AtomicBoolean(true);
+        AtomicInteger probes = new AtomicInteger();
+        AtomicInteger absent = new AtomicInteger();
+        Thread prober = new Thread(() -> {
+            char[] name = Kernel32.wide(address.path());
+            while (bound.get()) {
+                probes.incrementAndGet();
+                if (Kernel32.WaitNamedPipeW(name, 1) == 0 && Kernel32.lastError() == Win32Error.ERROR_FILE_NOT_FOUND
+                        && bound.get()) {
+                    absent.incrementAndGet();
+                }
+            }
+        }, "name-prober");
+        prober.start();
+        try {
+            for (int i = 0; i < 40; i++) {
+                Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+                client.close().sync();
+            }
+        } finally {
+            bound.set(false);
+            prober.join(5_000);
+        }
+        server.close().sync();
+        assertTrue(probes.get() > 40, "the prober ran only " + probes.get() + " times");
+        assertEquals(0, absent.get(), "the name did not exist " + absent.get() + " times out of " + probes.get()
+                + " probes while the server was bound: another process could have created it");
+        assertTrue(PipeTestSupport.eventually(5_000, () -> NativeResources.openHandles() == handlesBefore),
+                "handles left: " + (NativeResources.openHandles() - handlesBefore));
+        // After close the name is free again for a new server.
+        Channel again = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        again.close().sync();
+    }
+
+    /** The name holder does not count against MAX_INSTANCES: with 1, one client is served at a time. */
+    @Test
+    void maxInstancesStillCountsOnlyClients() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.MAX_INSTANCES, 1)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        Channel first = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+        io.netty.channel.ChannelFuture second = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address);
+        Thread.sleep(300);
+        assertTrue(!second.isDone(), "a second client got in although MAX_INSTANCES is 1");
+        first.close().sync();
+        assertTrue(second.await(5, TimeUnit.SECONDS) && second.isSuccess(), "the second client once the first left");
+        second.channel().close().sync();
+        server.close().sync();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.npipe.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** A server, one client connected to it, and the server's child for that client; for tests of one connection. */
+final class PipePair implements AutoCloseable {
+    final NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+    final Channel server;
+    final NamedPipeChannel client;
+    final NamedPipeChannel child;
+
+    /**
+     * @param serverSetup options and a child handler for the server (the child handler may be null)
+     * @param clientSetup options and a handler for the client (the handler may be null)
+     */
+    PipePair(EventLoopGroup group, Consumer<ServerBootstrap> serverSetup, Consumer<Bootstrap> clientSetup,
+             ChannelHandler childHandler, ChannelHandler clientHandler) throws Exception {
+        BlockingQueue<NamedPipeChannel> children = new LinkedBlockingQueue<>();
+        ServerBootstrap sb = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        if (childHandler != null) {
+                            ch.pipeline().addLast(childHandler);
+                        }
+                        children.add(ch);
+                    }
+                });
+        serverSetup.accept(sb);
+        server = sb.bind(address).sync().channel();
+        Bootstrap b = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(clientHandler != null ? clientHandler : new ChannelInboundHandlerAdapter());
+        clientSetup.accept(b);
+        client = (NamedPipeChannel) b.connect(address).sync().channel();
+        child = children.poll(5, TimeUnit.SECONDS);
+        assertNotNull(child, "the server accepted no child within 5 s");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        client.close().await(5, TimeUnit.SECONDS);
+        child.close().await(5, TimeUnit.SECONDS);
+        server.close().await(5, TimeUnit.SECONDS);
+    }
+}
