@@ -668,8 +668,14 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         set(OUTPUT_SHUTDOWN);
         if (!config.isZeroLengthEof()) {
             throw new UnsupportedOperationException("a named pipe has no half-close of its own: " + address
-                    + " takes no more writes, but the peer was not told; set NamedPipeChannelOption.ZERO_LENGTH_EOF"
-                    + " on both ends to send the end of the stream as a zero-length write");
+                    + " takes no more writes, but the peer was not told; on a message pipe, set "
+                    + "NamedPipeChannelOption.ZERO_LENGTH_EOF on both ends to send the end of the stream as a "
+                    + "zero-length message");
+        }
+        if (!is(MESSAGE_WRITES)) {
+            throw new UnsupportedOperationException("a byte pipe has no end-of-stream marker (a zero-length write "
+                    + "may never reach the reader): " + address + " takes no more writes, but the peer was not "
+                    + "told; use a message pipe (PIPE_MODE MESSAGE) with ZERO_LENGTH_EOF for half-close");
         }
         if (writeOp.isPending()) {
             set(EOF_PENDING);

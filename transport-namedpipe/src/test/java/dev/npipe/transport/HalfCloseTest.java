@@ -76,16 +76,18 @@ class HalfCloseTest {
         return Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
     }
 
+    /** Both ends of a message pipe read it in {@code readMode}: the end of stream is a zero-length message. */
     @ParameterizedTest
     @EnumSource(NamedPipeMode.class)
-    void shutdownOutputEndsThePeersInputAndTheReplyStillArrives(NamedPipeMode mode) throws Exception {
+    void shutdownOutputEndsThePeersInputAndTheReplyStillArrives(NamedPipeMode readMode) throws Exception {
         BlockingQueue<String> atChild = new LinkedBlockingQueue<>();
         BlockingQueue<String> atClient = new LinkedBlockingQueue<>();
-        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE, mode)
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE,
+                        NamedPipeMode.MESSAGE).childOption(NamedPipeChannelOption.READ_MODE, readMode)
                         .childOption(NamedPipeChannelOption.ZERO_LENGTH_EOF, true)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true),
                 b -> b.option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true).option(NamedPipeChannelOption.READ_MODE,
-                        mode), recorder(atChild), recorder(atClient))) {
+                        readMode), recorder(atChild), recorder(atClient))) {
             pair.client.writeAndFlush(ascii("question"));
             ChannelFuture shut = pair.client.shutdownOutput().sync();
             assertTrue(shut.isSuccess());
@@ -96,23 +98,36 @@ class HalfCloseTest {
             assertTrue(pair.child.isOpen() && pair.child.isInputShutdown() && !pair.child.isOutputShutdown());
 
             pair.child.writeAndFlush(ascii("answer")).sync();
+            assertEquals(ChannelOutputShutdownEvent.class.getSimpleName(), atClient.poll(5, TimeUnit.SECONDS));
             assertEquals("read answer", atClient.poll(5, TimeUnit.SECONDS));
             pair.child.close().sync();
             assertTrue(pair.client.closeFuture().await(5, TimeUnit.SECONDS), "client closes at the end of input");
-            assertNull(atChild.poll(100, TimeUnit.MILLISECONDS), "exactly one input-shutdown event of each kind");
+            assertEquals("inactive", atChild.poll(5, TimeUnit.SECONDS), "exactly one input-shutdown event of each kind");
         }
     }
 
     @Test
     void withoutAllowHalfClosureTheEndOfInputClosesTheChannel() throws Exception {
         BlockingQueue<String> atChild = new LinkedBlockingQueue<>();
-        try (PipePair pair = new PipePair(group, sb -> sb.childOption(NamedPipeChannelOption.ZERO_LENGTH_EOF, true),
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE,
+                NamedPipeMode.MESSAGE).childOption(NamedPipeChannelOption.ZERO_LENGTH_EOF, true),
                 b -> b.option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true), recorder(atChild), null)) {
             pair.client.writeAndFlush(ascii("bye")).sync();
             pair.client.shutdownOutput().sync();
             assertEquals("read bye", atChild.poll(5, TimeUnit.SECONDS));
             assertTrue(pair.child.closeFuture().await(5, TimeUnit.SECONDS), "the child closes at the end of input");
             assertEquals("inactive", atChild.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Measured: Wine does not deliver a zero-length write on a byte pipe, so a byte pipe has no end marker. */
+    @Test
+    void aBytePipeRefusesShutdownOutputSayingWhy() throws Exception {
+        try (PipePair pair = new PipePair(group, sb -> sb.childOption(NamedPipeChannelOption.ZERO_LENGTH_EOF, true),
+                b -> b.option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true), null, null)) {
+            ChannelFuture shut = pair.client.shutdownOutput().await();
+            assertInstanceOf(UnsupportedOperationException.class, shut.cause());
+            assertTrue(shut.cause().getMessage().contains("message pipe"), shut.cause().getMessage());
         }
     }
 

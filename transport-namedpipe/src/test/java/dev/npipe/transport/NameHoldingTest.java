@@ -29,6 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("win32")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class NameHoldingTest {
+    /** A child handler every child can share. */
+    private static final io.netty.channel.ChannelHandler NO_OP = new io.netty.channel.ChannelInitializer<Channel>() {
+        @Override
+        protected void initChannel(Channel ch) {
+        }
+    };
     private NamedPipeEventLoopGroup group;
 
     @BeforeEach
@@ -49,7 +55,7 @@ class NameHoldingTest {
         Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
                 .option(NamedPipeChannelOption.MAX_INSTANCES, 1)
                 .option(NamedPipeChannelOption.LISTENING_INSTANCES, 1)
-                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+                .childHandler(NO_OP).bind(address).sync().channel();
         AtomicBoolean bound = new AtomicBoolean(true);
         AtomicInteger probes = new AtomicInteger();
         AtomicInteger absent = new AtomicInteger();
@@ -92,7 +98,7 @@ class NameHoldingTest {
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
         Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
                 .option(NamedPipeChannelOption.MAX_INSTANCES, 1)
-                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+                .childHandler(NO_OP).bind(address).sync().channel();
         Channel first = new Bootstrap().group(group).channel(NamedPipeChannel.class)
                 .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
         io.netty.channel.ChannelFuture second = new Bootstrap().group(group).channel(NamedPipeChannel.class)

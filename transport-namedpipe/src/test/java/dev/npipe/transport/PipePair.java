@@ -41,9 +41,12 @@ final class PipePair implements AutoCloseable {
                 });
         serverSetup.accept(sb);
         server = sb.bind(address).sync().channel();
-        Bootstrap b = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+        Bootstrap b = new Bootstrap().channel(NamedPipeChannel.class)
                 .handler(clientHandler != null ? clientHandler : new ChannelInboundHandlerAdapter());
         clientSetup.accept(b);
+        if (b.config().group() == null) {
+            b.group(group);
+        }
         client = (NamedPipeChannel) b.connect(address).sync().channel();
         child = children.poll(5, TimeUnit.SECONDS);
         assertNotNull(child, "the server accepted no child within 5 s");
