@@ -2,7 +2,7 @@ package dev.npipe.transport;
 
 /**
  * The state of a connected pipe channel as one bit set, written on its event loop only and readable from any
- * thread (the field holding it is volatile).
+ * thread.
  */
 final class ChannelState {
     /** Not closed yet. */
@@ -36,6 +36,34 @@ final class ChannelState {
     /** {@code close()} waits for the cancelled write in flight, so its promise gets the kernel's answer. */
     static final int CLOSE_DEFERRED = 1 << 14;
 
-    private ChannelState() {
+    private volatile int bits;
+
+    ChannelState(int initial) {
+        bits = initial;
+    }
+
+    /** True when any of {@code mask}'s bits is set. */
+    boolean is(int mask) {
+        return (bits & mask) != 0;
+    }
+
+    /** Open and connected. */
+    boolean isActive() {
+        return (bits & (OPEN | ACTIVE)) == (OPEN | ACTIVE);
+    }
+
+    /** Sets bits; event loop only. */
+    void set(int mask) {
+        bits |= mask;
+    }
+
+    /** Clears bits; event loop only. */
+    void clear(int mask) {
+        bits &= ~mask;
+    }
+
+    @Override
+    public String toString() {
+        return Integer.toBinaryString(bits);
     }
 }

@@ -1,21 +1,13 @@
 package dev.npipe.transport;
 
-import dev.npipe.codec.message.PipeMessage;
-import dev.npipe.codec.message.PipeMessageChunk;
-import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.internal.logging.InternalLogger;
@@ -28,22 +20,15 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import static dev.npipe.transport.ChannelState.ACTIVE;
 import static dev.npipe.transport.ChannelState.CLOSE_DEFERRED;
 import static dev.npipe.transport.ChannelState.CONNECTING;
-import static dev.npipe.transport.ChannelState.EOF_IN_FLIGHT;
-import static dev.npipe.transport.ChannelState.EOF_PENDING;
-import static dev.npipe.transport.ChannelState.HANDLING_READ;
 import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN;
-import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN_SEEN;
-import static dev.npipe.transport.ChannelState.IN_READ_BATCH;
 import static dev.npipe.transport.ChannelState.MESSAGE_READS;
 import static dev.npipe.transport.ChannelState.MESSAGE_WRITES;
 import static dev.npipe.transport.ChannelState.OPEN;
 import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
-import static dev.npipe.transport.ChannelState.READ_PENDING;
 import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
 
 /**
@@ -60,20 +45,15 @@ import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
 public final class NamedPipeChannel extends AbstractNamedPipeChannel implements DuplexChannel {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeChannel.class);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
-    /** Buffers at least this large are written as they are; smaller ones are copied together. */
-    private static final int COALESCE_THRESHOLD = 16 * 1024;
-    private static final int MAX_COALESCED_BYTES = 64 * 1024;
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
-    private volatile int state = OPEN;
+    private final ChannelState state;
+    private final PipeReader reader;
+    private final PipeWriter writer;
     private volatile NamedPipeAddress address;
     private volatile PipeHandle pipe;
     /** A server child: whether the server made a message pipe. */
     private final boolean childOfMessagePipe;
-    private Overlapped readOp;
-    private Overlapped writeOp;
-    private ByteBuf readBuffer;
-    private ByteBuf writeBuffer;
     private ChannelPromise connectPromise;
     private PipeConnector connector;
     /** Close calls that wait for the write in flight ({@link ChannelState#CLOSE_DEFERRED}). */
@@ -83,6 +63,9 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     public NamedPipeChannel() {
         super(null);
         childOfMessagePipe = false;
+        state = new ChannelState(OPEN);
+        reader = new PipeReader(this, state);
+        writer = new PipeWriter(this, state);
     }
 
     /** The server side of one connection; owns the connected instance once registered. */
@@ -91,20 +74,32 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         this.pipe = pipe;
         this.address = address;
         this.childOfMessagePipe = messagePipe;
-        state = OPEN | ACTIVE;
+        state = new ChannelState(OPEN | ACTIVE);
+        reader = new PipeReader(this, state);
+        writer = new PipeWriter(this, state);
         config.setReadMode(messagePipe ? NamedPipeMode.MESSAGE : NamedPipeMode.BYTE);
     }
 
     private boolean is(int bits) {
-        return (state & bits) != 0;
+        return state.is(bits);
     }
 
     private void set(int bits) {
-        state |= bits;
+        state.set(bits);
     }
 
     private void clear(int bits) {
-        state &= ~bits;
+        state.clear(bits);
+    }
+
+    /** The pipe, for the reader and writer; null before a client connects. */
+    PipeHandle pipe() {
+        return pipe;
+    }
+
+    /** The pipe's address whether connected or not, for messages. */
+    NamedPipeAddress pipeAddress() {
+        return address;
     }
 
     /**
@@ -117,11 +112,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             throw new IllegalStateException("peerCredentials() is for the server side; a client can ask "
                     + "serverProcessId()");
         }
-        return onLoop(() -> {
-            PipeHandle handle = connectedPipe();
-            return new NamedPipePeerCredentials(handle.clientProcessId(), handle.clientSessionId(),
-                    handle.clientUserSid());
-        });
+        return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.clientOf(connectedPipe()));
     }
 
     /** The server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller. */
@@ -129,7 +120,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (parent() != null) {
             throw new IllegalStateException("serverProcessId() is for clients; the server side has peerCredentials()");
         }
-        return onLoop(() -> connectedPipe().serverProcessId());
+        return PipeIdentity.onLoop(eventLoop(), () -> connectedPipe().serverProcessId());
     }
 
     private PipeHandle connectedPipe() throws IOException {
@@ -138,19 +129,6 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             throw new ClosedChannelException();
         }
         return handle;
-    }
-
-    /** Runs a query on the event loop, where the handle cannot be closed underneath it. */
-    private <T> Future<T> onLoop(Callable<T> query) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            try {
-                return loop.newSucceededFuture(query.call());
-            } catch (Exception e) {
-                return loop.newFailedFuture(e);
-            }
-        }
-        return loop.submit(query);
     }
 
     /** The pipe handle, for tests that ask Windows about it; 0 when not connected. */
@@ -178,7 +156,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public boolean isActive() {
-        return (state & (OPEN | ACTIVE)) == (OPEN | ACTIVE);
+        return state.isActive();
     }
 
     @Override
@@ -226,8 +204,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (server != null && !handle.claim()) {
             throw new ClosedChannelException(); // abandoned by the server: its handle is closed
         }
-        readOp = registration.newOverlapped();
-        writeOp = registration.newOverlapped();
+        reader.registered(registration.newOverlapped());
+        writer.registered(registration.newOverlapped());
         if (server != null) {
             setUpChild(server, handle);
         }
@@ -264,6 +242,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     @Override
     protected void doClose() {
         clear(OPEN | ACTIVE | CONNECTING | CLOSE_DEFERRED);
+        List<ChannelPromise> waiting = deferredCloses;
+        deferredCloses = null;
+        if (waiting != null) {
+            waiting.forEach(ChannelPromise::trySuccess); // closed forcibly while a close waited for its write
+        }
         if (connector != null) {
             connector.cancel();
             connector = null;
@@ -280,7 +263,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     }
 
     private boolean isBusy() {
-        return readOp != null && readOp.isPending() || writeOp != null && writeOp.isPending();
+        return reader.isBusy() || writer.isBusy();
     }
 
     /** Closes the handle once no operation uses it; before that the kernel may still write into our blocks. */
@@ -305,291 +288,58 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (pipe != null) {
             closePipe();
         }
-        if (readBuffer != null && !readOp.isPending()) {
-            readBuffer.release();
-            readBuffer = null;
-        }
-        if (writeBuffer != null && !writeOp.isPending()) {
-            writeBuffer.release();
-            writeBuffer = null;
-        }
+        reader.releaseIfIdle();
+        writer.releaseIfIdle();
     }
 
     @Override
     void completed(NamedPipeIoEvent event) {
-        if (event.overlapped() == readOp) {
-            readCompleted(event.bytes(), event.error());
-        } else if (event.overlapped() == writeOp) {
-            writeCompleted(event.bytes(), event.error());
+        if (reader.owns(event.overlapped())) {
+            reader.completed(event.bytes(), event.error());
+        } else if (writer.owns(event.overlapped())) {
+            writer.completed(event.bytes(), event.error());
         }
         closePipeIfIdle();
     }
 
-    // ---- reads
-
     @Override
     protected void doBeginRead() {
-        if (!isActive() || is(CLOSE_DEFERRED)) {
-            return;
-        }
-        if (is(INPUT_SHUTDOWN)) {
-            fireInputShutdownReadCompleteOnce();
-            return;
-        }
-        set(READ_PENDING);
-        if (!is(HANDLING_READ)) {
-            startRead(true);
-        }
+        reader.beginRead();
     }
 
-    /** A read is wanted: auto-read is on, or {@code read()} was called and nothing has been read since. */
-    private boolean wantsRead() {
-        return isActive() && !is(INPUT_SHUTDOWN | CLOSE_DEFERRED) && (config.isAutoRead() || is(READ_PENDING));
-    }
-
-    private void startRead(boolean newBatch) {
-        if (readOp.isPending()) {
-            return;
-        }
-        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
-        if (newBatch) {
-            allocHandle.reset(config);
-        }
-        ByteBuf buf = config.getAllocator().directBuffer(allocHandle.guess());
-        int length = buf.writableBytes();
-        allocHandle.attemptedBytesRead(length);
-        int error = pipe.read(readOp, PipeBuffers.address(buf, buf.writerIndex(), length), length);
-        if (error != 0) {
-            buf.release();
-            endReadBatch();
-            readFailed(error);
-            return;
-        }
-        readBuffer = buf;
-    }
-
-    private void readCompleted(int bytes, int error) {
-        ByteBuf buf = readBuffer;
-        readBuffer = null;
-        if (buf == null) {
-            logger.warn("{}: a read completed that was not started (bytes={}, error={})", this, bytes,
-                    Win32Error.describe(error));
-            return;
-        }
-        if (!is(OPEN) || is(CLOSE_DEFERRED)) {
-            buf.release();
-            return;
-        }
-        set(HANDLING_READ);
-        try {
-            handleRead(buf, bytes, error);
-        } finally {
-            clear(HANDLING_READ);
-        }
-        if (wantsRead()) {
-            startRead(!is(IN_READ_BATCH));
+    /** Auto-read was turned off: a read in flight that nobody asked for is cancelled. */
+    void autoReadCleared() {
+        if (eventLoop().inEventLoop()) {
+            reader.autoReadCleared();
+        } else {
+            eventLoop().execute(reader::autoReadCleared);
         }
     }
-
-    private void handleRead(ByteBuf buf, int bytes, int error) {
-        boolean moreToCome = is(MESSAGE_READS) && error == Win32Error.ERROR_MORE_DATA;
-        if (error != 0 && !moreToCome) {
-            buf.release();
-            endReadBatch();
-            if (PipeErrors.isCancelled(error)) {
-                return; // auto-read was turned off or the input shut down; a wanted read starts again
-            }
-            readFailed(error);
-            return;
-        }
-        if (bytes == 0 && !moreToCome && (config.isZeroLengthEof() || !is(MESSAGE_READS))) {
-            buf.release();
-            endReadBatch();
-            if (config.isZeroLengthEof()) {
-                endOfInput();
-            }
-            return; // on a byte pipe a zero-length write carries nothing
-        }
-        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
-        buf.writerIndex(buf.writerIndex() + bytes);
-        allocHandle.lastBytesRead(bytes);
-        allocHandle.incMessagesRead(1);
-        set(IN_READ_BATCH);
-        clear(READ_PENDING);
-        pipeline().fireChannelRead(is(MESSAGE_READS) ? new PipeMessageChunk(buf, !moreToCome) : buf);
-        if (!wantsMore(allocHandle, moreToCome)) {
-            endReadBatch();
-        }
-    }
-
-    /** Whether the next read belongs to this batch: the allocator wants more and the pipe has more now. */
-    private boolean wantsMore(RecvByteBufAllocator.Handle allocHandle, boolean moreToCome) {
-        if (!isActive() || is(INPUT_SHUTDOWN | CLOSE_DEFERRED) || !allocHandle.continueReading()) {
-            return false;
-        }
-        return moreToCome || pipe.bytesAvailable() > 0;
-    }
-
-    private void endReadBatch() {
-        if (is(IN_READ_BATCH)) {
-            clear(IN_READ_BATCH);
-            unsafe().recvBufAllocHandle().readComplete();
-            pipeline().fireChannelReadComplete();
-        }
-    }
-
-    private void readFailed(int error) {
-        if (PipeErrors.isEndOfPipe(error)) {
-            endOfInput();
-            return;
-        }
-        pipeline().fireExceptionCaught(PipeErrors.ioFailure("ReadFile", address, error));
-        unsafe().close(unsafe().voidPromise());
-    }
-
-    /** The peer ended its output (closed, or sent the end-of-stream message): Netty's half-closure rules. */
-    private void endOfInput() {
-        if (is(INPUT_SHUTDOWN)) {
-            fireInputShutdownReadCompleteOnce();
-            return;
-        }
-        if (!config.isAllowHalfClosure()) {
-            unsafe().close(unsafe().voidPromise());
-            return;
-        }
-        set(INPUT_SHUTDOWN);
-        pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        if (isActive() && (config.isAutoRead() || is(READ_PENDING))) {
-            fireInputShutdownReadCompleteOnce();
-        }
-    }
-
-    private void fireInputShutdownReadCompleteOnce() {
-        if (!is(INPUT_SHUTDOWN_SEEN)) {
-            set(INPUT_SHUTDOWN_SEEN);
-            clear(READ_PENDING);
-            pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
-        }
-    }
-
-    // ---- writes
 
     @Override
     protected Object filterOutboundMessage(Object msg) {
-        if (msg instanceof PipeMessage) {
-            PipeMessage message = (PipeMessage) msg;
-            ByteBuf content = message.content().retain();
-            message.release();
-            msg = content;
-        }
-        if (msg instanceof ByteBuf) {
-            ByteBuf buf = (ByteBuf) msg;
-            if (!buf.isReadable() && is(MESSAGE_WRITES) && config.isZeroLengthEof()) {
-                buf.release();
-                throw new IllegalArgumentException("a zero-length message ends the stream when ZERO_LENGTH_EOF is"
-                        + " set on " + address + "; use shutdownOutput() for that, or turn the option off");
-            }
-            if (PipeBuffers.isContiguousNative(buf)) {
-                return buf;
-            }
-            // WriteFile needs one block of native memory: copy heap and composite buffers once, here.
-            ByteBuf direct = config.getAllocator().directBuffer(buf.readableBytes());
-            direct.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
-            buf.release();
-            return direct;
-        }
-        throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
-                + " (expected ByteBuf or PipeMessage)");
+        return writer.filter(msg);
     }
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (writeOp.isPending() || is(REMOVING_WRITTEN | CLOSE_DEFERRED)) {
-            return; // the completion flushes the rest
-        }
-        boolean messages = is(MESSAGE_WRITES);
-        ByteBuf head;
-        while ((head = (ByteBuf) in.current()) != null && !head.isReadable() && !messages) {
-            in.remove(); // nothing to send: on a byte pipe an empty buffer carries nothing
-        }
-        if (head == null) {
-            return;
-        }
-        ByteBuf toWrite;
-        if (messages || in.size() == 1 || head.readableBytes() >= COALESCE_THRESHOLD) {
-            // Written from its reader index as it is: a slice would be one more object per write.
-            toWrite = head.retain();
-        } else {
-            toWrite = coalesce(in);
-        }
-        int length = toWrite.readableBytes();
-        int error = pipe.write(writeOp, PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
-        if (error != 0) {
-            toWrite.release();
-            throw PipeErrors.ioFailure("WriteFile", address, error);
-        }
-        writeBuffer = toWrite;
+        writer.write(in);
     }
 
-    /** Copies the flushed small buffers, up to {@link #MAX_COALESCED_BYTES}, into one direct buffer. */
-    private ByteBuf coalesce(ChannelOutboundBuffer in) throws Exception {
-        int total = (int) Math.min(in.totalPendingWriteBytes(), MAX_COALESCED_BYTES);
-        ByteBuf copy = config.getAllocator().directBuffer(total);
-        in.forEachFlushedMessage(msg -> {
-            ByteBuf buf = (ByteBuf) msg;
-            int n = Math.min(buf.readableBytes(), copy.writableBytes());
-            copy.writeBytes(buf, buf.readerIndex(), n);
-            return copy.isWritable();
-        });
-        return copy;
+    void removeWritten(int bytes, int error) {
+        ((NamedPipeUnsafe) unsafe()).removeWritten(bytes, error);
     }
 
-    private void writeCompleted(int bytes, int error) {
-        if (is(EOF_IN_FLIGHT)) {
-            clear(EOF_IN_FLIGHT);
-            if (error != 0 && !PipeErrors.isCancelled(error)) {
-                logger.debug("{}: the end-of-stream message failed: {}", this, Win32Error.describe(error));
-            }
-            return;
-        }
-        if (writeBuffer == null) {
-            logger.warn("{}: a write completed that was not started (bytes={}, error={})", this, bytes,
-                    Win32Error.describe(error));
-            return;
-        }
-        // Our reference goes first: a promise completed below finds the buffer released by its writer only.
-        writeBuffer.release();
-        writeBuffer = null;
-        NamedPipeUnsafe unsafe = (NamedPipeUnsafe) unsafe();
-        if (is(CLOSE_DEFERRED)) {
-            unsafe.removeWritten(bytes, error);
-            unsafe.finishDeferredClose();
-            return;
-        }
-        if (!is(OPEN)) {
-            return;
-        }
-        if (error != 0) {
-            unsafe.writeFailed(PipeErrors.ioFailure("WriteFile", address, error));
-            return;
-        }
-        unsafe.removeWritten(bytes, 0);
-        if (is(EOF_PENDING)) {
-            clear(EOF_PENDING);
-            writeEndOfStream();
-            return;
-        }
-        unsafe.flushRest();
+    void finishDeferredClose() {
+        ((NamedPipeUnsafe) unsafe()).finishDeferredClose();
     }
 
-    /** Tells the peer our output ended: one zero-length write (go-winio's CloseWrite convention). */
-    private void writeEndOfStream() {
-        int error = pipe.write(writeOp, writeOp.address(), 0);
-        if (error == 0) {
-            set(EOF_IN_FLIGHT);
-        } else if (!PipeErrors.isEndOfPipe(error)) {
-            pipeline().fireExceptionCaught(PipeErrors.ioFailure("WriteFile(end of stream)", address, error));
-        }
+    void writeFailed(IOException cause) {
+        ((NamedPipeUnsafe) unsafe()).writeFailed(cause);
+    }
+
+    void flushRest() {
+        ((NamedPipeUnsafe) unsafe()).flushRest();
     }
 
     // ---- half-close
@@ -631,11 +381,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             promise.setFailure(new ClosedChannelException());
             return;
         }
-        set(INPUT_SHUTDOWN);
-        clear(READ_PENDING);
-        if (readOp.isPending()) {
-            pipe.cancel(readOp);
-        }
+        reader.shutdown();
         promise.setSuccess();
     }
 
@@ -666,22 +412,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             throw new ClosedChannelException();
         }
         set(OUTPUT_SHUTDOWN);
-        if (!config.isZeroLengthEof()) {
-            throw new UnsupportedOperationException("a named pipe has no half-close of its own: " + address
-                    + " takes no more writes, but the peer was not told; on a message pipe, set "
-                    + "NamedPipeChannelOption.ZERO_LENGTH_EOF on both ends to send the end of the stream as a "
-                    + "zero-length message");
-        }
-        if (!is(MESSAGE_WRITES)) {
-            throw new UnsupportedOperationException("a byte pipe has no end-of-stream marker (a zero-length write "
-                    + "may never reach the reader): " + address + " takes no more writes, but the peer was not "
-                    + "told; use a message pipe (PIPE_MODE MESSAGE) with ZERO_LENGTH_EOF for half-close");
-        }
-        if (writeOp.isPending()) {
-            set(EOF_PENDING);
-        } else {
-            writeEndOfStream();
-        }
+        writer.shutdownOutput();
     }
 
     @Override
@@ -705,30 +436,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     // ---- connect (client)
 
-    private void connected(PipeHandle handle) {
+    private void connected(PipeHandle handle, boolean messagePipe) {
         connector = null;
         pipe = handle;
-        try {
-            handle.associate(registration.handler().port());
-            boolean messagePipe = handle.isMessagePipe();
-            boolean messageReads = config.getReadMode() == NamedPipeMode.MESSAGE;
-            if (messageReads && !messagePipe) {
-                throw new java.net.ConnectException("READ_MODE MESSAGE needs a message pipe, but " + address
-                        + " is a byte pipe: set READ_MODE BYTE, or have the server use PIPE_MODE MESSAGE");
-            }
-            if (messageReads) {
-                handle.setReadMode(true);
-            }
-            String required = config.getRequiredServerUser();
-            if (required != null) {
-                ServerOwnerCheck.verify(handle, address, required);
-            }
-            set((messageReads ? MESSAGE_READS : 0) | (messagePipe ? MESSAGE_WRITES : 0));
-        } catch (IOException e) {
-            connectFailed(e instanceof Win32Exception
-                    ? PipeErrors.connectFailure(address, (Win32Exception) e) : e);
-            return;
-        }
+        set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_READS : 0)
+                | (messagePipe ? MESSAGE_WRITES : 0));
         ChannelPromise promise = connectPromise;
         connectPromise = null;
         clear(CONNECTING);
@@ -778,11 +490,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
                     close(voidPromise());
                 }
             });
-            connector = new PipeConnector(eventLoop(), address, config.getConnectTimeoutMillis(),
+            connector = new PipeConnector(eventLoop(), registration.handler().port(), address, config,
                     new PipeConnector.Outcome() {
                         @Override
-                        public void connected(PipeHandle handle) {
-                            NamedPipeChannel.this.connected(handle);
+                        public void connected(PipeHandle handle, boolean messagePipe) {
+                            NamedPipeChannel.this.connected(handle, messagePipe);
                         }
 
                         @Override
@@ -818,7 +530,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
                 deferredCloses.add(promise);
                 return;
             }
-            if (is(OPEN) && writeOp != null && writeOp.isPending() && !is(EOF_IN_FLIGHT)) {
+            if (is(OPEN) && writer.isWriting()) {
                 set(CLOSE_DEFERRED);
                 deferredCloses = new ArrayList<>(2);
                 deferredCloses.add(promise);

@@ -28,6 +28,11 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
     }
 
     @Override
+    protected void autoReadCleared() {
+        ((NamedPipeChannel) channel).autoReadCleared();
+    }
+
+    @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), NamedPipeChannelOption.READ_MODE,
                 NamedPipeChannelOption.REQUIRED_SERVER_USER, NamedPipeChannelOption.ZERO_LENGTH_EOF,

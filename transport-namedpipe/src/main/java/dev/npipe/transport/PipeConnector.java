@@ -7,12 +7,16 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A client's way to a pipe: opens it, and while every instance is busy or the server has not created it yet,
  * tries again from the event loop with a growing back-off (never a blocking WaitNamedPipe) until the connect
- * time-out; a time-out of 0 means no time-out, as in Netty.
+ * time-out; a time-out of 0 means no time-out, as in Netty. Once open, it ties the handle to the loop's port,
+ * learns the pipe's type, sets the read mode and checks the owner, and only then hands the handle over; until then
+ * it owns the handle and closes it on failure.
  */
 final class PipeConnector {
     private static final long FIRST_BACKOFF_MILLIS = 1;
@@ -20,13 +24,16 @@ final class PipeConnector {
 
     /** Where the outcome goes; called on the event loop, exactly once unless {@link #cancel()} came first. */
     interface Outcome {
-        void connected(PipeHandle pipe);
+        /** The pipe is open and set up; {@code messagePipe} tells its type (each write is then one message). */
+        void connected(PipeHandle pipe, boolean messagePipe);
 
         void failed(Throwable cause);
     }
 
     private final EventLoop loop;
+    private final long port;
     private final NamedPipeAddress address;
+    private final NamedPipeChannelConfig config;
     private final int timeoutMillis;
     private final long deadlineNanos;
     private final Outcome outcome;
@@ -34,10 +41,13 @@ final class PipeConnector {
     private Future<?> retry;
     private boolean done;
 
-    PipeConnector(EventLoop loop, NamedPipeAddress address, int timeoutMillis, Outcome outcome) {
+    PipeConnector(EventLoop loop, long port, NamedPipeAddress address, NamedPipeChannelConfig config,
+                  Outcome outcome) {
         this.loop = loop;
+        this.port = port;
         this.address = address;
-        this.timeoutMillis = timeoutMillis;
+        this.config = config;
+        this.timeoutMillis = config.getConnectTimeoutMillis();
         this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         this.outcome = outcome;
     }
@@ -69,7 +79,33 @@ final class PipeConnector {
             return;
         }
         done = true;
-        outcome.connected(pipe);
+        boolean messagePipe;
+        try {
+            messagePipe = setUp(pipe);
+        } catch (IOException e) {
+            pipe.close();
+            outcome.failed(e instanceof Win32Exception ? PipeErrors.connectFailure(address, (Win32Exception) e) : e);
+            return;
+        }
+        outcome.connected(pipe, messagePipe);
+    }
+
+    /** Port, pipe type, read mode and owner; returns whether it is a message pipe. */
+    private boolean setUp(PipeHandle pipe) throws IOException {
+        pipe.associate(port);
+        boolean messagePipe = pipe.isMessagePipe();
+        if (config.getReadMode() == NamedPipeMode.MESSAGE) {
+            if (!messagePipe) {
+                throw new ConnectException("READ_MODE MESSAGE needs a message pipe, but " + address
+                        + " is a byte pipe: set READ_MODE BYTE, or have the server use PIPE_MODE MESSAGE");
+            }
+            pipe.setReadMode(true);
+        }
+        String required = config.getRequiredServerUser();
+        if (required != null) {
+            PipeIdentity.verifyOwner(pipe, address, required);
+        }
+        return messagePipe;
     }
 
     private void retryOrFail(Win32Exception e) {

@@ -1,0 +1,59 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.PipeHandle;
+import dev.npipe.transport.win32.Win32Exception;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+
+import java.net.ConnectException;
+import java.util.concurrent.Callable;
+
+/**
+ * Who is at either end of a pipe: the client's process, session and user as its server sees them, the server's
+ * process, and the {@link NamedPipeChannelOption#REQUIRED_SERVER_USER} check. Queries run on the channel's event
+ * loop, where the handle cannot be closed underneath them, and answer with futures, so no caller ever blocks.
+ */
+final class PipeIdentity {
+    private PipeIdentity() {
+    }
+
+    /** Runs {@code query} on {@code loop}: at once when already there, else as a task. */
+    static <T> Future<T> onLoop(EventLoop loop, Callable<T> query) {
+        if (loop.inEventLoop()) {
+            try {
+                return loop.newSucceededFuture(query.call());
+            } catch (Exception e) {
+                return loop.newFailedFuture(e);
+            }
+        }
+        return loop.submit(query);
+    }
+
+    /** The client of a server instance; its user is read by impersonating it just long enough. */
+    static NamedPipePeerCredentials clientOf(PipeHandle pipe) throws Win32Exception {
+        return new NamedPipePeerCredentials(pipe.clientProcessId(), pipe.clientSessionId(), pipe.clientUserSid());
+    }
+
+    /**
+     * Refuses a pipe whose owner is not {@code requiredSid}, since whoever created the name first may be a
+     * squatter. The owner is read from the connected handle itself: no process is opened, so it works for SYSTEM
+     * and service servers, cannot meet a reused pid, and is right for remote pipes.
+     */
+    static void verifyOwner(PipeHandle pipe, NamedPipeAddress address, String requiredSid) throws ConnectException {
+        String owner;
+        try {
+            owner = pipe.ownerSid();
+        } catch (Win32Exception e) {
+            ConnectException refused = new ConnectException("cannot tell who owns " + address + ": "
+                    + e.getMessage() + "; REQUIRED_SERVER_USER cannot be checked, so the connection is refused");
+            refused.initCause(e);
+            throw refused;
+        }
+        if (!requiredSid.equalsIgnoreCase(owner)) {
+            throw new ConnectException("the pipe " + address + " is owned by " + owner + ", not " + requiredSid
+                    + " as REQUIRED_SERVER_USER demands; another program may have created the name first to squat it"
+                    + " (a server running elevated usually owns its pipes as Administrators, S-1-5-32-544)");
+        }
+    }
+}

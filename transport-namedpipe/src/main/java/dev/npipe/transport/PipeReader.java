@@ -1,0 +1,227 @@
+package dev.npipe.transport;
+
+import dev.npipe.codec.message.PipeMessageChunk;
+import dev.npipe.transport.win32.Overlapped;
+import dev.npipe.transport.win32.Win32Error;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import static dev.npipe.transport.ChannelState.CLOSE_DEFERRED;
+import static dev.npipe.transport.ChannelState.HANDLING_READ;
+import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN;
+import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN_SEEN;
+import static dev.npipe.transport.ChannelState.IN_READ_BATCH;
+import static dev.npipe.transport.ChannelState.MESSAGE_READS;
+import static dev.npipe.transport.ChannelState.OPEN;
+import static dev.npipe.transport.ChannelState.READ_PENDING;
+
+/**
+ * The read side of a connected pipe: one overlapped ReadFile at a time, in batches as Netty's read loop asks.
+ * While the {@link RecvByteBufAllocator} wants more and the pipe has bytes waiting, the next read belongs to the
+ * same batch, which ends with one {@code channelReadComplete}. The end of the peer's output follows Netty's
+ * half-closure rules.
+ */
+final class PipeReader {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(PipeReader.class);
+
+    private final NamedPipeChannel channel;
+    private final ChannelState state;
+    private Overlapped op;
+    /** The buffer the kernel reads into, from ReadFile until its completion. */
+    private ByteBuf buffer;
+
+    PipeReader(NamedPipeChannel channel, ChannelState state) {
+        this.channel = channel;
+        this.state = state;
+    }
+
+    void registered(Overlapped block) {
+        op = block;
+    }
+
+    boolean owns(Overlapped block) {
+        return block == op;
+    }
+
+    boolean isBusy() {
+        return op != null && op.isPending();
+    }
+
+    /** {@code read()}: starts a read unless one is in flight or a completion is being handled. */
+    void beginRead() {
+        if (!state.isActive() || state.is(CLOSE_DEFERRED)) {
+            return;
+        }
+        if (state.is(INPUT_SHUTDOWN)) {
+            fireInputShutdownReadCompleteOnce();
+            return;
+        }
+        state.set(READ_PENDING);
+        if (!state.is(HANDLING_READ)) {
+            start(true);
+        }
+    }
+
+    /** Stops reading for good: the read in flight is cancelled. */
+    void shutdown() {
+        state.set(INPUT_SHUTDOWN);
+        state.clear(READ_PENDING);
+        if (isBusy()) {
+            channel.pipe().cancel(op);
+        }
+    }
+
+    /** Auto-read was turned off: a read in flight that nobody asked for is cancelled (its bytes stay queued). */
+    void autoReadCleared() {
+        state.clear(READ_PENDING);
+        if (isBusy() && !state.is(IN_READ_BATCH)) {
+            channel.pipe().cancel(op);
+        }
+    }
+
+    /** Releases the buffer once the kernel is done with it; at unregistration. */
+    void releaseIfIdle() {
+        if (buffer != null && !isBusy()) {
+            buffer.release();
+            buffer = null;
+        }
+    }
+
+    /** A read is wanted: auto-read is on, or {@code read()} was called and nothing has been read since. */
+    private boolean wantsRead() {
+        return state.isActive() && !state.is(INPUT_SHUTDOWN | CLOSE_DEFERRED)
+                && (channel.config().isAutoRead() || state.is(READ_PENDING));
+    }
+
+    private void start(boolean newBatch) {
+        if (isBusy()) {
+            return;
+        }
+        RecvByteBufAllocator.Handle allocHandle = channel.unsafe().recvBufAllocHandle();
+        if (newBatch) {
+            allocHandle.reset(channel.config());
+        }
+        ByteBuf buf = channel.config().getAllocator().directBuffer(allocHandle.guess());
+        int length = buf.writableBytes();
+        allocHandle.attemptedBytesRead(length);
+        int error = channel.pipe().read(op, PipeBuffers.address(buf, buf.writerIndex(), length), length);
+        if (error != 0) {
+            buf.release();
+            endBatch();
+            failed(error);
+            return;
+        }
+        buffer = buf;
+    }
+
+    void completed(int bytes, int error) {
+        ByteBuf buf = buffer;
+        buffer = null;
+        if (buf == null) {
+            logger.warn("{}: a read completed that was not started (bytes={}, error={})", channel, bytes,
+                    Win32Error.describe(error));
+            return;
+        }
+        if (!state.is(OPEN) || state.is(CLOSE_DEFERRED)) {
+            buf.release();
+            return;
+        }
+        state.set(HANDLING_READ);
+        try {
+            handle(buf, bytes, error);
+        } finally {
+            state.clear(HANDLING_READ);
+        }
+        if (wantsRead()) {
+            start(!state.is(IN_READ_BATCH));
+        }
+    }
+
+    private void handle(ByteBuf buf, int bytes, int error) {
+        boolean messageReads = state.is(MESSAGE_READS);
+        boolean moreToCome = messageReads && error == Win32Error.ERROR_MORE_DATA;
+        if (error != 0 && !moreToCome) {
+            buf.release();
+            endBatch();
+            if (!PipeErrors.isCancelled(error)) {
+                failed(error);
+            } // else: auto-read was turned off or the input shut down; a wanted read starts again
+            return;
+        }
+        boolean zeroLengthEof = channel.config().isZeroLengthEof();
+        if (bytes == 0 && !moreToCome && (zeroLengthEof || !messageReads)) {
+            buf.release();
+            endBatch();
+            if (zeroLengthEof) {
+                endOfInput();
+            }
+            return; // otherwise an empty read carries nothing
+        }
+        RecvByteBufAllocator.Handle allocHandle = channel.unsafe().recvBufAllocHandle();
+        buf.writerIndex(buf.writerIndex() + bytes);
+        allocHandle.lastBytesRead(bytes);
+        allocHandle.incMessagesRead(1);
+        state.set(IN_READ_BATCH);
+        state.clear(READ_PENDING);
+        channel.pipeline().fireChannelRead(messageReads ? new PipeMessageChunk(buf, !moreToCome) : buf);
+        if (!wantsMore(allocHandle, moreToCome)) {
+            endBatch();
+        }
+    }
+
+    /** Whether the next read belongs to this batch: the allocator wants more and the pipe has more now. */
+    private boolean wantsMore(RecvByteBufAllocator.Handle allocHandle, boolean moreToCome) {
+        if (!state.isActive() || state.is(INPUT_SHUTDOWN | CLOSE_DEFERRED) || !allocHandle.continueReading()) {
+            return false;
+        }
+        return moreToCome || channel.pipe().bytesAvailable() > 0;
+    }
+
+    private void endBatch() {
+        if (state.is(IN_READ_BATCH)) {
+            state.clear(IN_READ_BATCH);
+            channel.unsafe().recvBufAllocHandle().readComplete();
+            channel.pipeline().fireChannelReadComplete();
+        }
+    }
+
+    private void failed(int error) {
+        if (PipeErrors.isEndOfPipe(error)) {
+            endOfInput();
+            return;
+        }
+        channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("ReadFile", channel.remoteAddress(), error));
+        channel.unsafe().close(channel.unsafe().voidPromise());
+    }
+
+    /** The peer ended its output (closed, or sent the end-of-stream message): Netty's half-closure rules. */
+    private void endOfInput() {
+        if (state.is(INPUT_SHUTDOWN)) {
+            fireInputShutdownReadCompleteOnce();
+            return;
+        }
+        if (!channel.config().isAllowHalfClosure()) {
+            channel.unsafe().close(channel.unsafe().voidPromise());
+            return;
+        }
+        state.set(INPUT_SHUTDOWN);
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        if (state.isActive() && (channel.config().isAutoRead() || state.is(READ_PENDING))) {
+            fireInputShutdownReadCompleteOnce();
+        }
+    }
+
+    private void fireInputShutdownReadCompleteOnce() {
+        if (!state.is(INPUT_SHUTDOWN_SEEN)) {
+            state.set(INPUT_SHUTDOWN_SEEN);
+            state.clear(READ_PENDING);
+            ChannelPipeline pipeline = channel.pipeline();
+            pipeline.fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.npipe.transport;
+
+import dev.npipe.codec.message.PipeMessage;
+import dev.npipe.transport.win32.Overlapped;
+import dev.npipe.transport.win32.Win32Error;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import static dev.npipe.transport.ChannelState.CLOSE_DEFERRED;
+import static dev.npipe.transport.ChannelState.EOF_IN_FLIGHT;
+import static dev.npipe.transport.ChannelState.EOF_PENDING;
+import static dev.npipe.transport.ChannelState.MESSAGE_WRITES;
+import static dev.npipe.transport.ChannelState.OPEN;
+import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
+
+/**
+ * The write side of a connected pipe: one overlapped WriteFile at a time. On a byte pipe small buffers are copied
+ * into one so a burst of them costs one WriteFile; on a message pipe every buffer is one message, never merged.
+ * The buffer handed to the kernel is kept until its completion, and released before any promise completes.
+ */
+final class PipeWriter {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(PipeWriter.class);
+    /** Buffers at least this large are written as they are; smaller ones are copied together. */
+    private static final int COALESCE_THRESHOLD = 16 * 1024;
+    private static final int MAX_COALESCED_BYTES = 64 * 1024;
+
+    private final NamedPipeChannel channel;
+    private final ChannelState state;
+    private Overlapped op;
+    /** What the kernel is writing from, from WriteFile until its completion. */
+    private ByteBuf buffer;
+
+    PipeWriter(NamedPipeChannel channel, ChannelState state) {
+        this.channel = channel;
+        this.state = state;
+    }
+
+    void registered(Overlapped block) {
+        op = block;
+    }
+
+    boolean owns(Overlapped block) {
+        return block == op;
+    }
+
+    boolean isBusy() {
+        return op != null && op.isPending();
+    }
+
+    /** A write (not the end-of-stream message) is in flight. */
+    boolean isWriting() {
+        return isBusy() && !state.is(EOF_IN_FLIGHT);
+    }
+
+    /** Releases the buffer once the kernel is done with it; at unregistration. */
+    void releaseIfIdle() {
+        if (buffer != null && !isBusy()) {
+            buffer.release();
+            buffer = null;
+        }
+    }
+
+    /** What may be written: buffers and {@link PipeMessage}s, as one block of native memory each. */
+    Object filter(Object msg) {
+        if (msg instanceof PipeMessage) {
+            PipeMessage message = (PipeMessage) msg;
+            ByteBuf content = message.content().retain();
+            message.release();
+            msg = content;
+        }
+        if (!(msg instanceof ByteBuf)) {
+            throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
+                    + " (expected ByteBuf or PipeMessage)");
+        }
+        ByteBuf buf = (ByteBuf) msg;
+        if (!buf.isReadable() && state.is(MESSAGE_WRITES) && channel.config().isZeroLengthEof()) {
+            buf.release();
+            throw new IllegalArgumentException("a zero-length message ends the stream when ZERO_LENGTH_EOF is set"
+                    + " on " + channel.pipeAddress() + "; use shutdownOutput() for that, or turn the option off");
+        }
+        if (PipeBuffers.isContiguousNative(buf)) {
+            return buf;
+        }
+        // WriteFile needs one block of native memory: copy heap and composite buffers once, here.
+        ByteBuf direct = channel.config().getAllocator().directBuffer(buf.readableBytes());
+        direct.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+        buf.release();
+        return direct;
+    }
+
+    /** Starts writing what was flushed, unless a write is in flight (its completion goes on). */
+    void write(ChannelOutboundBuffer in) throws Exception {
+        if (isBusy() || state.is(REMOVING_WRITTEN | CLOSE_DEFERRED)) {
+            return;
+        }
+        boolean messages = state.is(MESSAGE_WRITES);
+        ByteBuf head;
+        while ((head = (ByteBuf) in.current()) != null && !head.isReadable() && !messages) {
+            in.remove(); // on a byte pipe an empty buffer carries nothing
+        }
+        if (head == null) {
+            return;
+        }
+        ByteBuf toWrite;
+        if (messages || in.size() == 1 || head.readableBytes() >= COALESCE_THRESHOLD) {
+            // Written from its reader index as it is: a slice would be one more object per write.
+            toWrite = head.retain();
+        } else {
+            toWrite = coalesce(in);
+        }
+        int length = toWrite.readableBytes();
+        int error = channel.pipe().write(op, PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
+        if (error != 0) {
+            toWrite.release();
+            throw PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), error);
+        }
+        buffer = toWrite;
+    }
+
+    /** Copies the flushed small buffers, up to {@link #MAX_COALESCED_BYTES}, into one direct buffer. */
+    private ByteBuf coalesce(ChannelOutboundBuffer in) throws Exception {
+        int total = (int) Math.min(in.totalPendingWriteBytes(), MAX_COALESCED_BYTES);
+        ByteBuf copy = channel.config().getAllocator().directBuffer(total);
+        in.forEachFlushedMessage(msg -> {
+            ByteBuf buf = (ByteBuf) msg;
+            int n = Math.min(buf.readableBytes(), copy.writableBytes());
+            copy.writeBytes(buf, buf.readerIndex(), n);
+            return copy.isWritable();
+        });
+        return copy;
+    }
+
+    void completed(int bytes, int error) {
+        if (state.is(EOF_IN_FLIGHT)) {
+            state.clear(EOF_IN_FLIGHT);
+            if (error != 0 && !PipeErrors.isCancelled(error)) {
+                logger.debug("{}: the end-of-stream message failed: {}", channel, Win32Error.describe(error));
+            }
+            return;
+        }
+        if (buffer == null) {
+            logger.warn("{}: a write completed that was not started (bytes={}, error={})", channel, bytes,
+                    Win32Error.describe(error));
+            return;
+        }
+        // Our reference goes first: a promise completed below finds the buffer released by its writer only.
+        buffer.release();
+        buffer = null;
+        if (state.is(CLOSE_DEFERRED)) {
+            channel.removeWritten(bytes, error);
+            channel.finishDeferredClose();
+            return;
+        }
+        if (!state.is(OPEN)) {
+            return;
+        }
+        if (error != 0) {
+            channel.writeFailed(PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), error));
+            return;
+        }
+        channel.removeWritten(bytes, 0);
+        if (state.is(EOF_PENDING)) {
+            state.clear(EOF_PENDING);
+            writeEndOfStream();
+            return;
+        }
+        channel.flushRest();
+    }
+
+    /**
+     * {@code shutdownOutput()} after Netty stopped taking writes: sends the end of the stream as one zero-length
+     * message (go-winio's CloseWrite convention), after the write in flight. A byte pipe has no such marker.
+     */
+    void shutdownOutput() {
+        NamedPipeAddress address = channel.pipeAddress();
+        if (!channel.config().isZeroLengthEof()) {
+            throw new UnsupportedOperationException("a named pipe has no half-close of its own: " + address
+                    + " takes no more writes, but the peer was not told; on a message pipe, set "
+                    + "NamedPipeChannelOption.ZERO_LENGTH_EOF on both ends to send the end of the stream as a "
+                    + "zero-length message");
+        }
+        if (!state.is(MESSAGE_WRITES)) {
+            throw new UnsupportedOperationException("a byte pipe has no end-of-stream marker (a zero-length write "
+                    + "may never reach the reader): " + address + " takes no more writes, but the peer was not "
+                    + "told; use a message pipe (PIPE_MODE MESSAGE) with ZERO_LENGTH_EOF for half-close");
+        }
+        if (isBusy()) {
+            state.set(EOF_PENDING);
+        } else {
+            writeEndOfStream();
+        }
+    }
+
+    private void writeEndOfStream() {
+        int error = channel.pipe().write(op, op.address(), 0);
+        if (error == 0) {
+            state.set(EOF_IN_FLIGHT);
+        } else if (!PipeErrors.isEndOfPipe(error)) {
+            channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("WriteFile(end of stream)",
+                    channel.pipeAddress(), error));
+        }
+    }
+}
