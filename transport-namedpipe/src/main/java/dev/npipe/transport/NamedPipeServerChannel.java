@@ -1,7 +1,5 @@
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
-import dev.npipe.transport.win32.Kernel32;
 import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
@@ -50,15 +48,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private volatile NamedPipeAddress address;
     private volatile boolean open = true;
     private volatile boolean bound;
-    /** The mode the instances were created with: fixed at bind, whatever the config says later. */
-    private NamedPipeMode mode;
-    /** The instances' security descriptor: converted from SDDL once at bind, freed at close. */
-    private Advapi32.SecurityAttributes security;
-    private boolean rejectRemote;
-    private int maxInstances;
-    /** The instance that holds the name, and our own connection to it (see the class comment). */
-    private PipeHandle nameHolder;
-    private PipeHandle nameHolderClient;
+    /** Makes the instances as fixed at bind, and holds the name; null before bind. */
+    private PipeInstances factory;
     /** Accepted children not registered yet when handed on; checked again after a grace period, or at close. */
     private final Set<NamedPipeChannel> awaitingRegistration = new HashSet<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
@@ -167,11 +158,16 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             throw new BindException("cannot serve " + requested + ": this process already serves that name");
         }
         try {
-            createInstances(requested);
+            factory = new PipeInstances(requested, config);
+            factory.holdName();
+            int count = Math.min(config.getListeningInstances(), config.getMaxInstances());
+            for (int i = 0; i < count; i++) {
+                instances.add(new Instance(factory.newListening(registration.handler().port()),
+                        registration.newOverlapped()));
+            }
         } catch (Win32Exception e) {
             SERVED.remove(key);
             closeAllInstances();
-            freeSecurity();
             throw PipeErrors.bindFailure(requested, e);
         }
         address = requested;
@@ -181,48 +177,9 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         }
     }
 
-    /** The name holder first (it alone carries FILE_FLAG_FIRST_PIPE_INSTANCE), then the listening instances. */
-    private void createInstances(NamedPipeAddress requested) throws Win32Exception {
-        mode = config.getPipeMode();
-        rejectRemote = config.isRejectRemoteClients();
-        maxInstances = config.getMaxInstances();
-        String sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor()
-                : PipeSecurity.defaultSddl();
-        freeSecurity();
-        security = Advapi32.securityAttributes(sddl);
-        nameHolder = createPipe(requested, true);
-        nameHolderClient = PipeHandle.openPlaceholderClient(requested.path());
-        for (int i = 0; i < Math.min(config.getListeningInstances(), maxInstances); i++) {
-            PipeHandle pipe = createPipe(requested, false);
-            instances.add(new Instance(pipe, registration.newOverlapped()));
-            pipe.associate(registration.handler().port());
-        }
-    }
-
-    private PipeHandle createPipe(NamedPipeAddress at, boolean first) throws Win32Exception {
-        int openMode = Kernel32.PIPE_ACCESS_DUPLEX | (first ? Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
-        int type = mode == NamedPipeMode.MESSAGE
-                ? Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE
-                : Kernel32.PIPE_TYPE_BYTE | Kernel32.PIPE_READMODE_BYTE;
-        int pipeMode = type | Kernel32.PIPE_WAIT | (rejectRemote ? Kernel32.PIPE_REJECT_REMOTE_CLIENTS : 0);
-        // One more than asked for: the name holder takes one (255 stays unlimited).
-        int limit = maxInstances >= Kernel32.PIPE_UNLIMITED_INSTANCES - 1 ? Kernel32.PIPE_UNLIMITED_INSTANCES
-                : maxInstances + 1;
-        // Each instance takes its own copy of the descriptor, so one conversion serves them all.
-        return PipeHandle.createInstance(at.path(), openMode, pipeMode, limit, config.getOutBufferSize(),
-                config.getInBufferSize(), config.getDefaultTimeoutMillis(), security.address());
-    }
-
     /** A new listening instance on this loop's port. */
     private PipeHandle newInstance() throws Win32Exception {
-        PipeHandle pipe = createPipe(address, false);
-        try {
-            pipe.associate(registration.handler().port());
-        } catch (Win32Exception e) {
-            pipe.close();
-            throw e;
-        }
-        return pipe;
+        return factory.newListening(registration.handler().port());
     }
 
     /** Starts an overlapped ConnectNamedPipe on the instance and handles the answers that come at once. */
@@ -313,7 +270,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
 
     private void handOn(PipeHandle connected) {
         readPending = false;
-        NamedPipeChannel child = new NamedPipeChannel(this, connected, address, mode == NamedPipeMode.MESSAGE);
+        NamedPipeChannel child = new NamedPipeChannel(this, connected, address, factory.messagePipe());
         pipeline().fireChannelRead(child);
         if (!child.isRegistered()) {
             closeIfNeverRegistered(child);
@@ -424,20 +381,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         }
         connectedWaiting.clear();
         parked.clear();
-        if (nameHolderClient != null) {
-            nameHolderClient.close();
-            nameHolderClient = null;
-        }
-        if (nameHolder != null) {
-            nameHolder.close();
-            nameHolder = null;
-        }
-    }
-
-    private void freeSecurity() {
-        if (security != null) {
-            security.free();
-            security = null;
+        if (factory != null) {
+            factory.releaseName();
         }
     }
 
@@ -445,7 +390,9 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     protected void doClose() {
         boolean wasBound = bound;
         open = false;
-        freeSecurity(); // no instance is created after close
+        if (factory != null) {
+            factory.stopCreating(); // no instance is created after close
+        }
         for (Instance instance : new ArrayList<>(instances)) {
             if (instance.connectOp.isPending()) {
                 // The handle is closed when the cancelled connect's completion arrives.
@@ -476,7 +423,6 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     void onUnregistered() {
         releaseName(bound);
         bound = false;
-        freeSecurity();
         // The grace-period checks die with this loop; a child still unregistered now never will be usable.
         for (NamedPipeChannel child : awaitingRegistration) {
             child.abandonIfUnregistered();
