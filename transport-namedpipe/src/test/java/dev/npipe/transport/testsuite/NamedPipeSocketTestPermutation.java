@@ -15,11 +15,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bootstrap factories Netty's transport testsuite runs against: our channels on one shared named-pipe event
- * loop group, as {@code EpollSocketTestPermutation.domainSocket()} does for epoll's domain sockets.
+ * loop group, as {@code EpollSocketTestPermutation.domainSocket()} does for epoll's domain sockets. Unlike Netty's,
+ * the group lives for one test class only, so no pipe or port outlives the class.
  *
  * <p>It does not extend Netty's {@code SocketTestPermutation}: that class builds a 4-thread NIO group (and an OIO
  * group) in every instance, which our tests never use.
@@ -37,8 +39,8 @@ public final class NamedPipeSocketTestPermutation {
     private static final String NAME_PREFIX = "netty-testsuite-" + ProcessHandle.current().pid() + "-";
     private static final AtomicLong NEXT_NAME = new AtomicLong();
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
-            NUM_THREADS, new DefaultThreadFactory("testsuite-npipe", true), NamedPipeIoHandler.newFactory());
+    /** Made on first use, shut down after each test class ({@link TestsuiteExtension}). */
+    private EventLoopGroup group;
 
     private NamedPipeSocketTestPermutation() {
     }
@@ -48,19 +50,40 @@ public final class NamedPipeSocketTestPermutation {
         return new NamedPipeAddress(NAME_PREFIX + NEXT_NAME.incrementAndGet());
     }
 
+    private synchronized EventLoopGroup group() {
+        if (group == null) {
+            group = new MultiThreadIoEventLoopGroup(
+                    NUM_THREADS, new DefaultThreadFactory("testsuite-npipe", true), NamedPipeIoHandler.newFactory());
+        }
+        return group;
+    }
+
+    /** Shuts the shared group down (the next use makes a new one) and waits until it has terminated. */
+    synchronized void shutdownGroup() throws InterruptedException {
+        if (group == null) {
+            return;
+        }
+        EventLoopGroup stopping = group;
+        group = null;
+        stopping.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (!stopping.awaitTermination(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the testsuite's event loop group did not terminate within 10 s");
+        }
+    }
+
     public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> pipe() {
         return combo(serverPipe(), clientPipe());
     }
 
     public List<BootstrapFactory<ServerBootstrap>> serverPipe() {
         List<BootstrapFactory<ServerBootstrap>> factories = new ArrayList<>();
-        factories.add(() -> new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class));
+        factories.add(() -> new ServerBootstrap().group(group()).channel(NamedPipeServerChannel.class));
         return factories;
     }
 
     public List<BootstrapFactory<Bootstrap>> clientPipe() {
         List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
-        factories.add(() -> new Bootstrap().group(group).channel(NamedPipeChannel.class));
+        factories.add(() -> new Bootstrap().group(group()).channel(NamedPipeChannel.class));
         return factories;
     }
 

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * <li>tagged {@code win32} (it needs a Windows JVM, so only the Win32 suite runs it);</li>
  * <li>a {@link Timeout} of 120 s for every test method that has none of its own: many of Netty's tests wait on
  * latches without a timeout, and a transport defect must fail the test, not hang the suite;</li>
- * <li>{@link LeakCheckExtension}: after each test, Netty's leak detector (PARANOID in the suite) must have reported
- * no leak.</li>
+ * <li>{@link TestsuiteExtension}: after each test, Netty's leak detector (PARANOID in the suite) must have reported
+ * no leak; after each class, the shared event loop group is shut down and the class must have closed every native
+ * handle it opened.</li>
  * </ul>
  */
 @Target(ElementType.TYPE)
@@ -26,6 +27,6 @@ import java.util.concurrent.TimeUnit;
 @Documented
 @Tag("win32")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-@ExtendWith(LeakCheckExtension.class)
+@ExtendWith(TestsuiteExtension.class)
 public @interface NettyTestsuite {
 }
