@@ -1,0 +1,33 @@
+package dev.npipe.transport.testsuite;
+
+import dev.npipe.transport.NamedPipeAddress;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketAddressesTest;
+import org.junit.jupiter.api.Tag;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/** Netty's {@link SocketAddressesTest} on named pipes: every address, both ends, is a {@link NamedPipeAddress}. */
+@Tag("win32")
+@NettyTestsuite
+public class NamedPipeAddressesTest extends SocketAddressesTest {
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return NamedPipeSocketTestPermutation.INSTANCE.pipe();
+    }
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return NamedPipeSocketTestPermutation.newPipeAddress();
+    }
+
+    @Override
+    protected void assertAddress(SocketAddress address) {
+        assertInstanceOf(NamedPipeAddress.class, address);
+    }
+}

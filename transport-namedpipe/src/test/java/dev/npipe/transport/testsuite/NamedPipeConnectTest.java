@@ -1,0 +1,140 @@
+package dev.npipe.transport.testsuite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketConnectTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestInfo;
+
+import java.io.ByteArrayOutputStream;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+
+import static io.netty.buffer.ByteBufUtil.writeAscii;
+import static io.netty.buffer.UnpooledByteBufAllocator.DEFAULT;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Netty's {@link SocketConnectTest} on named pipes.
+ * <ul>
+ * <li>{@code testCloseTwice}, {@code testChannelEventsFiredWhenClosedDirectly}: unchanged.</li>
+ * <li>the four {@code testWriteWithFastOpenBeforeConnect*}: a write issued (not flushed) before connect must reach
+ * the peer once connected. TCP fast open is only an optimisation there (the TFO options are unknown to our channels
+ * and just logged as such). Copied because Netty's server initializer is a {@code ChannelInitializer<SocketChannel>},
+ * whose erased {@code initChannel} casts to {@code SocketChannel}; here it is {@code ChannelInitializer<Channel>}.
+ * The private helpers it calls are copied unchanged.</li>
+ * <li>Not run: {@code testLocalAddressAfterConnect} casts both local addresses to {@code InetSocketAddress} and
+ * checks a port; {@link NamedPipeAddressesTest} covers the addresses (docs/netty-testsuite.md).</li>
+ * </ul>
+ */
+@Tag("win32")
+@NettyTestsuite
+public class NamedPipeConnectTest extends SocketConnectTest {
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return NamedPipeSocketTestPermutation.INSTANCE.pipe();
+    }
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return NamedPipeSocketTestPermutation.newPipeAddress();
+    }
+
+    /** Not run: inet addresses only (see the class comment). */
+    @Override
+    public void testLocalAddressAfterConnect(TestInfo testInfo) {
+    }
+
+    @Override
+    protected void testWriteWithFastOpenBeforeConnect(ServerBootstrap sb, Bootstrap cb,
+                                                      Function<Channel, ByteBuf> initialDataFactory,
+                                                      String expectedInitialData) throws Throwable {
+        enableTcpFastOpen(sb, cb);
+        sb.childOption(ChannelOption.AUTO_READ, true);
+        cb.option(ChannelOption.AUTO_READ, true);
+
+        sb.childHandler(new ChannelInitializer<Channel>() { // Netty's: ChannelInitializer<SocketChannel>
+            @Override
+            protected void initChannel(Channel ch) throws Exception { // Netty's: SocketChannel ch
+                ch.pipeline().addLast(new EchoServerHandler());
+            }
+        });
+
+        Channel sc = sb.bind().sync().channel();
+        connectAndVerifyDataTransfer(cb, sc, initialDataFactory, expectedInitialData);
+        connectAndVerifyDataTransfer(cb, sc, initialDataFactory, expectedInitialData);
+    }
+
+    // Netty's private helpers, unchanged.
+
+    private static void connectAndVerifyDataTransfer(Bootstrap cb, Channel sc,
+                                                     Function<Channel, ByteBuf> initialDataFactory,
+                                                     String expectedInitialData)
+            throws InterruptedException {
+        BufferingClientHandler handler = new BufferingClientHandler();
+        cb.handler(handler);
+        ChannelFuture register = cb.register();
+        Channel channel = register.sync().channel();
+        ChannelFuture write = channel.write(initialDataFactory.apply(channel));
+        SocketAddress remoteAddress = sc.localAddress();
+        ChannelFuture connectFuture = channel.connect(remoteAddress);
+        Channel cc = connectFuture.sync().channel();
+        cc.writeAndFlush(writeAscii(DEFAULT, "[normal data]")).sync();
+        write.sync();
+        String expectedString = expectedInitialData + "[normal data]";
+        String result = handler.collectBuffer(expectedString.getBytes(US_ASCII).length);
+        cc.disconnect().sync();
+        assertEquals(expectedString, result);
+    }
+
+    private static class BufferingClientHandler extends ChannelInboundHandlerAdapter {
+        private final Semaphore semaphore = new Semaphore(0);
+        private final ByteArrayOutputStream streamBuffer = new ByteArrayOutputStream();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof ByteBuf) {
+                ByteBuf buf = (ByteBuf) msg;
+                int readableBytes = buf.readableBytes();
+                buf.readBytes(streamBuffer, readableBytes);
+                semaphore.release(readableBytes);
+                buf.release();
+            } else {
+                throw new IllegalArgumentException("Unexpected message type: " + msg);
+            }
+        }
+
+        String collectBuffer(int expectedBytes) throws InterruptedException {
+            semaphore.acquire(expectedBytes);
+            byte[] bytes = streamBuffer.toByteArray();
+            streamBuffer.reset();
+            return new String(bytes, US_ASCII);
+        }
+    }
+
+    private static final class EchoServerHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof ByteBuf) {
+                ByteBuf buffer = ctx.alloc().buffer();
+                ByteBuf buf = (ByteBuf) msg;
+                buffer.writeBytes(buf);
+                buf.release();
+                ctx.channel().writeAndFlush(buffer);
+            } else {
+                throw new IllegalArgumentException("Unexpected message type: " + msg);
+            }
+        }
+    }
+}
