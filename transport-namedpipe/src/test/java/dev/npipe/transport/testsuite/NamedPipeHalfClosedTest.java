@@ -11,35 +11,25 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * Netty's {@link SocketHalfClosedTest} on named pipes, the two methods that apply: a peer that closes must reach
- * a half-closure-allowing channel as exactly one {@code ChannelInputShutdownEvent} and one
- * {@code ChannelInputShutdownReadComplete}, after all data was read.
+ * Netty's {@link SocketHalfClosedTest} on named pipes that can half-close (message pipes read as bytes, with
+ * {@code ZERO_LENGTH_EOF}; see {@link NamedPipeSocketTestPermutation#halfClosablePipe()}): a peer that closes or
+ * shuts its output down must reach a half-closure-allowing channel as exactly one {@code ChannelInputShutdownEvent}
+ * and one {@code ChannelInputShutdownReadComplete}, after all data was read.
  *
- * <p>The other four are overridden without {@code @Test}, so they do not run (docs/netty-testsuite.md): a named
- * pipe has no half-close, so {@code NamedPipeChannel} is no {@code DuplexChannel} and cannot
- * {@code shutdownOutput()}; two also need TCP's SO_LINGER.
+ * <p>Two methods are overridden without {@code @Test}, so they do not run (docs/netty-testsuite.md): they need
+ * TCP's SO_LINGER.
  */
 @Tag("win32")
 @NettyTestsuite
 public class NamedPipeHalfClosedTest extends SocketHalfClosedTest {
     @Override
     protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
-        return NamedPipeSocketTestPermutation.INSTANCE.pipe();
+        return NamedPipeSocketTestPermutation.INSTANCE.halfClosablePipe();
     }
 
     @Override
     protected SocketAddress newSocketAddress() {
         return NamedPipeSocketTestPermutation.newPipeAddress();
-    }
-
-    /** Not run: the server child must be a {@code DuplexChannel} to {@code shutdownOutput()}. */
-    @Override
-    public void testAllDataReadEventTriggeredAfterHalfClosure(TestInfo testInfo) {
-    }
-
-    /** Not run: the server child must be a {@code DuplexChannel} to {@code shutdownOutput()}. */
-    @Override
-    public void testAllDataReadAfterHalfClosure(TestInfo testInfo) {
     }
 
     /** Not run: casts the server child to {@code SocketChannel} to shut its output down, and sets SO_LINGER. */

@@ -2,6 +2,8 @@ package dev.npipe.transport.testsuite;
 
 import dev.npipe.transport.NamedPipeAddress;
 import dev.npipe.transport.NamedPipeChannel;
+import dev.npipe.transport.NamedPipeChannelOption;
+import dev.npipe.transport.NamedPipeMode;
 import dev.npipe.transport.NamedPipeIoHandler;
 import dev.npipe.transport.NamedPipeServerChannel;
 import io.netty.bootstrap.AbstractBootstrap;
@@ -73,6 +75,23 @@ public final class NamedPipeSocketTestPermutation {
 
     public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> pipe() {
         return combo(serverPipe(), clientPipe());
+    }
+
+    /**
+     * Pipes that can half-close: message pipes read as bytes on both ends (so handlers see plain {@code ByteBuf}s),
+     * with {@code ZERO_LENGTH_EOF}, so {@code shutdownOutput()} sends a zero-length message that ends the peer's
+     * input. A byte pipe has no end-of-stream marker (README, Half-close).
+     */
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> halfClosablePipe() {
+        List<BootstrapFactory<ServerBootstrap>> servers = new ArrayList<>();
+        servers.add(() -> new ServerBootstrap().group(group()).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE)
+                .childOption(NamedPipeChannelOption.READ_MODE, NamedPipeMode.BYTE)
+                .childOption(NamedPipeChannelOption.ZERO_LENGTH_EOF, true));
+        List<BootstrapFactory<Bootstrap>> clients = new ArrayList<>();
+        clients.add(() -> new Bootstrap().group(group()).channel(NamedPipeChannel.class)
+                .option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true));
+        return combo(servers, clients);
     }
 
     public List<BootstrapFactory<ServerBootstrap>> serverPipe() {
