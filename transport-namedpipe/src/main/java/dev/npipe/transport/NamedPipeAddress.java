@@ -53,11 +53,45 @@ public final class NamedPipeAddress extends SocketAddress {
             throw new IllegalArgumentException("pipe name '" + name + "' in '" + pathOrName
                     + "' contains a backslash, which Windows does not allow in a pipe name");
         }
+        checkCharacters(pathOrName, name);
         path = "\\\\" + server + "\\pipe\\" + name;
         if (path.length() > MAX_PATH_LENGTH) {
             throw new IllegalArgumentException("pipe path '" + path + "' is " + path.length()
                     + " characters long; Windows allows at most " + MAX_PATH_LENGTH);
         }
+    }
+
+    /**
+     * Refuses what Win32 would cut off or change on the way to the kernel, so that a client never reaches a pipe
+     * of another name: NUL ends the string there, other control characters are refused by some APIs and invisible
+     * in logs, {@code /} becomes a backslash, and a trailing dot or space is dropped.
+     */
+    private static void checkCharacters(String pathOrName, String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new IllegalArgumentException("pipe name in '" + printable(pathOrName) + "' has the control "
+                        + "character U+" + String.format("%04X", (int) c) + " at index " + i + " of the name"
+                        + (c == 0 ? " (Win32 would end the name there and open another pipe)" : ""));
+            }
+            if (c == '/') {
+                throw new IllegalArgumentException("pipe name '" + name + "' has '/' at index " + i
+                        + ", which Win32 turns into a backslash, making it another name");
+            }
+        }
+        char last = name.charAt(name.length() - 1);
+        if (last == '.' || last == ' ') {
+            throw new IllegalArgumentException("pipe name '" + name + "' ends with '" + last + "' at index "
+                    + (name.length() - 1) + ", which Win32 drops, making it another name");
+        }
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
     }
 
     /** The full path, e.g. {@code \\.\pipe\name}. */

@@ -191,8 +191,17 @@ class MessageModeTest {
         Channel server = bindEchoServer(address, 1 << 20, new AdaptiveRecvByteBufAllocator());
         List<Channel> channels = new ArrayList<>();
         List<BlockingQueue<byte[]>> queues = new ArrayList<>();
+        // Every arrival wakes the checking thread, which otherwise blocks: polling would take a core from the loops.
+        java.util.concurrent.Semaphore arrivals = new java.util.concurrent.Semaphore(0);
         for (int c = 0; c < clients; c++) {
-            BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+            BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>() {
+                @Override
+                public boolean add(byte[] bytes) {
+                    boolean added = super.add(bytes);
+                    arrivals.release();
+                    return added;
+                }
+            };
             queues.add(queue);
             channels.add(connect(address, queue, new AdaptiveRecvByteBufAllocator()));
         }
@@ -232,7 +241,8 @@ class MessageModeTest {
             if (!progress) {
                 assertTrue(System.nanoTime() < deadline, "no progress for a minute; messages echoed per client: "
                         + java.util.Arrays.toString(next));
-                Thread.sleep(1);
+                arrivals.tryAcquire(100, TimeUnit.MILLISECONDS);
+                arrivals.drainPermits();
             } else {
                 deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             }

@@ -102,4 +102,26 @@ class NamedPipeAddressTest {
     void rejectsNull() {
         assertThrows(IllegalArgumentException.class, () -> new NamedPipeAddress(null));
     }
+
+    /** Defect: a name with NUL was accepted; Win32 cut it there, so a client of the shorter name got this server. */
+    @Test
+    void nulAndOtherControlCharactersAreRefusedNamingWhereTheyAre() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new NamedPipeAddress("svc\u0000evil"));
+        assertTrue(e.getMessage().contains("U+0000") && e.getMessage().contains("index 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new NamedPipeAddress("\\\\.\\pipe\\a\tb"));
+        assertTrue(e.getMessage().contains("U+0009") && e.getMessage().contains("index 1"), e.getMessage());
+    }
+
+    @Test
+    void namesWin32WouldChangeAreRefused() {
+        IllegalArgumentException slash = assertThrows(IllegalArgumentException.class,
+                () -> new NamedPipeAddress("a/b"));
+        assertTrue(slash.getMessage().contains("'/' at index 1"), slash.getMessage());
+        for (String name : new String[] {"trailing.", "trailing "}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NamedPipeAddress(name));
+            assertTrue(e.getMessage().contains("index 8"), e.getMessage());
+        }
+        assertEquals("a.b c", new NamedPipeAddress("a.b c").name(), "dots and spaces inside a name are fine");
+    }
 }
