@@ -27,10 +27,13 @@ final class ChannelState {
     static final int IN_READ_BATCH = 1 << 9;
     /** A read completion is being handled: {@code read()} calls from handlers wait for its end. */
     static final int HANDLING_READ = 1 << 10;
-    /** Reads return message chunks (the pipe is read in message mode). */
-    static final int MESSAGE_READS = 1 << 11;
-    /** The pipe is a message pipe: every buffer is one WriteFile, never merged. */
-    static final int MESSAGE_WRITES = 1 << 12;
+    /** Reads are handed on as message chunks ({@code READ_MODE MESSAGE}), else as plain buffers. */
+    static final int MESSAGE_CHUNKS = 1 << 11;
+    /**
+     * The pipe is a message pipe: it is read in message mode whatever READ_MODE says (so every message, an empty
+     * one too, is seen), and every buffer written is one WriteFile, never merged.
+     */
+    static final int MESSAGE_PIPE = 1 << 12;
     /** Written buffers are being removed, which can fire events whose flush must wait. */
     static final int REMOVING_WRITTEN = 1 << 13;
     /** {@code close()} waits for the cancelled write in flight, so its promise gets the kernel's answer. */

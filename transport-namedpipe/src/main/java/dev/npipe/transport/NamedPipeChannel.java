@@ -1,7 +1,6 @@
 package dev.npipe.transport;
 
 import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Exception;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -25,8 +24,8 @@ import static dev.npipe.transport.ChannelState.ACTIVE;
 import static dev.npipe.transport.ChannelState.CLOSE_DEFERRED;
 import static dev.npipe.transport.ChannelState.CONNECTING;
 import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN;
-import static dev.npipe.transport.ChannelState.MESSAGE_READS;
-import static dev.npipe.transport.ChannelState.MESSAGE_WRITES;
+import static dev.npipe.transport.ChannelState.MESSAGE_CHUNKS;
+import static dev.npipe.transport.ChannelState.MESSAGE_PIPE;
 import static dev.npipe.transport.ChannelState.OPEN;
 import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
 import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
@@ -212,16 +211,14 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     }
 
     /** Applies the child's read mode (a child option may have changed it) and moves it to this loop's port. */
-    private void setUpChild(NamedPipeServerChannel server, PipeHandle handle) throws Win32Exception {
-        boolean messageReads = config.getReadMode() == NamedPipeMode.MESSAGE;
-        if (messageReads && !childOfMessagePipe) {
+    private void setUpChild(NamedPipeServerChannel server, PipeHandle handle) {
+        boolean chunks = config.getReadMode() == NamedPipeMode.MESSAGE;
+        if (chunks && !childOfMessagePipe) {
             throw new IllegalStateException("READ_MODE MESSAGE needs a message pipe, but " + address
                     + " is a byte pipe: set the server's PIPE_MODE to MESSAGE");
         }
-        if (childOfMessagePipe && !messageReads) {
-            handle.setReadMode(false); // a message pipe read as a byte stream, as the child option asks
-        }
-        set((messageReads ? MESSAGE_READS : 0) | (childOfMessagePipe ? MESSAGE_WRITES : 0));
+        // A message pipe's instances are read in message mode from creation, whatever READ_MODE delivers.
+        set((chunks ? MESSAGE_CHUNKS : 0) | (childOfMessagePipe ? MESSAGE_PIPE : 0));
         if (server.registration.handler() != registration.handler()
                 && !(server.movePipesToChildPorts && handle.moveToPort(registration.handler().port()))) {
             logger.debug("{} cannot move to its event loop's port; its completions are passed on", this);
@@ -309,6 +306,9 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     /** Auto-read was turned off: a read in flight that nobody asked for is cancelled. */
     void autoReadCleared() {
+        if (!isRegistered()) {
+            return; // set before registration (a bootstrap option): nothing is in flight
+        }
         if (eventLoop().inEventLoop()) {
             reader.autoReadCleared();
         } else {
@@ -439,8 +439,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private void connected(PipeHandle handle, boolean messagePipe) {
         connector = null;
         pipe = handle;
-        set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_READS : 0)
-                | (messagePipe ? MESSAGE_WRITES : 0));
+        set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
+                | (messagePipe ? MESSAGE_PIPE : 0));
         ChannelPromise promise = connectPromise;
         connectPromise = null;
         clear(CONNECTING);
@@ -561,7 +561,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             }
             set(REMOVING_WRITTEN);
             try {
-                if (!is(MESSAGE_WRITES)) {
+                if (!is(MESSAGE_PIPE)) {
                     in.removeBytes(bytes);
                 } else if (error == 0) {
                     in.remove();

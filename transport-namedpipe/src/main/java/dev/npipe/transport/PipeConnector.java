@@ -94,11 +94,12 @@ final class PipeConnector {
     private boolean setUp(PipeHandle pipe) throws IOException {
         pipe.associate(port);
         boolean messagePipe = pipe.isMessagePipe();
-        if (config.getReadMode() == NamedPipeMode.MESSAGE) {
-            if (!messagePipe) {
-                throw new ConnectException("READ_MODE MESSAGE needs a message pipe, but " + address
-                        + " is a byte pipe: set READ_MODE BYTE, or have the server use PIPE_MODE MESSAGE");
-            }
+        if (config.getReadMode() == NamedPipeMode.MESSAGE && !messagePipe) {
+            throw new ConnectException("READ_MODE MESSAGE needs a message pipe, but " + address
+                    + " is a byte pipe: set READ_MODE BYTE, or have the server use PIPE_MODE MESSAGE");
+        }
+        if (messagePipe) {
+            // Read in message mode whatever READ_MODE delivers: only then is every message, an empty one too, seen.
             pipe.setReadMode(true);
         }
         String required = config.getRequiredServerUser();

@@ -16,7 +16,8 @@ import static dev.npipe.transport.ChannelState.HANDLING_READ;
 import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN;
 import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN_SEEN;
 import static dev.npipe.transport.ChannelState.IN_READ_BATCH;
-import static dev.npipe.transport.ChannelState.MESSAGE_READS;
+import static dev.npipe.transport.ChannelState.MESSAGE_CHUNKS;
+import static dev.npipe.transport.ChannelState.MESSAGE_PIPE;
 import static dev.npipe.transport.ChannelState.OPEN;
 import static dev.npipe.transport.ChannelState.READ_PENDING;
 
@@ -31,9 +32,7 @@ final class PipeReader {
 
     private final NamedPipeChannel channel;
     private final ChannelState state;
-    private Overlapped op;
-    /** The buffer the kernel reads into, from ReadFile until its completion. */
-    private ByteBuf buffer;
+    private final OperationSlot slot = new OperationSlot();
 
     PipeReader(NamedPipeChannel channel, ChannelState state) {
         this.channel = channel;
@@ -41,15 +40,15 @@ final class PipeReader {
     }
 
     void registered(Overlapped block) {
-        op = block;
+        slot.registered(block);
     }
 
     boolean owns(Overlapped block) {
-        return block == op;
+        return slot.owns(block);
     }
 
     boolean isBusy() {
-        return op != null && op.isPending();
+        return slot.isBusy();
     }
 
     /** {@code read()}: starts a read unless one is in flight or a completion is being handled. */
@@ -72,7 +71,7 @@ final class PipeReader {
         state.set(INPUT_SHUTDOWN);
         state.clear(READ_PENDING);
         if (isBusy()) {
-            channel.pipe().cancel(op);
+            channel.pipe().cancel(slot.block());
         }
     }
 
@@ -80,16 +79,13 @@ final class PipeReader {
     void autoReadCleared() {
         state.clear(READ_PENDING);
         if (isBusy() && !state.is(IN_READ_BATCH)) {
-            channel.pipe().cancel(op);
+            channel.pipe().cancel(slot.block());
         }
     }
 
     /** Releases the buffer once the kernel is done with it; at unregistration. */
     void releaseIfIdle() {
-        if (buffer != null && !isBusy()) {
-            buffer.release();
-            buffer = null;
-        }
+        slot.releaseIfIdle();
     }
 
     /** A read is wanted: auto-read is on, or {@code read()} was called and nothing has been read since. */
@@ -109,19 +105,18 @@ final class PipeReader {
         ByteBuf buf = channel.config().getAllocator().directBuffer(allocHandle.guess());
         int length = buf.writableBytes();
         allocHandle.attemptedBytesRead(length);
-        int error = channel.pipe().read(op, PipeBuffers.address(buf, buf.writerIndex(), length), length);
+        int error = channel.pipe().read(slot.block(), PipeBuffers.address(buf, buf.writerIndex(), length), length);
         if (error != 0) {
             buf.release();
             endBatch();
             failed(error);
             return;
         }
-        buffer = buf;
+        slot.hold(buf);
     }
 
     void completed(int bytes, int error) {
-        ByteBuf buf = buffer;
-        buffer = null;
+        ByteBuf buf = slot.take();
         if (buf == null) {
             logger.warn("{}: a read completed that was not started (bytes={}, error={})", channel, bytes,
                     Win32Error.describe(error));
@@ -143,8 +138,9 @@ final class PipeReader {
     }
 
     private void handle(ByteBuf buf, int bytes, int error) {
-        boolean messageReads = state.is(MESSAGE_READS);
-        boolean moreToCome = messageReads && error == Win32Error.ERROR_MORE_DATA;
+        boolean messagePipe = state.is(MESSAGE_PIPE);
+        boolean chunks = state.is(MESSAGE_CHUNKS);
+        boolean moreToCome = messagePipe && error == Win32Error.ERROR_MORE_DATA;
         if (error != 0 && !moreToCome) {
             buf.release();
             endBatch();
@@ -153,14 +149,16 @@ final class PipeReader {
             } // else: auto-read was turned off or the input shut down; a wanted read starts again
             return;
         }
-        boolean zeroLengthEof = channel.config().isZeroLengthEof();
-        if (bytes == 0 && !moreToCome && (zeroLengthEof || !messageReads)) {
-            buf.release();
-            endBatch();
-            if (zeroLengthEof) {
-                endOfInput();
+        if (bytes == 0 && !moreToCome) {
+            boolean endOfStream = messagePipe && channel.config().isZeroLengthEof();
+            if (endOfStream || !chunks) {
+                buf.release();
+                endBatch();
+                if (endOfStream) {
+                    endOfInput();
+                }
+                return; // else an empty read carries no bytes
             }
-            return; // otherwise an empty read carries nothing
         }
         RecvByteBufAllocator.Handle allocHandle = channel.unsafe().recvBufAllocHandle();
         buf.writerIndex(buf.writerIndex() + bytes);
@@ -168,7 +166,7 @@ final class PipeReader {
         allocHandle.incMessagesRead(1);
         state.set(IN_READ_BATCH);
         state.clear(READ_PENDING);
-        channel.pipeline().fireChannelRead(messageReads ? new PipeMessageChunk(buf, !moreToCome) : buf);
+        channel.pipeline().fireChannelRead(chunks ? new PipeMessageChunk(buf, !moreToCome) : buf);
         if (!wantsMore(allocHandle, moreToCome)) {
             endBatch();
         }

@@ -11,7 +11,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import static dev.npipe.transport.ChannelState.CLOSE_DEFERRED;
 import static dev.npipe.transport.ChannelState.EOF_IN_FLIGHT;
 import static dev.npipe.transport.ChannelState.EOF_PENDING;
-import static dev.npipe.transport.ChannelState.MESSAGE_WRITES;
+import static dev.npipe.transport.ChannelState.MESSAGE_PIPE;
 import static dev.npipe.transport.ChannelState.OPEN;
 import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
 
@@ -28,9 +28,7 @@ final class PipeWriter {
 
     private final NamedPipeChannel channel;
     private final ChannelState state;
-    private Overlapped op;
-    /** What the kernel is writing from, from WriteFile until its completion. */
-    private ByteBuf buffer;
+    private final OperationSlot slot = new OperationSlot();
 
     PipeWriter(NamedPipeChannel channel, ChannelState state) {
         this.channel = channel;
@@ -38,15 +36,15 @@ final class PipeWriter {
     }
 
     void registered(Overlapped block) {
-        op = block;
+        slot.registered(block);
     }
 
     boolean owns(Overlapped block) {
-        return block == op;
+        return slot.owns(block);
     }
 
     boolean isBusy() {
-        return op != null && op.isPending();
+        return slot.isBusy();
     }
 
     /** A write (not the end-of-stream message) is in flight. */
@@ -56,10 +54,7 @@ final class PipeWriter {
 
     /** Releases the buffer once the kernel is done with it; at unregistration. */
     void releaseIfIdle() {
-        if (buffer != null && !isBusy()) {
-            buffer.release();
-            buffer = null;
-        }
+        slot.releaseIfIdle();
     }
 
     /** What may be written: buffers and {@link PipeMessage}s, as one block of native memory each. */
@@ -75,7 +70,7 @@ final class PipeWriter {
                     + " (expected ByteBuf or PipeMessage)");
         }
         ByteBuf buf = (ByteBuf) msg;
-        if (!buf.isReadable() && state.is(MESSAGE_WRITES) && channel.config().isZeroLengthEof()) {
+        if (!buf.isReadable() && state.is(MESSAGE_PIPE) && channel.config().isZeroLengthEof()) {
             buf.release();
             throw new IllegalArgumentException("a zero-length message ends the stream when ZERO_LENGTH_EOF is set"
                     + " on " + channel.pipeAddress() + "; use shutdownOutput() for that, or turn the option off");
@@ -95,7 +90,7 @@ final class PipeWriter {
         if (isBusy() || state.is(REMOVING_WRITTEN | CLOSE_DEFERRED)) {
             return;
         }
-        boolean messages = state.is(MESSAGE_WRITES);
+        boolean messages = state.is(MESSAGE_PIPE);
         ByteBuf head;
         while ((head = (ByteBuf) in.current()) != null && !head.isReadable() && !messages) {
             in.remove(); // on a byte pipe an empty buffer carries nothing
@@ -111,12 +106,12 @@ final class PipeWriter {
             toWrite = coalesce(in);
         }
         int length = toWrite.readableBytes();
-        int error = channel.pipe().write(op, PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
+        int error = channel.pipe().write(slot.block(), PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
         if (error != 0) {
             toWrite.release();
             throw PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), error);
         }
-        buffer = toWrite;
+        slot.hold(toWrite);
     }
 
     /** Copies the flushed small buffers, up to {@link #MAX_COALESCED_BYTES}, into one direct buffer. */
@@ -140,14 +135,14 @@ final class PipeWriter {
             }
             return;
         }
-        if (buffer == null) {
+        ByteBuf written = slot.take();
+        if (written == null) {
             logger.warn("{}: a write completed that was not started (bytes={}, error={})", channel, bytes,
                     Win32Error.describe(error));
             return;
         }
         // Our reference goes first: a promise completed below finds the buffer released by its writer only.
-        buffer.release();
-        buffer = null;
+        written.release();
         if (state.is(CLOSE_DEFERRED)) {
             channel.removeWritten(bytes, error);
             channel.finishDeferredClose();
@@ -181,7 +176,7 @@ final class PipeWriter {
                     + "NamedPipeChannelOption.ZERO_LENGTH_EOF on both ends to send the end of the stream as a "
                     + "zero-length message");
         }
-        if (!state.is(MESSAGE_WRITES)) {
+        if (!state.is(MESSAGE_PIPE)) {
             throw new UnsupportedOperationException("a byte pipe has no end-of-stream marker (a zero-length write "
                     + "may never reach the reader): " + address + " takes no more writes, but the peer was not "
                     + "told; use a message pipe (PIPE_MODE MESSAGE) with ZERO_LENGTH_EOF for half-close");
@@ -194,7 +189,7 @@ final class PipeWriter {
     }
 
     private void writeEndOfStream() {
-        int error = channel.pipe().write(op, op.address(), 0);
+        int error = channel.pipe().write(slot.block(), slot.block().address(), 0);
         if (error == 0) {
             state.set(EOF_IN_FLIGHT);
         } else if (!PipeErrors.isEndOfPipe(error)) {

@@ -216,24 +216,27 @@ public final class PipeHandle {
 
     /** GetNamedPipeClientProcessId: the client's process id, seen from a server instance. */
     public int clientProcessId() throws Win32Exception {
-        if (Kernel32.GetNamedPipeClientProcessId(handle, scratch.address()) == 0) {
-            throw new Win32Exception("GetNamedPipeClientProcessId(" + path + ")", Kernel32.lastError());
-        }
-        return scratch.view().getInt(0);
+        return queryInt("GetNamedPipeClientProcessId", Kernel32::GetNamedPipeClientProcessId);
     }
 
     /** GetNamedPipeClientSessionId: the client's session, seen from a server instance. */
     public int clientSessionId() throws Win32Exception {
-        if (Kernel32.GetNamedPipeClientSessionId(handle, scratch.address()) == 0) {
-            throw new Win32Exception("GetNamedPipeClientSessionId(" + path + ")", Kernel32.lastError());
-        }
-        return scratch.view().getInt(0);
+        return queryInt("GetNamedPipeClientSessionId", Kernel32::GetNamedPipeClientSessionId);
     }
 
     /** GetNamedPipeServerProcessId: the server's process id, seen from a client. */
     public int serverProcessId() throws Win32Exception {
-        if (Kernel32.GetNamedPipeServerProcessId(handle, scratch.address()) == 0) {
-            throw new Win32Exception("GetNamedPipeServerProcessId(" + path + ")", Kernel32.lastError());
+        return queryInt("GetNamedPipeServerProcessId", Kernel32::GetNamedPipeServerProcessId);
+    }
+
+    /** A Win32 query that writes one DWORD about a handle to {@code out}; nonzero on success. */
+    private interface IntQuery {
+        int call(long handle, long out);
+    }
+
+    private int queryInt(String name, IntQuery query) throws Win32Exception {
+        if (query.call(handle, scratch.address()) == 0) {
+            throw new Win32Exception(name + "(" + path + ")", Kernel32.lastError());
         }
         return scratch.view().getInt(0);
     }
