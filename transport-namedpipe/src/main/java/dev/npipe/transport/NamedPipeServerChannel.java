@@ -211,9 +211,6 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         int error = event.error();
         if (!open) {
             closeInstance(instance);
-            if (instances.isEmpty()) {
-                releaseName(bound);
-            }
         } else if (error == 0 || error == Win32Error.ERROR_PIPE_CONNECTED) {
             accepted(instance);
         } else if (error == Win32Error.ERROR_NO_DATA) {
@@ -390,27 +387,17 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     protected void doClose() {
         boolean wasBound = bound;
         open = false;
-        if (factory != null) {
-            factory.stopCreating(); // no instance is created after close
-        }
-        for (Instance instance : new ArrayList<>(instances)) {
+        for (Instance instance : instances) {
             if (instance.connectOp.isPending()) {
-                // The handle is closed when the cancelled connect's completion arrives.
+                // Cancelled, then closed at once: the aborted connect still completes to our port, and its block
+                // is freed only then, but the name must be free when close() returns, for a bind that follows.
                 instance.pipe.cancelAll();
-            } else {
-                closeInstance(instance);
             }
         }
-        for (PipeHandle connected : connectedWaiting) {
-            connected.close(); // the client sees the pipe end
-        }
-        connectedWaiting.clear();
-        if (instances.isEmpty()) {
-            releaseName(wasBound);
-        }
+        releaseName(wasBound);
     }
 
-    /** The name is given up only once no instance of ours is left. */
+    /** Closes every instance, connected ones waiting for read() too, and the name holder; the name is free. */
     private void releaseName(boolean wasBound) {
         closeAllInstances();
         NamedPipeAddress served = address;

@@ -126,18 +126,22 @@ final class PipeReader {
             buf.release();
             return;
         }
+        boolean batchGoesOn;
         state.set(HANDLING_READ);
         try {
-            handle(buf, bytes, error);
+            batchGoesOn = handle(buf, bytes, error);
         } finally {
             state.clear(HANDLING_READ);
         }
-        if (wantsRead()) {
-            start(!state.is(IN_READ_BATCH));
+        if (batchGoesOn) {
+            start(false); // the allocator wants more and there is more: part of the read asked for
+        } else if (wantsRead()) {
+            start(true);
         }
     }
 
-    private void handle(ByteBuf buf, int bytes, int error) {
+    /** Hands the read on; returns whether the next read belongs to the same batch. */
+    private boolean handle(ByteBuf buf, int bytes, int error) {
         boolean messagePipe = state.is(MESSAGE_PIPE);
         boolean chunks = state.is(MESSAGE_CHUNKS);
         boolean moreToCome = messagePipe && error == Win32Error.ERROR_MORE_DATA;
@@ -147,7 +151,7 @@ final class PipeReader {
             if (!PipeErrors.isCancelled(error)) {
                 failed(error);
             } // else: auto-read was turned off or the input shut down; a wanted read starts again
-            return;
+            return false;
         }
         if (bytes == 0 && !moreToCome) {
             boolean endOfStream = messagePipe && channel.config().isZeroLengthEof();
@@ -157,7 +161,7 @@ final class PipeReader {
                 if (endOfStream) {
                     endOfInput();
                 }
-                return; // else an empty read carries no bytes
+                return false; // else an empty read carries no bytes
             }
         }
         RecvByteBufAllocator.Handle allocHandle = channel.unsafe().recvBufAllocHandle();
@@ -167,9 +171,11 @@ final class PipeReader {
         state.set(IN_READ_BATCH);
         state.clear(READ_PENDING);
         channel.pipeline().fireChannelRead(chunks ? new PipeMessageChunk(buf, !moreToCome) : buf);
-        if (!wantsMore(allocHandle, moreToCome)) {
-            endBatch();
+        if (wantsMore(allocHandle, moreToCome)) {
+            return true;
         }
+        endBatch();
+        return false;
     }
 
     /** Whether the next read belongs to this batch: the allocator wants more and the pipe has more now. */

@@ -106,6 +106,45 @@ class HalfCloseTest {
         }
     }
 
+    /** A long message read one byte at a time, then the end of the stream: every byte, then one event each. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void tinyReadsSeeEveryByteAndThenTheEnd(boolean autoRead) throws Exception {
+        BlockingQueue<String> atClient = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicInteger bytes = new java.util.concurrent.atomic.AtomicInteger();
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE,
+                        NamedPipeMode.MESSAGE).childOption(NamedPipeChannelOption.ZERO_LENGTH_EOF, true),
+                b -> b.option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true)
+                        .option(ChannelOption.ALLOW_HALF_CLOSURE, true).option(ChannelOption.AUTO_READ, autoRead)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR,
+                                new io.netty.channel.FixedRecvByteBufAllocator(1).maxMessagesPerRead(2)),
+                null, new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        bytes.addAndGet(((ByteBuf) msg).readableBytes());
+                        ReferenceCountUtil.release(msg);
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        if (!autoRead) {
+                            ctx.read();
+                        }
+                    }
+
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        atClient.add(evt.getClass().getSimpleName() + " after " + bytes.get());
+                    }
+                })) {
+            pair.client.read();
+            pair.child.writeAndFlush(Unpooled.wrappedBuffer(new byte[4096]))
+                    .addListener(f -> pair.child.shutdownOutput());
+            assertEquals("ChannelInputShutdownEvent after 4096", atClient.poll(60, TimeUnit.SECONDS),
+                    "bytes so far " + bytes.get());
+        }
+    }
+
     @Test
     void withoutAllowHalfClosureTheEndOfInputClosesTheChannel() throws Exception {
         BlockingQueue<String> atChild = new LinkedBlockingQueue<>();
