@@ -506,12 +506,13 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         }
 
         /**
-         * A pipe channel stays with the event loop it was registered on: Windows ties its handle to that loop's
-         * completion port for the handle's life. Deregistering an open channel is refused; a closed one leaves.
+         * A pipe channel with a pipe stays with the event loop it was registered on: Windows ties the handle to that
+         * loop's completion port for the handle's life. Deregistering is refused then; a channel that has no pipe
+         * yet (not connected) or no more (closed) may leave.
          */
         @Override
         public void deregister(ChannelPromise promise) {
-            if (isOpen() && isRegistered()) {
+            if (isOpen() && isRegistered() && (pipe != null || is(CONNECTING))) {
                 promise.setFailure(new UnsupportedOperationException("a named-pipe channel cannot leave its event "
                         + "loop: Windows ties " + address + " to that loop's completion port for good; close the "
                         + "channel instead"));

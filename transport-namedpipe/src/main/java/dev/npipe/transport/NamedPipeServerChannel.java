@@ -129,7 +129,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
 
             @Override
             public void deregister(io.netty.channel.ChannelPromise promise) {
-                if (isOpen() && isRegistered()) {
+                if (isOpen() && isRegistered() && bound) {
                     promise.setFailure(new UnsupportedOperationException("a pipe server cannot leave its event "
                             + "loop: Windows ties its instances to that loop's completion port; close it instead"));
                     return;

@@ -16,8 +16,8 @@ import java.util.List;
  * shuts its output down must reach a half-closure-allowing channel as exactly one {@code ChannelInputShutdownEvent}
  * and one {@code ChannelInputShutdownReadComplete}, after all data was read.
  *
- * <p>Two methods are overridden without {@code @Test}, so they do not run (docs/netty-testsuite.md): they need
- * TCP's SO_LINGER.
+ * <p>Three methods are overridden without {@code @Test}, so they do not run (docs/netty-testsuite.md): two need
+ * TCP's SO_LINGER, and one expects the peer's half-close to be noticed with no read asked for.
  */
 @Tag("win32")
 @NettyTestsuite
@@ -30,6 +30,15 @@ public class NamedPipeHalfClosedTest extends SocketHalfClosedTest {
     @Override
     protected SocketAddress newSocketAddress() {
         return NamedPipeSocketTestPermutation.newPipeAddress();
+    }
+
+    /**
+     * Not run: with auto-read off and no {@code read()} outstanding, the client must still see the peer's
+     * half-close. epoll and io_uring learn of it from EPOLLRDHUP/POLLRDHUP without reading; a pipe has no such
+     * signal: the end of the stream is a message, and with overlapped I/O it is seen only by a read.
+     */
+    @Override
+    public void testAllDataReadEventTriggeredAfterHalfClosure(TestInfo testInfo) {
     }
 
     /** Not run: casts the server child to {@code SocketChannel} to shut its output down, and sets SO_LINGER. */
