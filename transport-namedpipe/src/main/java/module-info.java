@@ -1,5 +1,6 @@
 /**
- * The Netty transport for Windows named pipes. Only {@code dev.npipe.transport} is API; the Win32 bindings in
+ * The Netty transport for Windows named pipes. {@code dev.npipe.transport} and {@code dev.npipe.transport.local}
+ * (one entry point for named pipes on Windows and Unix domain sockets elsewhere) are API; the Win32 bindings in
  * {@code dev.npipe.transport.win32} stay inside the module.
  */
 module dev.npipe.transport {
@@ -9,6 +10,10 @@ module dev.npipe.transport {
     requires io.netty.common;
     requires com.sun.jna;
     requires com.sun.jna.platform;
+    // dev.npipe.transport.local: SO_PEERCRED of NIO sockets, and this process's uid for the socket directory.
+    requires jdk.net;
+    requires jdk.security.auth;
 
     exports dev.npipe.transport;
+    exports dev.npipe.transport.local;
 }

@@ -1,0 +1,151 @@
+package dev.npipe.transport.local;
+
+import dev.npipe.transport.NamedPipe;
+import dev.npipe.transport.NamedPipeChannel;
+import dev.npipe.transport.NamedPipeIoHandler;
+import dev.npipe.transport.NamedPipeServerChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What each {@link LocalPipeKind} is made of in Netty. The native epoll and kqueue transports are optional: they are
+ * reached by class name only, so this jar loads and runs without them.
+ */
+final class KindBindings {
+    private static final String EPOLL = "io.netty.channel.epoll.";
+    private static final String KQUEUE = "io.netty.channel.kqueue.";
+    private static final String DOMAIN_SOCKET_ADDRESS = "io.netty.channel.unix.DomainSocketAddress";
+    private static final Map<LocalPipeKind, Throwable> CAUSES = probeAll();
+
+    private KindBindings() {
+    }
+
+    private static Map<LocalPipeKind, Throwable> probeAll() {
+        Map<LocalPipeKind, Throwable> causes = new EnumMap<>(LocalPipeKind.class);
+        causes.put(LocalPipeKind.NAMED_PIPE, isWindows() ? NamedPipe.unavailabilityCause()
+                : new UnsupportedOperationException("Windows named pipes need Windows; this JVM runs on "
+                        + System.getProperty("os.name")));
+        causes.put(LocalPipeKind.EPOLL_DOMAIN_SOCKET, probeNative(EPOLL + "Epoll"));
+        causes.put(LocalPipeKind.KQUEUE_DOMAIN_SOCKET, probeNative(KQUEUE + "KQueue"));
+        causes.put(LocalPipeKind.NIO_DOMAIN_SOCKET, probePosix());
+        return causes;
+    }
+
+    /** Epoll and KQueue have the same static {@code unavailabilityCause()}. */
+    private static Throwable probeNative(String availabilityClass) {
+        Throwable posix = probePosix();
+        if (posix != null) {
+            return posix;
+        }
+        try {
+            Class<?> type = Class.forName(availabilityClass, true, KindBindings.class.getClassLoader());
+            return (Throwable) type.getMethod("unavailabilityCause").invoke(null);
+        } catch (ClassNotFoundException e) {
+            return new UnsupportedOperationException(availabilityClass + " is not on the class path", e);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return e;
+        }
+    }
+
+    /** Socket files live in a directory only this user may enter: that needs POSIX permissions. */
+    private static Throwable probePosix() {
+        if (isWindows()) {
+            return new UnsupportedOperationException("on Windows local pipes are named pipes: Unix domain socket"
+                    + " files there have no POSIX permissions to keep other users out");
+        }
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return new UnsupportedOperationException("Unix domain sockets need a file system with POSIX"
+                    + " permissions; this one has " + FileSystems.getDefault().supportedFileAttributeViews());
+        }
+        return null;
+    }
+
+    /** Tells Windows by name, so that no JNA or Win32 class is loaded anywhere else. */
+    static boolean isWindows() {
+        return System.getProperty("os.name", "").startsWith("Windows");
+    }
+
+    static Throwable unavailabilityCause(LocalPipeKind kind) {
+        return CAUSES.get(kind);
+    }
+
+    static IoHandlerFactory ioHandlerFactory(LocalPipeKind kind) {
+        switch (kind) {
+            case NAMED_PIPE:
+                return NamedPipeIoHandler.newFactory();
+            case EPOLL_DOMAIN_SOCKET:
+                return (IoHandlerFactory) invokeStatic(EPOLL + "EpollIoHandler", "newFactory");
+            case KQUEUE_DOMAIN_SOCKET:
+                return (IoHandlerFactory) invokeStatic(KQUEUE + "KQueueIoHandler", "newFactory");
+            default:
+                return NioIoHandler.newFactory();
+        }
+    }
+
+    static Class<? extends ServerChannel> serverChannelClass(LocalPipeKind kind) {
+        switch (kind) {
+            case NAMED_PIPE:
+                return NamedPipeServerChannel.class;
+            case EPOLL_DOMAIN_SOCKET:
+                return load(EPOLL + "EpollServerDomainSocketChannel", ServerChannel.class);
+            case KQUEUE_DOMAIN_SOCKET:
+                return load(KQUEUE + "KQueueServerDomainSocketChannel", ServerChannel.class);
+            default:
+                return NioServerDomainSocketChannel.class;
+        }
+    }
+
+    static Class<? extends Channel> channelClass(LocalPipeKind kind) {
+        switch (kind) {
+            case NAMED_PIPE:
+                return NamedPipeChannel.class;
+            case EPOLL_DOMAIN_SOCKET:
+                return load(EPOLL + "EpollDomainSocketChannel", Channel.class);
+            case KQUEUE_DOMAIN_SOCKET:
+                return load(KQUEUE + "KQueueDomainSocketChannel", Channel.class);
+            default:
+                return NioDomainSocketChannel.class;
+        }
+    }
+
+    /** The address of a socket file: the JDK's for NIO, Netty's {@code DomainSocketAddress} for the natives. */
+    static SocketAddress socketAddress(LocalPipeKind kind, Path file) {
+        if (kind == LocalPipeKind.NIO_DOMAIN_SOCKET) {
+            return UnixDomainSocketAddress.of(file);
+        }
+        try {
+            return (SocketAddress) Class.forName(DOMAIN_SOCKET_ADDRESS, true, KindBindings.class.getClassLoader())
+                    .getConstructor(String.class).newInstance(file.toString());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a " + DOMAIN_SOCKET_ADDRESS + " for " + file, e);
+        }
+    }
+
+    private static <T> Class<? extends T> load(String name, Class<T> base) {
+        try {
+            return Class.forName(name, true, KindBindings.class.getClassLoader()).asSubclass(base);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(name + " is not on the class path", e);
+        }
+    }
+
+    private static Object invokeStatic(String className, String method) {
+        try {
+            return Class.forName(className, true, KindBindings.class.getClassLoader()).getMethod(method)
+                    .invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot call " + className + "." + method + "()", e);
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package dev.npipe.transport.local;
+
+import dev.npipe.codec.message.LengthPrefixedMessageDecoder;
+import dev.npipe.transport.NamedPipeAddress;
+import dev.npipe.transport.NamedPipeChannelOption;
+import dev.npipe.transport.NamedPipeMode;
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a {@code Bootstrap} or {@code ServerBootstrap} needs to reach a local service by a logical name, on the
+ * operating system at hand: Windows named pipes ({@code \\.\pipe\name}) or Unix domain sockets (a socket file in a
+ * directory only this user may enter). Immutable; get one from {@link LocalPipes#transport()} and change it with
+ * the {@code with...} methods, which return a new description.
+ *
+ * <p>In {@link NamedPipeMode#MESSAGE message mode} handlers read and write whole {@code PipeMessage}s on every kind:
+ * {@link #addFraming(ChannelPipeline)} adds a {@code PipeMessageAggregator} on a named message pipe and
+ * length-prefixed framing on a socket, both with the same size limit. In byte mode channels carry plain bytes.
+ *
+ * <p>{@link #bind(ServerBootstrap, String)} and {@link #connect(Bootstrap, String)} add what the plain bootstrap
+ * calls cannot: on named pipes, the pipe and read mode; on sockets, the private directory, removal of a stale socket
+ * file, permissions 0600 on the socket, and the dropping of options that exist only on named pipes.
+ */
+public final class LocalPipeTransport {
+    /** What a logical name may be made of, so that it is a valid pipe name and file name everywhere. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}");
+    private static final String SOCKET_SUFFIX = ".sock";
+
+    private final LocalPipeKind kind;
+    private final NamedPipeMode mode;
+    private final int maxMessageLength;
+    private final Path socketDirectory;
+
+    LocalPipeTransport(LocalPipeKind kind, NamedPipeMode mode, int maxMessageLength, Path socketDirectory) {
+        this.kind = kind;
+        this.mode = mode;
+        this.maxMessageLength = maxMessageLength;
+        this.socketDirectory = kind.isUnixDomainSocket() ? socketDirectory.toAbsolutePath() : null;
+    }
+
+    /**
+     * The kind of channel this transport makes.
+     *
+     * @return named pipes or one of Netty's domain socket transports
+     */
+    public LocalPipeKind kind() {
+        return kind;
+    }
+
+    /**
+     * Whether channels carry bytes or whole messages.
+     *
+     * @return {@link NamedPipeMode#BYTE} (the default) or {@link NamedPipeMode#MESSAGE}
+     */
+    public NamedPipeMode mode() {
+        return mode;
+    }
+
+    /**
+     * The largest message delivered in message mode; longer ones fire a {@code TooLongFrameException} and are
+     * dropped, and the channel stays open.
+     *
+     * @return the limit in bytes (0 in byte mode)
+     */
+    public int maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    /**
+     * Where the socket files are.
+     *
+     * @return the directory, or empty for named pipes
+     */
+    public Optional<Path> socketDirectory() {
+        return Optional.ofNullable(socketDirectory);
+    }
+
+    /**
+     * Returns this transport in message mode: handlers read and write whole {@code PipeMessage}s.
+     *
+     * @param maxMessageLength the largest message delivered, in bytes, 0 to
+     *        {@link LengthPrefixedMessageDecoder#MAX_MESSAGE_LENGTH}
+     * @return a transport like this one in message mode
+     * @throws IllegalArgumentException if the limit is out of range
+     */
+    public LocalPipeTransport withMessageMode(int maxMessageLength) {
+        if (maxMessageLength < 0 || maxMessageLength > LengthPrefixedMessageDecoder.MAX_MESSAGE_LENGTH) {
+            throw new IllegalArgumentException("maxMessageLength: " + maxMessageLength + " (expected: 0-"
+                    + LengthPrefixedMessageDecoder.MAX_MESSAGE_LENGTH + ")");
+        }
+        return new LocalPipeTransport(kind, NamedPipeMode.MESSAGE, maxMessageLength, socketDirectory);
+    }
+
+    /**
+     * Returns this transport in byte mode (the default): channels read and write plain {@code ByteBuf}s.
+     *
+     * @return a transport like this one in byte mode
+     */
+    public LocalPipeTransport withByteMode() {
+        return new LocalPipeTransport(kind, NamedPipeMode.BYTE, 0, socketDirectory);
+    }
+
+    /**
+     * Returns this transport with its socket files in {@code directory} instead of the default (see
+     * {@link LocalPipes#defaultSocketDirectory()}). A server creates the directory with permissions 0700 if it is
+     * missing; servers and clients refuse a directory that is not this user's or that others may enter. Named pipes
+     * have no directory: there this setting changes nothing, so the same code runs everywhere.
+     *
+     * @param directory the directory; a relative path is taken from the working directory
+     * @return a transport like this one, with its sockets in {@code directory}
+     */
+    public LocalPipeTransport withSocketDirectory(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        return kind.isUnixDomainSocket() ? new LocalPipeTransport(kind, mode, maxMessageLength, directory) : this;
+    }
+
+    /**
+     * The factory of the I/O handlers that this transport's channels need, for
+     * {@code new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory())}.
+     *
+     * @return a new factory
+     */
+    public IoHandlerFactory ioHandlerFactory() {
+        return KindBindings.ioHandlerFactory(kind);
+    }
+
+    /**
+     * Creates an event loop group for this transport's channels.
+     *
+     * @param nThreads the number of loops; 0 for Netty's default
+     * @return a new group; shut it down when done
+     */
+    public MultiThreadIoEventLoopGroup newEventLoopGroup(int nThreads) {
+        return new MultiThreadIoEventLoopGroup(nThreads, ioHandlerFactory());
+    }
+
+    /**
+     * The server channel class, for {@code ServerBootstrap.channel(...)}.
+     *
+     * @return the class
+     */
+    public Class<? extends ServerChannel> serverChannelClass() {
+        return KindBindings.serverChannelClass(kind);
+    }
+
+    /**
+     * The client channel class, for {@code Bootstrap.channel(...)}.
+     *
+     * @return the class
+     */
+    public Class<? extends Channel> channelClass() {
+        return KindBindings.channelClass(kind);
+    }
+
+    /**
+     * The address of the service called {@code name}: {@code \\.\pipe\name} for named pipes, the socket file
+     * {@code <socket directory>/name.sock} for Unix domain sockets.
+     *
+     * @param name one to 80 letters, digits, {@code .}, {@code _} or {@code -}, not starting with {@code .}: a
+     *        name that is valid on every system
+     * @return a {@link NamedPipeAddress}, a {@code java.net.UnixDomainSocketAddress} (NIO) or a Netty
+     *         {@code DomainSocketAddress} (epoll, kqueue)
+     * @throws IllegalArgumentException if the name breaks these rules or makes too long a socket path
+     */
+    public SocketAddress address(String name) {
+        checkName(name);
+        if (kind == LocalPipeKind.NAMED_PIPE) {
+            return new NamedPipeAddress(name);
+        }
+        return KindBindings.socketAddress(kind, socketFile0(name));
+    }
+
+    /**
+     * The socket file of the service called {@code name}.
+     *
+     * @param name as for {@link #address(String)}
+     * @return {@code <socket directory>/name.sock}, or empty for named pipes
+     * @throws IllegalArgumentException as {@link #address(String)} does
+     */
+    public Optional<Path> socketFile(String name) {
+        checkName(name);
+        return kind.isUnixDomainSocket() ? Optional.of(socketFile0(name)) : Optional.empty();
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("local pipe name '" + name + "' is not valid: use 1 to 80 letters,"
+                    + " digits, '.', '_' or '-', not starting with '.'");
+        }
+    }
+
+    private Path socketFile0(String name) {
+        Path file = socketDirectory.resolve(name + SOCKET_SUFFIX);
+        int limit = System.getProperty("os.name", "").startsWith("Mac") ? 103 : 107;
+        int length = file.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > limit) {
+            throw new IllegalArgumentException("socket path " + file + " is " + length + " bytes long; this system"
+                    + " allows " + limit + ": use a shorter name, or a shorter directory with withSocketDirectory");
+        }
+        return file;
+    }
+
+    /**
+     * Adds what message mode needs at the end of {@code pipeline} (nothing in byte mode): handlers added after it
+     * read and write whole {@code PipeMessage}s (plain {@code ByteBuf} writes are sent as one message each).
+     *
+     * @param pipeline a pipeline of one of this transport's channels
+     */
+    public void addFraming(ChannelPipeline pipeline) {
+        if (mode == NamedPipeMode.MESSAGE) {
+            MessageFraming.addTo(pipeline, kind, maxMessageLength);
+        }
+    }
+
+    /**
+     * An initializer that adds this transport's framing and then {@code handler} to each channel it sees, for
+     * {@code handler(...)} or {@code childHandler(...)}. The same {@code handler} goes into every channel, so it
+     * must be {@code @Sharable}, or itself a {@link ChannelInitializer}.
+     *
+     * @param handler the application's handler
+     * @return the initializer, itself sharable
+     */
+    public ChannelInitializer<Channel> initializer(ChannelHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                addFraming(ch.pipeline());
+                ch.pipeline().addLast(handler);
+            }
+        };
+    }
+
+    /**
+     * A server bootstrap with this transport's channel class and, for each accepted channel, this transport's
+     * framing followed by {@code childHandler}. Set further options on it, then {@link #bind(ServerBootstrap, String)}.
+     *
+     * @param group the event loops, from {@link #ioHandlerFactory()}; used for the server and its children
+     * @param childHandler as for {@link #initializer(ChannelHandler)}
+     * @return a new bootstrap
+     */
+    public ServerBootstrap serverBootstrap(EventLoopGroup group, ChannelHandler childHandler) {
+        return new ServerBootstrap().group(group).channel(serverChannelClass()).childHandler(initializer(childHandler));
+    }
+
+    /**
+     * A client bootstrap with this transport's channel class, framing and then {@code handler}. Set further options
+     * on it, then {@link #connect(Bootstrap, String)}.
+     *
+     * @param group the event loops, from {@link #ioHandlerFactory()}
+     * @param handler as for {@link #initializer(ChannelHandler)}
+     * @return a new bootstrap
+     */
+    public Bootstrap bootstrap(EventLoopGroup group, ChannelHandler handler) {
+        return new Bootstrap().group(group).channel(channelClass()).handler(initializer(handler));
+    }
+
+    /**
+     * Binds a server for the service {@code name}, with a copy of {@code bootstrap} ({@code bootstrap} itself is not
+     * changed). Named pipes: the pipe is created in this transport's mode. Unix domain sockets: the socket directory
+     * is created (0700) or checked, a socket file left by a server that has gone is removed, the bind fails with a
+     * {@link java.net.BindException} if a server still listens there, the socket is made 0600, and options of
+     * {@link NamedPipeChannelOption} are dropped with one debug log each. Netty deletes the socket file when the
+     * server channel closes.
+     *
+     * @param bootstrap a server bootstrap with its group and handlers; its channel class is set if missing
+     * @param name the service's name, as for {@link #address(String)}
+     * @return the future of the bind; it fails with the reason if the directory or the name cannot be used
+     * @throws IllegalArgumentException if the name is not valid
+     */
+    public ChannelFuture bind(ServerBootstrap bootstrap, String name) {
+        SocketAddress address = address(name);
+        ServerBootstrap copy = prepare(bootstrap.clone(), serverChannelClass());
+        if (kind == LocalPipeKind.NAMED_PIPE) {
+            if (mode == NamedPipeMode.MESSAGE) {
+                copy.option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE);
+            }
+            return copy.bind(address);
+        }
+        Path file = socketFile0(name);
+        try {
+            SocketDirectory.createPrivate(socketDirectory);
+            SocketDirectory.removeStaleSocket(file);
+        } catch (IOException e) {
+            return failed(copy, e);
+        }
+        ChannelFuture bound = copy.bind(address);
+        ChannelPromise result = bound.channel().newPromise();
+        bound.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.setFailure(f.cause());
+                return;
+            }
+            try {
+                SocketDirectory.restrictSocket(file);
+                result.setSuccess();
+            } catch (IOException | RuntimeException e) {
+                bound.channel().close();
+                result.setFailure(new IOException("cannot make " + file + " private (0600)", e));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Connects a client to the service {@code name}, with a copy of {@code bootstrap} ({@code bootstrap} itself is
+     * not changed). Named pipes: the pipe is read in this transport's mode. Unix domain sockets: the socket
+     * directory must be this user's and private (so the server is this user's too: the counterpart of
+     * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}), and options of {@link NamedPipeChannelOption} are dropped
+     * with one debug log each. A socket with no server fails at once, where a named pipe client retries until
+     * {@code CONNECT_TIMEOUT_MILLIS}.
+     *
+     * @param bootstrap a bootstrap with its group and handler; its channel class is set if missing
+     * @param name the service's name, as for {@link #address(String)}
+     * @return the future of the connect
+     * @throws IllegalArgumentException if the name is not valid
+     */
+    public ChannelFuture connect(Bootstrap bootstrap, String name) {
+        SocketAddress address = address(name);
+        Bootstrap copy = prepare(bootstrap.clone(), channelClass());
+        if (kind == LocalPipeKind.NAMED_PIPE) {
+            if (mode == NamedPipeMode.MESSAGE) {
+                copy.option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE);
+            }
+            return copy.connect(address);
+        }
+        try {
+            SocketDirectory.checkPrivate(socketDirectory);
+        } catch (IOException e) {
+            return failed(copy, e);
+        }
+        return copy.connect(address);
+    }
+
+    private <C extends Channel, B extends AbstractBootstrap<B, C>> B prepare(B copy, Class<? extends C> channelClass) {
+        if (copy.config().channelFactory() == null) {
+            copy.channel(channelClass);
+        }
+        if (kind.isUnixDomainSocket()) {
+            NamedPipeOnlyOptions.strip(copy);
+        }
+        return copy;
+    }
+
+    /** A future failed with {@code cause}, on a channel that is registered and closed at once. */
+    private static ChannelFuture failed(AbstractBootstrap<?, ?> bootstrap, Throwable cause) {
+        ChannelFuture registered = bootstrap.register();
+        ChannelPromise result = registered.channel().newPromise();
+        registered.addListener(f -> registered.channel().close().addListener(c -> result.setFailure(cause)));
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalPipeTransport(" + kind + ", " + mode
+                + (mode == NamedPipeMode.MESSAGE ? " up to " + maxMessageLength + " bytes" : "")
+                + (socketDirectory != null ? ", in " + socketDirectory : "") + ")";
+    }
+}

@@ -1,0 +1,275 @@
+package dev.npipe.transport.local;
+
+import dev.npipe.transport.LeakRecorder;
+import dev.npipe.transport.NamedPipeAddress;
+import dev.npipe.transport.NamedPipeChannelOption;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The same code on every system: these tests run on the Linux JVM, where the entry point gives Unix domain sockets
+ * (once per kind available: NIO, and epoll when its native library loads), and in the Win32 suite, where it gives
+ * named pipes. Only the assertions about the entry point's choice differ by system.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class LocalPipesTest {
+    private static final int MAX_MESSAGE = 16 << 20;
+    private final List<MultiThreadIoEventLoopGroup> groups = new ArrayList<>();
+
+    static List<LocalPipeKind> kinds() {
+        return LocalPipes.availableKinds();
+    }
+
+    private MultiThreadIoEventLoopGroup group(LocalPipeTransport transport) {
+        MultiThreadIoEventLoopGroup group = LocalPipeTestKit.newGroup(transport);
+        groups.add(group);
+        return group;
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        for (MultiThreadIoEventLoopGroup group : groups) {
+            LocalPipeTestKit.shutdown(group);
+        }
+        LeakRecorder.assertNoLeaks();
+    }
+
+    @Test
+    void entryPointPicksNamedPipesOnWindowsAndSocketsElsewhere() {
+        LocalPipeTransport transport = LocalPipes.transport();
+        SocketAddress address = transport.address("my-service");
+        if (OS.WINDOWS.isCurrentOs()) {
+            assertEquals(LocalPipeKind.NAMED_PIPE, transport.kind());
+            assertEquals(new NamedPipeAddress("\\\\.\\pipe\\my-service"), address);
+            assertFalse(transport.socketDirectory().isPresent());
+            assertFalse(transport.socketFile("my-service").isPresent());
+            assertFalse(LocalPipeKind.NIO_DOMAIN_SOCKET.isAvailable(), "NIO sockets offered on Windows");
+            assertEquals("dev.npipe.transport.NamedPipeServerChannel", transport.serverChannelClass().getName());
+            assertEquals("dev.npipe.transport.NamedPipeChannel", transport.channelClass().getName());
+        } else {
+            LocalPipeKind expected = LocalPipeKind.EPOLL_DOMAIN_SOCKET.isAvailable()
+                    ? LocalPipeKind.EPOLL_DOMAIN_SOCKET
+                    : LocalPipeKind.KQUEUE_DOMAIN_SOCKET.isAvailable()
+                            ? LocalPipeKind.KQUEUE_DOMAIN_SOCKET : LocalPipeKind.NIO_DOMAIN_SOCKET;
+            assertEquals(expected, transport.kind());
+            assertTrue(LocalPipeKind.NIO_DOMAIN_SOCKET.isAvailable());
+            assertTrue(LocalPipeKind.NAMED_PIPE.unavailabilityCause().getMessage().contains("Windows"));
+            assertEquals(LocalPipes.defaultSocketDirectory(), transport.socketDirectory().orElseThrow());
+            assertEquals(transport.socketDirectory().orElseThrow().resolve("my-service.sock"),
+                    transport.socketFile("my-service").orElseThrow());
+            assertTrue(address.toString().contains("my-service.sock"), address.toString());
+            assertTrue(transport.serverChannelClass().getSimpleName().endsWith("ServerDomainSocketChannel"),
+                    transport.serverChannelClass().getName());
+            assertTrue(transport.channelClass().getSimpleName().endsWith("DomainSocketChannel"),
+                    transport.channelClass().getName());
+            String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+            String directory = LocalPipes.defaultSocketDirectory().toString();
+            assertTrue(directory.endsWith("/npipe") && runtimeDir != null && directory.startsWith(runtimeDir)
+                    || directory.contains("npipe-" + SocketDirectory.currentUid()), directory);
+        }
+        assertEquals(transport.kind(), LocalPipes.availableKinds().get(0));
+    }
+
+    @Test
+    void namesThatAreNotValidEverywhereAreRefused() {
+        LocalPipeTransport transport = LocalPipes.transport();
+        for (String name : new String[] {"", "a/b", "a\\b", "..", ".hidden", "with space", "x".repeat(81)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> transport.address(name));
+            assertTrue(e.getMessage().contains("not valid"), e.getMessage());
+        }
+        assertNotNull(transport.address("x".repeat(80)));
+        assertThrows(IllegalArgumentException.class, () -> transport.withMessageMode(-1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void echoesBytes(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        LocalPipeTestKit.ByteSink sink = new LocalPipeTestKit.ByteSink();
+        Channel client = transport.connect(transport.bootstrap(group, sink), name).sync().channel();
+        byte[] sent = LocalPipeTestKit.payload(100_000, 3);
+        client.writeAndFlush(Unpooled.wrappedBuffer(sent)).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sink.received().length < sent.length && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertArrayEquals(sent, sink.received());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void messagesFromEmptyTo16MiBArriveWhole(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind).withMessageMode(MAX_MESSAGE);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        Channel client = transport.connect(transport.bootstrap(group, new LocalPipeTestKit.MessageSink(received)),
+                name).sync().channel();
+        for (int size : new int[] {0, 1, 4095, 64 * 1024, 1 << 20, MAX_MESSAGE}) {
+            byte[] sent = LocalPipeTestKit.payload(size, size);
+            client.writeAndFlush(new dev.npipe.codec.message.PipeMessage(Unpooled.wrappedBuffer(sent))).sync();
+            byte[] back = received.poll(60, TimeUnit.SECONDS);
+            assertNotNull(back, "no echo of the " + size + "-byte message");
+            assertArrayEquals(sent, back, "the " + size + "-byte message");
+        }
+        assertTrue(received.isEmpty(), "extra messages: " + received.size());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void messageOverTheLimitFailsOnceAndTheNextArrives(LocalPipeKind kind) throws Exception {
+        int limit = 10_000;
+        LocalPipeTransport transport = LocalPipes.transport(kind).withMessageMode(limit);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        BlockingQueue<byte[]> serverGot = new LinkedBlockingQueue<>();
+        LocalPipeTestKit.MessageSink serverSink = new LocalPipeTestKit.MessageSink(serverGot);
+        Channel server = transport.bind(transport.serverBootstrap(group, serverSink), name).sync().channel();
+        Channel client = transport.connect(transport.bootstrap(group, new LocalPipeTestKit.MessageSink(
+                new LinkedBlockingQueue<>())), name).sync().channel();
+        byte[] next = LocalPipeTestKit.payload(limit, 2);
+        client.write(Unpooled.wrappedBuffer(LocalPipeTestKit.payload(limit + 1, 1)));
+        client.writeAndFlush(Unpooled.wrappedBuffer(next)).sync();
+        byte[] got = serverGot.poll(30, TimeUnit.SECONDS);
+        assertNotNull(got, "the message after the too-long one never arrived");
+        assertArrayEquals(next, got);
+        assertEquals(1, serverSink.tooLong.get(), "TooLongFrameException count");
+        assertTrue(client.isActive(), "the client's channel closed");
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void sixteenClientsAtOnceKeepEveryMessage(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind).withMessageMode(1 << 20);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        int clients = 16;
+        int messages = 200;
+        List<Channel> channels = new ArrayList<>();
+        List<BlockingQueue<byte[]>> queues = new ArrayList<>();
+        List<ChannelFuture> connects = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            connects.add(transport.connect(transport.bootstrap(group, new LocalPipeTestKit.MessageSink(queue)),
+                    name));
+        }
+        for (ChannelFuture connect : connects) {
+            channels.add(connect.sync().channel());
+        }
+        for (int m = 0; m < messages; m++) {
+            for (int c = 0; c < clients; c++) {
+                channels.get(c).write(Unpooled.wrappedBuffer(LocalPipeTestKit.payload(size(c, m), c * 1000 + m)));
+            }
+        }
+        for (Channel channel : channels) {
+            channel.flush();
+        }
+        for (int c = 0; c < clients; c++) {
+            for (int m = 0; m < messages; m++) {
+                byte[] back = queues.get(c).poll(60, TimeUnit.SECONDS);
+                assertNotNull(back, "client " + c + " lacks message " + m);
+                assertArrayEquals(LocalPipeTestKit.payload(size(c, m), c * 1000 + m), back,
+                        "client " + c + ", message " + m);
+            }
+        }
+        for (Channel channel : channels) {
+            channel.close().sync();
+        }
+        server.close().sync();
+    }
+
+    private static int size(int client, int message) {
+        return (client * 7919 + message * 104_729) % 9000;
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void connectingToNoServerFails(LocalPipeKind kind) {
+        LocalPipeTransport transport = LocalPipes.transport(kind);
+        Bootstrap bootstrap = transport.bootstrap(group(transport), new LocalPipeTestKit.Echo())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300);
+        ChannelFuture connect = transport.connect(bootstrap, LocalPipeTestKit.uniqueName()).awaitUninterruptibly();
+        assertFalse(connect.isSuccess(), "connected to nobody");
+        assertNotNull(connect.cause());
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void namedPipeOptionsRunEverywhereAndTheBootstrapIsLeftAlone(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        ServerBootstrap serverBootstrap = transport.serverBootstrap(group, new LocalPipeTestKit.Echo())
+                .option(NamedPipeChannelOption.LISTENING_INSTANCES, 2)
+                .option(NamedPipeChannelOption.REJECT_REMOTE_CLIENTS, true);
+        Channel server = transport.bind(serverBootstrap, name).sync().channel();
+        assertEquals(2, serverBootstrap.config().options().get(NamedPipeChannelOption.LISTENING_INSTANCES));
+        LocalPipeTestKit.ByteSink sink = new LocalPipeTestKit.ByteSink();
+        Channel client = transport.connect(transport.bootstrap(group, sink)
+                .option(NamedPipeChannelOption.READ_MODE, dev.npipe.transport.NamedPipeMode.BYTE), name)
+                .sync().channel();
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sink.received().length < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertArrayEquals(new byte[] {1, 2, 3}, sink.received());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @Test
+    void namedPipeOptionsAreStrippedFromASocketBootstrapOnly() {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .option(NamedPipeChannelOption.SECURITY_DESCRIPTOR, "D:P(A;;GA;;;SY)")
+                .option(ChannelOption.SO_BACKLOG, 7)
+                .childOption(NamedPipeChannelOption.IN_BUFFER_SIZE, 4096)
+                .childOption(ChannelOption.AUTO_READ, false);
+        NamedPipeOnlyOptions.strip(bootstrap);
+        assertEquals(java.util.Map.of(ChannelOption.SO_BACKLOG, 7), bootstrap.config().options());
+        assertEquals(java.util.Map.of(ChannelOption.AUTO_READ, false), bootstrap.config().childOptions());
+        assertTrue(NamedPipeOnlyOptions.contains(NamedPipeChannelOption.REQUIRED_SERVER_USER));
+        assertFalse(NamedPipeOnlyOptions.contains(ChannelOption.CONNECT_TIMEOUT_MILLIS));
+    }
+}
