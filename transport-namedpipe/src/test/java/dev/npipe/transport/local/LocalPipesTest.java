@@ -184,7 +184,7 @@ class LocalPipesTest {
         Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
                 .sync().channel();
         int clients = 16;
-        int messages = 200;
+        int messages = 100;
         List<Channel> channels = new ArrayList<>();
         List<BlockingQueue<byte[]>> queues = new ArrayList<>();
         List<ChannelFuture> connects = new ArrayList<>();
