@@ -1,2 +1,5 @@
-/** An echo server and client over a named pipe: the smallest complete use of the transport. */
+/**
+ * An echo server and client through {@code dev.npipe.transport.local.LocalPipes}: a named pipe on Windows, a Unix
+ * domain socket on Linux and macOS, with the same code. The smallest complete use of the transport.
+ */
 package dev.npipe.examples.echo;
