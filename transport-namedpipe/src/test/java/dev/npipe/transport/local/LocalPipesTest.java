@@ -8,6 +8,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
@@ -255,6 +257,49 @@ class LocalPipesTest {
             Thread.sleep(5);
         }
         assertArrayEquals(new byte[] {1, 2, 3}, sink.received());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void serverSeesWhoTheClientIs(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
+        Channel server = transport.bind(transport.serverBootstrap(group, new ChannelInboundHandlerAdapter() {
+            @Override
+            public boolean isSharable() {
+                return true;
+            }
+
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                children.add(ctx.channel());
+            }
+        }), name).sync().channel();
+        Channel client = transport.connect(transport.bootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        Channel child = children.poll(30, TimeUnit.SECONDS);
+        assertNotNull(child, "no child channel");
+        LocalPipePeer peer = LocalPipePeer.of(child);
+        long pid = ProcessHandle.current().pid();
+        switch (kind) {
+            case NAMED_PIPE:
+                assertEquals(pid, peer.processId().orElseThrow(), peer.toString());
+                assertTrue(peer.user().startsWith("S-1-"), peer.toString());
+                break;
+            case NIO_DOMAIN_SOCKET:
+                assertFalse(peer.processId().isPresent(), peer.toString());
+                assertEquals(java.nio.file.Files.getOwner(transport.socketFile(name).orElseThrow()).getName(),
+                        peer.user());
+                break;
+            default:
+                assertEquals(pid, peer.processId().orElseThrow(), peer.toString());
+                assertEquals(Long.toString(SocketDirectory.currentUid()), peer.user());
+        }
+        assertThrows(IllegalArgumentException.class, () -> LocalPipePeer.of(server));
         client.close().sync();
         server.close().sync();
     }

@@ -1,0 +1,102 @@
+package dev.npipe.transport.local;
+
+import dev.npipe.transport.NamedPipeChannel;
+import dev.npipe.transport.NamedPipePeerCredentials;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * Who is at the other end of a local pipe, as the operating system tells it: on Windows the named pipe's client
+ * (process id and user SID, from {@code NamedPipeChannel.peerCredentials()}); on Linux and macOS the socket's peer,
+ * from {@code SO_PEERCRED} (epoll: process id and uid, through {@code EpollDomainSocketChannel.peerCredentials()}),
+ * {@code LOCAL_PEERCRED} (kqueue: process id, where the system gives it, and uid) or the JDK's {@code SO_PEERCRED}
+ * option (NIO: user name only, no process id).
+ */
+public final class LocalPipePeer {
+    private final long processId;
+    private final String user;
+
+    private LocalPipePeer(long processId, String user) {
+        this.processId = processId;
+        this.user = user;
+    }
+
+    /**
+     * Asks the system who is at the other end of {@code channel}. On named pipes this works on the server's side
+     * only (a client has {@code NamedPipeChannel.serverProcessId()}); sockets answer on both sides. Call it from any
+     * thread; on named pipes it waits for the channel's event loop.
+     *
+     * @param channel a connected channel made by a {@link LocalPipeTransport}
+     * @return the peer
+     * @throws IOException if the system cannot tell
+     * @throws IllegalArgumentException if the channel is not one of a local pipe transport's
+     */
+    public static LocalPipePeer of(Channel channel) throws IOException {
+        Objects.requireNonNull(channel, "channel");
+        if (channel instanceof NioDomainSocketChannel) {
+            UnixDomainPrincipal principal = channel.config().getOption(
+                    NioChannelOption.of(ExtendedSocketOptions.SO_PEERCRED));
+            if (principal == null) {
+                throw new IOException("SO_PEERCRED is not supported for " + channel + " on this system");
+            }
+            return new LocalPipePeer(-1, principal.user().getName());
+        }
+        String type = channel.getClass().getName();
+        if (type.equals("io.netty.channel.epoll.EpollDomainSocketChannel")
+                || type.equals("io.netty.channel.kqueue.KQueueDomainSocketChannel")) {
+            return ofNative(channel);
+        }
+        if (channel instanceof NamedPipeChannel) {
+            NamedPipePeerCredentials credentials = ((NamedPipeChannel) channel).peerCredentials();
+            return new LocalPipePeer(Integer.toUnsignedLong(credentials.processId()), credentials.userSid());
+        }
+        throw new IllegalArgumentException(type + " is not a channel of a local pipe transport");
+    }
+
+    /** Netty's {@code PeerCredentials}: {@code pid()} (0 where the system does not give it) and {@code uid()}. */
+    private static LocalPipePeer ofNative(Channel channel) throws IOException {
+        try {
+            Object credentials = channel.getClass().getMethod("peerCredentials").invoke(channel);
+            int pid = (Integer) credentials.getClass().getMethod("pid").invoke(credentials);
+            int uid = (Integer) credentials.getClass().getMethod("uid").invoke(credentials);
+            return new LocalPipePeer(pid > 0 ? pid : -1, Integer.toUnsignedString(uid));
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof IOException ? (IOException) e.getCause()
+                    : new IOException("cannot read the peer credentials of " + channel, e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("cannot read the peer credentials of " + channel, e);
+        }
+    }
+
+    /**
+     * The peer's process id.
+     *
+     * @return the id, or empty where the system does not tell it (NIO sockets, some kqueue systems)
+     */
+    public OptionalLong processId() {
+        return processId < 0 ? OptionalLong.empty() : OptionalLong.of(processId);
+    }
+
+    /**
+     * The user the peer runs as, in the system's own terms: a SID such as {@code S-1-5-21-...} on Windows, the
+     * numeric uid with epoll or kqueue, the user name with NIO sockets.
+     *
+     * @return the user
+     */
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalPipePeer(pid " + (processId < 0 ? "unknown" : processId) + ", user " + user + ")";
+    }
+}
