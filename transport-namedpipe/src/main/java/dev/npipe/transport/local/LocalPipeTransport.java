@@ -12,13 +12,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 
-import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -296,29 +294,7 @@ public final class LocalPipeTransport {
             }
             return copy.bind(address);
         }
-        Path file = socketFile0(name);
-        try {
-            SocketDirectory.createPrivate(socketDirectory);
-            SocketDirectory.removeStaleSocket(file);
-        } catch (IOException e) {
-            return failed(copy, e);
-        }
-        ChannelFuture bound = copy.bind(address);
-        ChannelPromise result = bound.channel().newPromise();
-        bound.addListener(f -> {
-            if (!f.isSuccess()) {
-                result.setFailure(f.cause());
-                return;
-            }
-            try {
-                SocketDirectory.restrictSocket(file);
-                result.setSuccess();
-            } catch (IOException | RuntimeException e) {
-                bound.channel().close();
-                result.setFailure(new IOException("cannot make " + file + " private (0600)", e));
-            }
-        });
-        return result;
+        return SocketBinding.bind(copy, address, socketDirectory, socketFile0(name));
     }
 
     /**
@@ -343,12 +319,7 @@ public final class LocalPipeTransport {
             }
             return copy.connect(address);
         }
-        try {
-            SocketDirectory.checkPrivate(socketDirectory);
-        } catch (IOException e) {
-            return failed(copy, e);
-        }
-        return copy.connect(address);
+        return SocketBinding.connect(copy, address, socketDirectory);
     }
 
     private <C extends Channel, B extends AbstractBootstrap<B, C>> B prepare(B copy, Class<? extends C> channelClass) {
@@ -359,14 +330,6 @@ public final class LocalPipeTransport {
             NamedPipeOnlyOptions.strip(copy);
         }
         return copy;
-    }
-
-    /** A future failed with {@code cause}, on a channel that is registered and closed at once. */
-    private static ChannelFuture failed(AbstractBootstrap<?, ?> bootstrap, Throwable cause) {
-        ChannelFuture registered = bootstrap.register();
-        ChannelPromise result = registered.channel().newPromise();
-        registered.addListener(f -> registered.channel().close().addListener(c -> result.setFailure(cause)));
-        return result;
     }
 
     @Override
