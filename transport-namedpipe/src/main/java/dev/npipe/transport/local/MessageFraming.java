@@ -11,7 +11,7 @@ import io.netty.channel.ChannelPipeline;
  * stream, so messages are framed with a length prefix both ways.
  */
 final class MessageFraming {
-    /** Names of the handlers added, so that users can place theirs around them. */
+    /** Names of the handlers added, as they appear in the pipeline. */
     static final String DECODER = "localPipeMessageDecoder";
     static final String ENCODER = "localPipeMessageEncoder";
     private static final LengthPrefixedMessageEncoder LENGTH_PREFIX_ENCODER = new LengthPrefixedMessageEncoder();
