@@ -5,6 +5,7 @@ import dev.npipe.transport.NamedPipePeerCredentials;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.util.concurrent.Future;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -31,8 +32,8 @@ public final class LocalPipePeer {
 
     /**
      * Asks the system who is at the other end of {@code channel}. On named pipes this works on the server's side
-     * only (a client has {@code NamedPipeChannel.serverProcessId()}); sockets answer on both sides. Call it from any
-     * thread; on named pipes it waits for the channel's event loop.
+     * only (a client has {@code NamedPipeChannel.serverProcessId()}); sockets answer on both sides. It blocks
+     * until the system answers: on a named pipe that is the channel's event loop, so do not call it from there.
      *
      * @param channel a connected channel made by a {@link LocalPipeTransport}
      * @return the peer
@@ -55,10 +56,26 @@ public final class LocalPipePeer {
             return ofNative(channel);
         }
         if (channel instanceof NamedPipeChannel) {
-            NamedPipePeerCredentials credentials = ((NamedPipeChannel) channel).peerCredentials();
+            NamedPipePeerCredentials credentials = ofNamedPipe((NamedPipeChannel) channel);
             return new LocalPipePeer(Integer.toUnsignedLong(credentials.processId()), credentials.userSid());
         }
         throw new IllegalArgumentException(type + " is not a channel of a local pipe transport");
+    }
+
+    /** The named pipe answers on its event loop: wait for it there, unless this is that loop. */
+    private static NamedPipePeerCredentials ofNamedPipe(NamedPipeChannel channel) throws IOException {
+        Future<NamedPipePeerCredentials> answer = channel.peerCredentials();
+        if (!answer.isDone() && channel.eventLoop().inEventLoop()) {
+            throw new IllegalStateException("LocalPipePeer.of blocks; on a named pipe's own event loop use"
+                    + " NamedPipeChannel.peerCredentials(), which returns a future");
+        }
+        answer.awaitUninterruptibly();
+        if (!answer.isSuccess()) {
+            Throwable cause = answer.cause();
+            throw cause instanceof IOException ? (IOException) cause
+                    : new IOException("cannot read the peer credentials of " + channel, cause);
+        }
+        return answer.getNow();
     }
 
     /** Netty's {@code PeerCredentials}: {@code pid()} (0 where the system does not give it) and {@code uid()}. */
