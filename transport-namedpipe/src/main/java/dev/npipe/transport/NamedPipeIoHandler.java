@@ -8,6 +8,8 @@ import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
 import dev.npipe.transport.win32.Win32Handle;
 import io.netty.channel.Channel;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -15,6 +17,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -60,6 +64,10 @@ public final class NamedPipeIoHandler implements IoHandler {
     private long dequeueStartNanos;
     /** Set once this loop dequeues nothing more: from then on it passes no completion on to other loops. */
     private volatile boolean destroyed;
+    /** Reasons this loop must keep dequeuing although Netty may count no registration on it. Loop thread only. */
+    private int loopHolds;
+    /** While {@link #loopHolds} is positive: a registration with the loop that keeps it from being suspended. */
+    private IoRegistration loopHold;
 
     NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
         NamedPipe.ensureAvailability();
@@ -82,11 +90,27 @@ public final class NamedPipeIoHandler implements IoHandler {
     public static IoHandlerFactory newFactory(int maxCompletionsPerRun) {
         NamedPipe.ensureAvailability();
         ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
-        return executor -> {
-            try {
-                return new NamedPipeIoHandler(executor, maxCompletionsPerRun);
-            } catch (Win32Exception e) {
-                throw new IllegalStateException("cannot create the completion port of a named-pipe event loop", e);
+        return new IoHandlerFactory() {
+            @Override
+            public IoHandler newHandler(ThreadAwareExecutor executor) {
+                try {
+                    return new NamedPipeIoHandler(executor, maxCompletionsPerRun);
+                } catch (Win32Exception e) {
+                    throw new IllegalStateException("cannot create the completion port of a named-pipe event loop", e);
+                }
+            }
+
+            /**
+             * True: the handler may be run by another thread after its loop was suspended and resumed. Netty's
+             * {@code SingleThreadIoEventLoop} supports suspension (auto-scaling) only when this is true; with the
+             * interface's default (false) {@code trySuspend()} always refuses and an auto-scaling group never
+             * scales down. Nothing here is tied to a thread: the completion port and the OVERLAPPED blocks may be
+             * used from any thread, {@link #wakeup()} asks the executor which thread is its own at each call, and a
+             * loop is suspended only with no registration, so no I/O of its own is in flight.
+             */
+            @Override
+            public boolean isChangingThreadSupported() {
+                return true;
             }
         };
     }
@@ -300,6 +324,50 @@ public final class NamedPipeIoHandler implements IoHandler {
         return registration;
     }
 
+    /**
+     * Keeps the loop from being suspended (Netty's auto-scaling suspends only a loop that counts no registration):
+     * while a channel of another loop has its completions passed on from this port, or a cancelled registration
+     * (which Netty no longer counts) still has I/O in flight. A suspended loop's thread is gone, so such a
+     * completion would wait in the port until a task happened to resume the loop. Loop thread only.
+     */
+    private void holdLoop() {
+        if (loopHolds++ == 0 && !destroyed && executor instanceof IoEventLoop
+                && !((IoEventLoop) executor).isShuttingDown()) {
+            // On its own thread the loop registers at once: the future is done here.
+            Future<IoRegistration> f = ((IoEventLoop) executor).register(new LoopHold());
+            loopHold = f.isSuccess() ? f.getNow() : null;
+        }
+    }
+
+    /** Undoes one {@link #holdLoop()}. Loop thread only. */
+    private void releaseLoop() {
+        if (--loopHolds == 0 && loopHold != null) {
+            IoRegistration hold = loopHold;
+            loopHold = null;
+            hold.cancel();
+        }
+    }
+
+    /** Runs {@code action} on this loop (it is resumed if suspended); nothing when the loop has shut down. */
+    private void onLoop(Runnable action) {
+        try {
+            executor.execute(action);
+        } catch (RejectedExecutionException e) {
+            logger.debug("The named-pipe event loop has shut down", e);
+        }
+    }
+
+    /** The handle of {@link #loopHold}: no I/O, only a registration Netty counts. */
+    private static final class LoopHold implements NamedPipeIoHandle {
+        @Override
+        public void handle(IoRegistration registration, IoEvent ioEvent) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     @Override
     public void wakeup() {
         if (!executor.isExecutorThread(Thread.currentThread()) && wakeupPending.compareAndSet(false, true)) {
@@ -325,6 +393,8 @@ public final class NamedPipeIoHandler implements IoHandler {
         private final List<Overlapped> owned = new ArrayList<>(3);
         /** Set by the first {@link #cancel()}, from any thread; the removal itself runs on the loop. */
         private final AtomicBoolean cancelled = new AtomicBoolean();
+        /** Cancelled with I/O in flight: the loop is held until it has been released. Loop thread only. */
+        private boolean holdsLoop;
         /** The loop whose port gets this handle's completions and passes them on, or null for our own port. */
         private NamedPipeIoHandler servedBy;
 
@@ -343,9 +413,13 @@ public final class NamedPipeIoHandler implements IoHandler {
             return block;
         }
 
-        /** Records that {@code other}'s port gets this handle's completions and passes them on to ours. */
+        /**
+         * Records that {@code other}'s port gets this handle's completions and passes them on to ours; {@code other}
+         * is held (never suspended) until this registration is released.
+         */
         void servedBy(NamedPipeIoHandler other) {
             servedBy = other;
+            other.onLoop(other::holdLoop);
         }
 
         NamedPipeIoHandler handler() {
@@ -377,11 +451,19 @@ public final class NamedPipeIoHandler implements IoHandler {
                 return false;
             }
             if (executor.isExecutorThread(Thread.currentThread())) {
-                removeIfIdle();
+                removeOrHold();
             } else {
-                executor.execute(this::removeIfIdle);
+                executor.execute(this::removeOrHold);
             }
             return true;
+        }
+
+        private void removeOrHold() {
+            removeIfIdle();
+            if (!holdsLoop && registrations.contains(this)) {
+                holdsLoop = true;
+                holdLoop();
+            }
         }
 
         void completionHandled() {
@@ -435,6 +517,15 @@ public final class NamedPipeIoHandler implements IoHandler {
             }
             owned.clear();
             handle.unregistered();
+            if (holdsLoop) {
+                holdsLoop = false;
+                releaseLoop();
+            }
+            NamedPipeIoHandler server = servedBy;
+            if (server != null) {
+                servedBy = null;
+                server.onLoop(server::releaseLoop);
+            }
         }
     }
 
