@@ -8,8 +8,6 @@ import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
 import dev.npipe.transport.win32.Win32Handle;
 import io.netty.channel.Channel;
-import io.netty.channel.IoEvent;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -17,7 +15,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
@@ -55,7 +52,10 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final Set<Registration> registrations = new LinkedHashSet<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final NamedPipeIoEvent event = new NamedPipeIoEvent();
-    private final CompletionStats stats = new CompletionStats();
+    private final NamedPipeCompletionStats stats = new NamedPipeCompletionStats();
+    /** Guards the port handle against a wake-up posted while {@link #destroy()} closes it. */
+    private final Object portLock = new Object();
+    private boolean portClosed;
     /** Packets the last dequeue returned, wake-ups included. */
     private int lastBatch;
     /** GetQueuedCompletionStatusEx failures in a row. */
@@ -64,15 +64,14 @@ public final class NamedPipeIoHandler implements IoHandler {
     private long dequeueStartNanos;
     /** Set once this loop dequeues nothing more: from then on it passes no completion on to other loops. */
     private volatile boolean destroyed;
-    /** Reasons this loop must keep dequeuing although Netty may count no registration on it. Loop thread only. */
-    private int loopHolds;
-    /** While {@link #loopHolds} is positive: a registration with the loop that keeps it from being suspended. */
-    private IoRegistration loopHold;
+    /** Keeps this loop from being suspended while it must go on dequeuing. */
+    private final LoopHold hold;
 
     NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
         NamedPipe.ensureAvailability();
         this.executor = ObjectUtil.checkNotNull(executor, "executor");
         this.maxCompletionsPerRun = ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
+        hold = new LoopHold(executor);
         port = Win32Handle.createCompletionPort();
         entries = new NativeBlock(ENTRY_SIZE * maxCompletionsPerRun);
         removed = new NativeBlock(8);
@@ -116,7 +115,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     }
 
     /** Completions dequeued and dequeue calls made by this handler: their ratio is the average batch size. */
-    public CompletionStats stats() {
+    public NamedPipeCompletionStats stats() {
         return stats;
     }
 
@@ -231,7 +230,7 @@ public final class NamedPipeIoHandler implements IoHandler {
             logger.warn("Dropping a completion for an unknown OVERLAPPED block at 0x{}", Long.toHexString(address));
             return;
         }
-        stats.passedOn++;
+        stats.recordPassedOn();
         if (Kernel32.PostQueuedCompletionStatus(ownerPort, bytes, 0L, address) == 0) {
             logger.warn("Cannot pass a completion on to its event loop: PostQueuedCompletionStatus failed: {}",
                     Win32Error.describe(Kernel32.lastError()));
@@ -284,7 +283,10 @@ public final class NamedPipeIoHandler implements IoHandler {
         entries.free();
         removed.free();
         scratch.free();
-        Win32Handle.close(port);
+        synchronized (portLock) {
+            portClosed = true;
+            Win32Handle.close(port);
+        }
     }
 
     /**
@@ -324,30 +326,6 @@ public final class NamedPipeIoHandler implements IoHandler {
         return registration;
     }
 
-    /**
-     * Keeps the loop from being suspended (Netty's auto-scaling suspends only a loop that counts no registration):
-     * while a channel of another loop has its completions passed on from this port, or a cancelled registration
-     * (which Netty no longer counts) still has I/O in flight. A suspended loop's thread is gone, so such a
-     * completion would wait in the port until a task happened to resume the loop. Loop thread only.
-     */
-    private void holdLoop() {
-        if (loopHolds++ == 0 && !destroyed && executor instanceof IoEventLoop
-                && !((IoEventLoop) executor).isShuttingDown()) {
-            // On its own thread the loop registers at once: the future is done here.
-            Future<IoRegistration> f = ((IoEventLoop) executor).register(new LoopHold());
-            loopHold = f.isSuccess() ? f.getNow() : null;
-        }
-    }
-
-    /** Undoes one {@link #holdLoop()}. Loop thread only. */
-    private void releaseLoop() {
-        if (--loopHolds == 0 && loopHold != null) {
-            IoRegistration hold = loopHold;
-            loopHold = null;
-            hold.cancel();
-        }
-    }
-
     /** Runs {@code action} on this loop (it is resumed if suspended); nothing when the loop has shut down. */
     private void onLoop(Runnable action) {
         try {
@@ -357,20 +335,16 @@ public final class NamedPipeIoHandler implements IoHandler {
         }
     }
 
-    /** The handle of {@link #loopHold}: no I/O, only a registration Netty counts. */
-    private static final class LoopHold implements NamedPipeIoHandle {
-        @Override
-        public void handle(IoRegistration registration, IoEvent ioEvent) {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Override
     public void wakeup() {
-        if (!executor.isExecutorThread(Thread.currentThread()) && wakeupPending.compareAndSet(false, true)) {
+        if (executor.isExecutorThread(Thread.currentThread()) || !wakeupPending.compareAndSet(false, true)) {
+            return;
+        }
+        // Netty may wake a loop whose handler was destroyed: never post to a closed port's (reusable) handle value.
+        synchronized (portLock) {
+            if (portClosed) {
+                return;
+            }
             if (Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L) == 0) {
                 wakeupPending.set(false);
                 logger.warn("Wake-up failed: PostQueuedCompletionStatus: {}",
@@ -419,7 +393,7 @@ public final class NamedPipeIoHandler implements IoHandler {
          */
         void servedBy(NamedPipeIoHandler other) {
             servedBy = other;
-            other.onLoop(other::holdLoop);
+            other.onLoop(other.hold::acquire);
         }
 
         NamedPipeIoHandler handler() {
@@ -462,7 +436,7 @@ public final class NamedPipeIoHandler implements IoHandler {
             removeIfIdle();
             if (!holdsLoop && registrations.contains(this)) {
                 holdsLoop = true;
-                holdLoop();
+                hold.acquire();
             }
         }
 
@@ -519,42 +493,13 @@ public final class NamedPipeIoHandler implements IoHandler {
             handle.unregistered();
             if (holdsLoop) {
                 holdsLoop = false;
-                releaseLoop();
+                hold.release();
             }
             NamedPipeIoHandler server = servedBy;
             if (server != null) {
                 servedBy = null;
-                server.onLoop(server::releaseLoop);
+                server.onLoop(server.hold::release);
             }
-        }
-    }
-
-    /** Counts of completions dequeued and of dequeue calls that returned some. */
-    public static final class CompletionStats {
-        private volatile long completions;
-        private volatile long batches;
-        private volatile long passedOn;
-
-        void record(int count) {
-            if (count > 0) {
-                completions += count;
-                batches++;
-            }
-        }
-
-        /** Completions dequeued so far (wake-ups included). */
-        public long completions() {
-            return completions;
-        }
-
-        /** Completions that belonged to another loop's channel and were posted on to it. */
-        public long passedOn() {
-            return passedOn;
-        }
-
-        /** GetQueuedCompletionStatusEx calls that returned at least one completion. */
-        public long batches() {
-            return batches;
         }
     }
 }
