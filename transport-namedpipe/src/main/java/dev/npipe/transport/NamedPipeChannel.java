@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
@@ -28,7 +27,6 @@ import static dev.npipe.transport.ChannelState.MESSAGE_CHUNKS;
 import static dev.npipe.transport.ChannelState.MESSAGE_PIPE;
 import static dev.npipe.transport.ChannelState.OPEN;
 import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
-import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
 
 /**
  * One connected pipe instance: the server's child for one client, or a client's connection to a server.
@@ -77,18 +75,6 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         reader = new PipeReader(this, state);
         writer = new PipeWriter(this, state);
         config.setReadMode(messagePipe ? NamedPipeMode.MESSAGE : NamedPipeMode.BYTE);
-    }
-
-    private boolean is(int bits) {
-        return state.is(bits);
-    }
-
-    private void set(int bits) {
-        state.set(bits);
-    }
-
-    private void clear(int bits) {
-        state.clear(bits);
     }
 
     /** The pipe, for the reader and writer; null before a client connects. */
@@ -150,7 +136,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     public boolean isOpen() {
         PipeHandle handle = pipe;
         // A child the server closed because nobody registered it is closed too.
-        return is(OPEN) && (handle == null || handle.isOpen());
+        return state.is(OPEN) && (handle == null || handle.isOpen());
     }
 
     @Override
@@ -175,12 +161,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     protected SocketAddress localAddress0() {
-        return is(ACTIVE) ? address : null;
+        return state.is(ACTIVE) ? address : null;
     }
 
     @Override
     protected SocketAddress remoteAddress0() {
-        return is(ACTIVE) ? address : null;
+        return state.is(ACTIVE) ? address : null;
     }
 
     @Override
@@ -218,7 +204,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
                     + " is a byte pipe: set the server's PIPE_MODE to MESSAGE");
         }
         // A message pipe's instances are read in message mode from creation, whatever READ_MODE delivers.
-        set((chunks ? MESSAGE_CHUNKS : 0) | (childOfMessagePipe ? MESSAGE_PIPE : 0));
+        state.set((chunks ? MESSAGE_CHUNKS : 0) | (childOfMessagePipe ? MESSAGE_PIPE : 0));
         if (server.registration.handler() != registration.handler()
                 && !(server.movePipesToChildPorts && handle.moveToPort(registration.handler().port()))) {
             logger.debug("{} cannot move to its event loop's port; its completions are passed on", this);
@@ -238,7 +224,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     protected void doClose() {
-        clear(OPEN | ACTIVE | CONNECTING | CLOSE_DEFERRED);
+        state.clear(OPEN | ACTIVE | CONNECTING | CLOSE_DEFERRED);
         List<ChannelPromise> waiting = deferredCloses;
         deferredCloses = null;
         if (waiting != null) {
@@ -265,7 +251,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     /** Closes the handle once no operation uses it; before that the kernel may still write into our blocks. */
     private void closePipeIfIdle() {
-        if (!is(OPEN) && pipe != null && !isBusy()) {
+        if (!state.is(OPEN) && pipe != null && !isBusy()) {
             closePipe();
         }
     }
@@ -306,13 +292,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     /** Auto-read was turned off: a read in flight that nobody asked for is cancelled. */
     void autoReadCleared() {
-        if (!isRegistered()) {
-            return; // set before registration (a bootstrap option): nothing is in flight
-        }
-        if (eventLoop().inEventLoop()) {
-            reader.autoReadCleared();
-        } else {
-            eventLoop().execute(reader::autoReadCleared);
+        if (isRegistered()) { // else set before registration (a bootstrap option): nothing is in flight
+            runOnLoop(reader::autoReadCleared);
         }
     }
 
@@ -324,10 +305,6 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         writer.write(in);
-    }
-
-    void removeWritten(int bytes, int error) {
-        ((NamedPipeUnsafe) unsafe()).removeWritten(bytes, error);
     }
 
     void finishDeferredClose() {
@@ -346,12 +323,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public boolean isInputShutdown() {
-        return is(INPUT_SHUTDOWN) || !isActive();
+        return state.is(INPUT_SHUTDOWN) || !isActive();
     }
 
     @Override
     public boolean isOutputShutdown() {
-        return is(OUTPUT_SHUTDOWN) || !isActive();
+        return state.is(OUTPUT_SHUTDOWN) || !isActive();
     }
 
     @Override
@@ -366,13 +343,16 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            shutdownInput0(promise);
-        } else {
-            loop.execute(() -> shutdownInput0(promise));
-        }
+        runOnLoop(() -> shutdownInput0(promise));
         return promise;
+    }
+
+    private void runOnLoop(Runnable task) {
+        if (eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            eventLoop().execute(task);
+        }
     }
 
     /** Stops reading: the read in flight is cancelled; what the peer writes from now on is not read. */
@@ -392,12 +372,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
-        } else {
-            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
-        }
+        runOnLoop(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
         return promise;
     }
 
@@ -411,7 +386,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (!isActive()) {
             throw new ClosedChannelException();
         }
-        set(OUTPUT_SHUTDOWN);
+        state.set(OUTPUT_SHUTDOWN);
         writer.shutdownOutput();
     }
 
@@ -439,12 +414,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private void connected(PipeHandle handle, boolean messagePipe) {
         connector = null;
         pipe = handle;
-        set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
+        state.set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
                 | (messagePipe ? MESSAGE_PIPE : 0));
         ChannelPromise promise = connectPromise;
         connectPromise = null;
-        clear(CONNECTING);
-        set(ACTIVE);
+        state.clear(CONNECTING);
+        state.set(ACTIVE);
         if (promise.trySuccess()) {
             pipeline().fireChannelActive();
         } else {
@@ -456,7 +431,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         connector = null;
         ChannelPromise promise = connectPromise;
         connectPromise = null;
-        clear(CONNECTING);
+        state.clear(CONNECTING);
         if (promise != null) {
             promise.tryFailure(cause);
         }
@@ -474,7 +449,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
                 promise.setFailure(new AlreadyConnectedException());
                 return;
             }
-            if (is(CONNECTING)) {
+            if (state.is(CONNECTING)) {
                 promise.setFailure(new ConnectionPendingException());
                 return;
             }
@@ -483,7 +458,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
                 return;
             }
             address = (NamedPipeAddress) remoteAddress;
-            set(CONNECTING);
+            state.set(CONNECTING);
             connectPromise = promise;
             promise.addListener(f -> {
                 if (f.isCancelled()) {
@@ -512,7 +487,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
          */
         @Override
         public void deregister(ChannelPromise promise) {
-            if (isOpen() && isRegistered() && (pipe != null || is(CONNECTING))) {
+            if (isOpen() && isRegistered() && (pipe != null || state.is(CONNECTING))) {
                 promise.setFailure(new UnsupportedOperationException("a named-pipe channel cannot leave its event "
                         + "loop: Windows ties " + address + " to that loop's completion port for good; close the "
                         + "channel instead"));
@@ -527,12 +502,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
          */
         @Override
         public void close(ChannelPromise promise) {
-            if (is(CLOSE_DEFERRED)) {
+            if (state.is(CLOSE_DEFERRED)) {
                 deferredCloses.add(promise);
                 return;
             }
-            if (is(OPEN) && writer.isWriting()) {
-                set(CLOSE_DEFERRED);
+            if (state.is(OPEN) && writer.isWriting()) {
+                state.set(CLOSE_DEFERRED);
                 deferredCloses = new ArrayList<>(2);
                 deferredCloses.add(promise);
                 pipe.cancelAll();
@@ -542,7 +517,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         }
 
         void finishDeferredClose() {
-            clear(CLOSE_DEFERRED);
+            state.clear(CLOSE_DEFERRED);
             List<ChannelPromise> promises = deferredCloses;
             deferredCloses = null;
             for (ChannelPromise promise : promises) {
@@ -552,24 +527,6 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
         void writeFailed(IOException cause) {
             handleWriteError(cause);
-        }
-
-        /** Completes the promises of what the kernel wrote; a message is written whole or not at all. */
-        void removeWritten(int bytes, int error) {
-            ChannelOutboundBuffer in = outboundBuffer();
-            if (in == null) {
-                return; // output shut down: its writes were failed already
-            }
-            set(REMOVING_WRITTEN);
-            try {
-                if (!is(MESSAGE_PIPE)) {
-                    in.removeBytes(bytes);
-                } else if (error == 0) {
-                    in.remove();
-                }
-            } finally {
-                clear(REMOVING_WRITTEN);
-            }
         }
 
         void flushRest() {

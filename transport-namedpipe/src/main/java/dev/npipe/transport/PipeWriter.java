@@ -144,7 +144,7 @@ final class PipeWriter {
         // Our reference goes first: a promise completed below finds the buffer released by its writer only.
         written.release();
         if (state.is(CLOSE_DEFERRED)) {
-            channel.removeWritten(bytes, error);
+            removeWritten(bytes, error);
             channel.finishDeferredClose();
             return;
         }
@@ -155,13 +155,31 @@ final class PipeWriter {
             channel.writeFailed(PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), error));
             return;
         }
-        channel.removeWritten(bytes, 0);
+        removeWritten(bytes, 0);
         if (state.is(EOF_PENDING)) {
             state.clear(EOF_PENDING);
             writeEndOfStream();
             return;
         }
         channel.flushRest();
+    }
+
+    /** Completes the promises of what the kernel wrote; a message is written whole or not at all. */
+    private void removeWritten(int bytes, int error) {
+        ChannelOutboundBuffer in = channel.unsafe().outboundBuffer();
+        if (in == null) {
+            return; // output shut down or channel closed: its writes were failed already
+        }
+        state.set(REMOVING_WRITTEN);
+        try {
+            if (!state.is(MESSAGE_PIPE)) {
+                in.removeBytes(bytes);
+            } else if (error == 0) {
+                in.remove();
+            }
+        } finally {
+            state.clear(REMOVING_WRITTEN);
+        }
     }
 
     /**
