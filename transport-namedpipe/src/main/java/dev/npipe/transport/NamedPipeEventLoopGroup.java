@@ -4,7 +4,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 
 import java.util.concurrent.ThreadFactory;
 
-/** Event loops for named-pipe channels: each loop owns one I/O completion port. */
+/**
+ * Event loops for named-pipe channels, each owning one I/O completion port: a convenience for
+ * {@code new MultiThreadIoEventLoopGroup(n, NamedPipeIoHandler.newFactory())}, which is the Netty 4.2 way and does
+ * the same.
+ */
 public final class NamedPipeEventLoopGroup extends MultiThreadIoEventLoopGroup {
     /** As many loops as Netty's default (twice the processors, or {@code io.netty.eventLoopThreads}). */
     public NamedPipeEventLoopGroup() {
