@@ -191,7 +191,7 @@ class MessageModeTest {
         Channel server = bindEchoServer(address, 1 << 20, new AdaptiveRecvByteBufAllocator());
         List<Channel> channels = new ArrayList<>();
         List<BlockingQueue<byte[]>> queues = new ArrayList<>();
-        // Every arrival wakes the checking thread, which otherwise blocks: polling would take a core from the loops.
+        // Arrivals wake the checking thread, which otherwise blocks instead of polling.
         java.util.concurrent.Semaphore arrivals = new java.util.concurrent.Semaphore(0);
         for (int c = 0; c < clients; c++) {
             BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>() {
@@ -241,7 +241,10 @@ class MessageModeTest {
             if (!progress) {
                 assertTrue(System.nanoTime() < deadline, "no progress for a minute; messages echoed per client: "
                         + java.util.Arrays.toString(next));
+                // Block until something arrives, then let a millisecond's worth gather: one scan of all queues per
+                // message would take a core from the event loops.
                 arrivals.tryAcquire(100, TimeUnit.MILLISECONDS);
+                Thread.sleep(1);
                 arrivals.drainPermits();
             } else {
                 deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
