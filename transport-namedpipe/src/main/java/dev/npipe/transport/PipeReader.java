@@ -1,7 +1,6 @@
 package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessageChunk;
-import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPipeline;
@@ -27,28 +26,15 @@ import static dev.npipe.transport.ChannelState.READ_PENDING;
  * same batch, which ends with one {@code channelReadComplete}. The end of the peer's output follows Netty's
  * half-closure rules.
  */
-final class PipeReader {
+final class PipeReader extends OperationSlot {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PipeReader.class);
 
     private final NamedPipeChannel channel;
     private final ChannelState state;
-    private final OperationSlot slot = new OperationSlot();
 
     PipeReader(NamedPipeChannel channel, ChannelState state) {
         this.channel = channel;
         this.state = state;
-    }
-
-    void registered(Overlapped block) {
-        slot.registered(block);
-    }
-
-    boolean owns(Overlapped block) {
-        return slot.owns(block);
-    }
-
-    boolean isBusy() {
-        return slot.isBusy();
     }
 
     /** {@code read()}: starts a read unless one is in flight or a completion is being handled. */
@@ -71,7 +57,7 @@ final class PipeReader {
         state.set(INPUT_SHUTDOWN);
         state.clear(READ_PENDING);
         if (isBusy()) {
-            channel.pipe().cancel(slot.block());
+            channel.pipe().cancel(block());
         }
     }
 
@@ -79,13 +65,8 @@ final class PipeReader {
     void autoReadCleared() {
         state.clear(READ_PENDING);
         if (isBusy() && !state.is(IN_READ_BATCH)) {
-            channel.pipe().cancel(slot.block());
+            channel.pipe().cancel(block());
         }
-    }
-
-    /** Releases the buffer once the kernel is done with it; at unregistration. */
-    void releaseIfIdle() {
-        slot.releaseIfIdle();
     }
 
     /** A read is wanted: auto-read is on, or {@code read()} was called and nothing has been read since. */
@@ -105,18 +86,18 @@ final class PipeReader {
         ByteBuf buf = channel.config().getAllocator().directBuffer(allocHandle.guess());
         int length = buf.writableBytes();
         allocHandle.attemptedBytesRead(length);
-        int error = channel.pipe().read(slot.block(), PipeBuffers.address(buf, buf.writerIndex(), length), length);
+        int error = channel.pipe().read(block(), PipeBuffers.address(buf, buf.writerIndex(), length), length);
         if (error != 0) {
             buf.release();
             endBatch();
             failed(error);
             return;
         }
-        slot.hold(buf);
+        hold(buf);
     }
 
     void completed(int bytes, int error) {
-        ByteBuf buf = slot.take();
+        ByteBuf buf = take();
         if (buf == null) {
             logger.warn("{}: a read completed that was not started (bytes={}, error={})", channel, bytes,
                     Win32Error.describe(error));

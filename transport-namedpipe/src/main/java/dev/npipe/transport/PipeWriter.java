@@ -1,7 +1,6 @@
 package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
-import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -20,7 +19,7 @@ import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
  * into one so a burst of them costs one WriteFile; on a message pipe every buffer is one message, never merged.
  * The buffer handed to the kernel is kept until its completion, and released before any promise completes.
  */
-final class PipeWriter {
+final class PipeWriter extends OperationSlot {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PipeWriter.class);
     /** Buffers at least this large are written as they are; smaller ones are copied together. */
     private static final int COALESCE_THRESHOLD = 16 * 1024;
@@ -28,33 +27,15 @@ final class PipeWriter {
 
     private final NamedPipeChannel channel;
     private final ChannelState state;
-    private final OperationSlot slot = new OperationSlot();
 
     PipeWriter(NamedPipeChannel channel, ChannelState state) {
         this.channel = channel;
         this.state = state;
     }
 
-    void registered(Overlapped block) {
-        slot.registered(block);
-    }
-
-    boolean owns(Overlapped block) {
-        return slot.owns(block);
-    }
-
-    boolean isBusy() {
-        return slot.isBusy();
-    }
-
     /** A write (not the end-of-stream message) is in flight. */
     boolean isWriting() {
         return isBusy() && !state.is(EOF_IN_FLIGHT);
-    }
-
-    /** Releases the buffer once the kernel is done with it; at unregistration. */
-    void releaseIfIdle() {
-        slot.releaseIfIdle();
     }
 
     /** What may be written: buffers and {@link PipeMessage}s, as one block of native memory each. */
@@ -106,12 +87,12 @@ final class PipeWriter {
             toWrite = coalesce(in);
         }
         int length = toWrite.readableBytes();
-        int error = channel.pipe().write(slot.block(), PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
+        int error = channel.pipe().write(block(), PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
         if (error != 0) {
             toWrite.release();
             throw PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), error);
         }
-        slot.hold(toWrite);
+        hold(toWrite);
     }
 
     /** Copies the flushed small buffers, up to {@link #MAX_COALESCED_BYTES}, into one direct buffer. */
@@ -135,7 +116,7 @@ final class PipeWriter {
             }
             return;
         }
-        ByteBuf written = slot.take();
+        ByteBuf written = take();
         if (written == null) {
             logger.warn("{}: a write completed that was not started (bytes={}, error={})", channel, bytes,
                     Win32Error.describe(error));
@@ -207,7 +188,7 @@ final class PipeWriter {
     }
 
     private void writeEndOfStream() {
-        int error = channel.pipe().write(slot.block(), slot.block().address(), 0);
+        int error = channel.pipe().write(block(), block().address(), 0);
         if (error == 0) {
             state.set(EOF_IN_FLIGHT);
         } else if (!PipeErrors.isEndOfPipe(error)) {
