@@ -4,6 +4,10 @@
  *   msgpeer server <pipe-path>           serve one client: echo every message whole, until it disconnects
  *   msgpeer client <pipe-path> <count>   send <count> messages of sizes 0, 1, 2, ... (mod 70000), each filled
  *                                        with a pattern, and check each echoed message is the same message
+ *   msgpeer flood <pipe-path> <size>     connect, print CONNECTED, then write <size>-byte writes (messages on a
+ *                                        message pipe) of a pattern without ever reading, until killed
+ *   msgpeer garbage <pipe-path> <count>  connect and write <count> messages of pseudo-random bytes, sized 0, 1,
+ *                                        65537, 200000, 3 in turn; print SENT <count> and wait to be killed
  *
  * Exit code 0 and a last line "OK <messages>" on success; non-zero with a reason otherwise.
  */
@@ -72,12 +76,10 @@ static int serve(const char *path) {
     return 0;
 }
 
+static HANDLE open_client(const char *path);
+
 static int call(const char *path, unsigned long count) {
-    HANDLE pipe = INVALID_HANDLE_VALUE;
-    for (int attempt = 0; attempt < 500 && pipe == INVALID_HANDLE_VALUE; attempt++) {
-        pipe = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-        if (pipe == INVALID_HANDLE_VALUE) Sleep(20);
-    }
+    HANDLE pipe = open_client(path);
     if (pipe == INVALID_HANDLE_VALUE) return fail("CreateFile");
     DWORD mode = PIPE_READMODE_MESSAGE;
     if (!SetNamedPipeHandleState(pipe, &mode, NULL, NULL)) return fail("SetNamedPipeHandleState");
@@ -103,11 +105,55 @@ static int call(const char *path, unsigned long count) {
     return 0;
 }
 
+static HANDLE open_client(const char *path) {
+    HANDLE pipe = INVALID_HANDLE_VALUE;
+    for (int attempt = 0; attempt < 500 && pipe == INVALID_HANDLE_VALUE; attempt++) {
+        pipe = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) Sleep(20);
+    }
+    return pipe;
+}
+
+/* Writes until the process is killed: the test kills it with a write in flight (ours and its own). */
+static int flood(const char *path, DWORD size) {
+    if (size > MAX_MESSAGE) return 2;
+    HANDLE pipe = open_client(path);
+    if (pipe == INVALID_HANDLE_VALUE) return fail("CreateFile");
+    for (DWORD i = 0; i < size; i++) buffer[i] = pattern(0, i);
+    printf("CONNECTED\n");
+    fflush(stdout);
+    for (;;) {
+        if (!write_message(pipe, size)) return fail("WriteFile");
+    }
+}
+
+/* Messages of bytes nobody agreed on, some over any sensible limit: a reader must survive them. */
+static int garbage(const char *path, unsigned long count) {
+    static const DWORD sizes[] = {0, 1, 65537, 200000, 3};
+    HANDLE pipe = open_client(path);
+    if (pipe == INVALID_HANDLE_VALUE) return fail("CreateFile");
+    unsigned long seed = 12345;
+    for (unsigned long m = 0; m < count; m++) {
+        DWORD length = sizes[m % 5];
+        for (DWORD i = 0; i < length; i++) {
+            seed = seed * 1103515245 + 12345;
+            buffer[i] = (unsigned char) (seed >> 16);
+        }
+        if (!write_message(pipe, length)) return fail("WriteFile");
+    }
+    printf("SENT %lu\n", count);
+    fflush(stdout);
+    Sleep(INFINITE);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     buffer = malloc(MAX_MESSAGE);
     if (!buffer) return 2;
     if (argc == 3 && strcmp(argv[1], "server") == 0) return serve(argv[2]);
     if (argc == 4 && strcmp(argv[1], "client") == 0) return call(argv[2], strtoul(argv[3], NULL, 10));
-    fprintf(stderr, "usage: msgpeer server <pipe> | msgpeer client <pipe> <count>\n");
+    if (argc == 4 && strcmp(argv[1], "flood") == 0) return flood(argv[2], strtoul(argv[3], NULL, 10));
+    if (argc == 4 && strcmp(argv[1], "garbage") == 0) return garbage(argv[2], strtoul(argv[3], NULL, 10));
+    fprintf(stderr, "usage: msgpeer server <pipe> | client <pipe> <count> | flood <pipe> <size> | garbage <pipe> <count>\n");
     return 2;
 }

@@ -13,11 +13,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A test echo server that honours backpressure: it stops reading while its writes cannot keep up. */
-final class EchoServer {
-    final Set<Channel> children = ConcurrentHashMap.newKeySet();
-    final Channel channel;
+public final class EchoServer {
+    public final Set<Channel> children = ConcurrentHashMap.newKeySet();
+    public final Channel channel;
 
-    EchoServer(EventLoopGroup boss, EventLoopGroup workers, NamedPipeAddress address) throws InterruptedException {
+    public EchoServer(EventLoopGroup boss, EventLoopGroup workers, NamedPipeAddress address) throws InterruptedException {
         channel = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NamedPipeServerChannel.class)
@@ -61,7 +61,7 @@ final class EchoServer {
         }
     }
 
-    void close() throws InterruptedException {
+    public void close() throws InterruptedException {
         channel.close().sync();
     }
 

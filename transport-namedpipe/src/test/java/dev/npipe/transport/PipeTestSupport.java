@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Helpers shared by the Win32 tests. */
-final class PipeTestSupport {
+/** Helpers shared by the Win32 tests (public for the fault suite's package). */
+public final class PipeTestSupport {
     private PipeTestSupport() {
     }
 
@@ -19,18 +19,18 @@ final class PipeTestSupport {
      * A pipe address no other test uses: process id, start time and a counter (no UUID: it seeds SecureRandom,
      * which newer Windows JDKs cannot do under Wine).
      */
-    static NamedPipeAddress uniqueAddress() {
+    public static NamedPipeAddress uniqueAddress() {
         return new NamedPipeAddress("npipe-test-" + ProcessHandle.current().pid() + "-" + START + "-"
                 + NEXT.incrementAndGet());
     }
 
     private static final long START = System.currentTimeMillis();
 
-    static NamedPipeEventLoopGroup newGroup(String name, int threads) {
+    public static NamedPipeEventLoopGroup newGroup(String name, int threads) {
         return new NamedPipeEventLoopGroup(threads, new DefaultThreadFactory(name, true));
     }
 
-    static void shutdown(EventLoopGroup... groups) throws InterruptedException {
+    public static void shutdown(EventLoopGroup... groups) throws InterruptedException {
         for (EventLoopGroup group : groups) {
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -44,7 +44,7 @@ final class PipeTestSupport {
     }
 
     /** Waits until {@code condition} holds, up to {@code millis}; returns whether it did. */
-    static boolean eventually(long millis, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    public static boolean eventually(long millis, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {

@@ -1,0 +1,43 @@
+package dev.npipe.transport.faults;
+
+import dev.npipe.transport.NamedPipeAddress;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The native C peer (src/test/c/msgpeer.c) in another Windows process, which the suite may kill at any time. */
+final class NativeFloodPeer implements AutoCloseable {
+    private static final File PEER = new File("target/win32/msgpeer.exe");
+    private final Process process;
+    private final BufferedReader out;
+
+    /** Starts {@code msgpeer <mode> <pipe> <argument>} and waits for its first line, which must be {@code ready}. */
+    NativeFloodPeer(String mode, NamedPipeAddress address, long argument, String ready) throws IOException {
+        assertTrue(PEER.isFile(), "native peer missing at " + PEER.getAbsolutePath()
+                + ": scripts/build-native-peers.sh builds it before the Win32 suite");
+        process = new ProcessBuilder(PEER.getAbsolutePath(), mode, address.path(), String.valueOf(argument))
+                .redirectErrorStream(true).start();
+        out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals(ready, out.readLine(), "native peer's first line");
+    }
+
+    /** Kills the process (TerminateProcess): its handles close with whatever it was doing unfinished. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "native peer did not die");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
