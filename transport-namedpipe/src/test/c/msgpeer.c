@@ -6,6 +6,9 @@
  *                                        with a pattern, and check each echoed message is the same message
  *   msgpeer flood <pipe-path> <size>     connect, print CONNECTED, then write <size>-byte writes (messages on a
  *                                        message pipe) of a pattern without ever reading, until killed
+ *   msgpeer flood-server <pipe-path> <size> byte|message
+ *                                        serve one client (print LISTENING, then CONNECTED) and flood it the same
+ *                                        way, on a byte or a message pipe, until killed
  *   msgpeer garbage <pipe-path> <count>  connect and write <count> messages of pseudo-random bytes, sized 0, 1,
  *                                        65537, 200000, 3 in turn; print SENT <count> and wait to be killed
  *
@@ -127,6 +130,24 @@ static int flood(const char *path, DWORD size) {
     }
 }
 
+/* The server end of flood(): the test kills it while both ends have a write in flight. */
+static int flood_server(const char *path, DWORD size, const char *type) {
+    if (size > MAX_MESSAGE) return 2;
+    DWORD mode = strcmp(type, "message") == 0 ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE
+                                              : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE;
+    HANDLE pipe = CreateNamedPipeA(path, PIPE_ACCESS_DUPLEX, mode | PIPE_WAIT, 1, 65536, 65536, 0, NULL);
+    if (pipe == INVALID_HANDLE_VALUE) return fail("CreateNamedPipe");
+    printf("LISTENING\n");
+    fflush(stdout);
+    if (!ConnectNamedPipe(pipe, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) return fail("ConnectNamedPipe");
+    for (DWORD i = 0; i < size; i++) buffer[i] = pattern(0, i);
+    printf("CONNECTED\n");
+    fflush(stdout);
+    for (;;) {
+        if (!write_message(pipe, size)) return fail("WriteFile");
+    }
+}
+
 /* Messages of bytes nobody agreed on, some over any sensible limit: a reader must survive them. */
 static int garbage(const char *path, unsigned long count) {
     static const DWORD sizes[] = {0, 1, 65537, 200000, 3};
@@ -153,7 +174,9 @@ int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "server") == 0) return serve(argv[2]);
     if (argc == 4 && strcmp(argv[1], "client") == 0) return call(argv[2], strtoul(argv[3], NULL, 10));
     if (argc == 4 && strcmp(argv[1], "flood") == 0) return flood(argv[2], strtoul(argv[3], NULL, 10));
+    if (argc == 5 && strcmp(argv[1], "flood-server") == 0)
+        return flood_server(argv[2], strtoul(argv[3], NULL, 10), argv[4]);
     if (argc == 4 && strcmp(argv[1], "garbage") == 0) return garbage(argv[2], strtoul(argv[3], NULL, 10));
-    fprintf(stderr, "usage: msgpeer server <pipe> | client <pipe> <count> | flood <pipe> <size> | garbage <pipe> <count>\n");
+    fprintf(stderr, "usage: msgpeer server <pipe> | client <pipe> <count> | flood <pipe> <size> | flood-server <pipe> <size> byte|message | garbage <pipe> <count>\n");
     return 2;
 }

@@ -27,6 +27,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -107,81 +108,113 @@ class FaultAndLoadTest {
     // ---- peers killed
 
     /**
-     * A native client floods our server and never reads; our child writes to it too, so both sides have a write in
-     * flight when the client's process is killed. Every whole message (or byte) that arrived is exact, the child
-     * closes, and every write promise completes.
+     * A native peer floods us and never reads; our end writes to it too, so both ends have a write in flight when
+     * the peer's process is killed. The peer is our server's client or our client's server, on a byte or a message
+     * pipe. Every whole message (or byte) that arrived is exact, our end closes, and every write promise completes.
      */
     @ParameterizedTest
-    @EnumSource(NamedPipeMode.class)
-    void peerKilledMidMessageAndMidWrite(NamedPipeMode mode) throws Exception {
+    @CsvSource({"BYTE, client", "MESSAGE, client", "BYTE, server", "MESSAGE, server"})
+    void peerKilledMidMessageAndMidWrite(NamedPipeMode mode, String peerRole) throws Exception {
         int size = 100_000;
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
-        AtomicLong received = new AtomicLong();
-        AtomicLong wrong = new AtomicLong();
-        BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
-        List<ChannelFuture> ourWrites = Collections.synchronizedList(new ArrayList<>());
-        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
-                .option(NamedPipeChannelOption.PIPE_MODE, mode)
-                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
-                    @Override
-                    protected void initChannel(NamedPipeChannel ch) {
-                        if (mode == NamedPipeMode.MESSAGE) {
-                            ch.pipeline().addLast(new PipeMessageAggregator(1 << 20));
-                        }
-                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelActive(ChannelHandlerContext ctx) {
-                                for (int i = 0; i < 8; i++) {
-                                    ourWrites.add(ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[1 << 20])));
-                                }
-                                children.add(ctx.channel());
-                            }
-
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ByteBuf buf = msg instanceof PipeMessage ? ((PipeMessage) msg).content()
-                                        : (ByteBuf) msg;
-                                byte[] bytes = new byte[buf.readableBytes()];
-                                buf.getBytes(buf.readerIndex(), bytes);
-                                io.netty.util.ReferenceCountUtil.release(msg);
-                                if (msg instanceof PipeMessage && bytes.length != size) {
-                                    wrong.incrementAndGet();
-                                }
-                                long base = msg instanceof PipeMessage ? 0 : received.get();
-                                for (int i = 0; i < bytes.length; i++) {
-                                    if (bytes[i] != floodPattern((base + i) % size)) {
-                                        wrong.incrementAndGet();
-                                        break;
-                                    }
-                                }
-                                received.addAndGet(bytes.length);
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                ctx.close();
-                            }
-                        });
-                    }
-                })
-                .bind(address).sync().channel();
-        try (NativeFloodPeer peer = new NativeFloodPeer("flood", address, size, "CONNECTED")) {
-            Channel child = children.poll(10, TimeUnit.SECONDS);
-            assertTrue(child != null, "the native client was not accepted");
-            assertTrue(PipeTestSupport.eventually(30_000, () -> received.get() >= 3L * size),
-                    "the native client's messages did not arrive: " + received.get() + " bytes");
-            peer.kill();
-            assertTrue(child.closeFuture().await(10, TimeUnit.SECONDS), "our end stayed open after the peer died");
-            for (ChannelFuture write : new ArrayList<>(ourWrites)) {
+        FloodChecker checker = new FloodChecker(mode, size);
+        Channel server = null;
+        NativeFloodPeer peer;
+        if (peerRole.equals("client")) {
+            server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                    .option(NamedPipeChannelOption.PIPE_MODE, mode)
+                    .childHandler(checker.initializer()).bind(address).sync().channel();
+            peer = new NativeFloodPeer("CONNECTED", "flood", address, size);
+        } else {
+            peer = new NativeFloodPeer("LISTENING", "flood-server", address, size, mode.name().toLowerCase());
+            new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                    .option(NamedPipeChannelOption.READ_MODE, mode)
+                    .handler(checker.initializer()).connect(address).sync();
+            peer.expect("CONNECTED");
+        }
+        try (NativeFloodPeer killed = peer) {
+            Channel ours = checker.channels.poll(10, TimeUnit.SECONDS);
+            assertTrue(ours != null, "no connection to the native peer");
+            assertTrue(PipeTestSupport.eventually(30_000, () -> checker.received.get() >= 3L * size),
+                    "the native peer's writes did not arrive: " + checker.received.get() + " bytes");
+            killed.kill();
+            assertTrue(ours.closeFuture().await(10, TimeUnit.SECONDS), "our end stayed open after the peer died");
+            for (ChannelFuture write : new ArrayList<>(checker.ourWrites)) {
                 assertTrue(write.await(10, TimeUnit.SECONDS), "a write promise never completed");
             }
-            assertEquals(0, wrong.get(), "messages or bytes that arrived changed or cut (" + mode + ")");
-            FaultLedger.FAULTS.incrementAndGet();
-            FaultLedger.CONNECTIONS.incrementAndGet();
-            FaultLedger.BYTES.addAndGet(received.get());
-            FaultLedger.MESSAGES.addAndGet(mode == NamedPipeMode.MESSAGE ? received.get() / size : 0);
+            assertEquals(0, checker.wrong.get(), "messages or bytes that arrived changed or cut (" + mode + ")");
         }
-        server.close().sync();
+        FaultLedger.FAULTS.incrementAndGet();
+        FaultLedger.CONNECTIONS.incrementAndGet();
+        FaultLedger.BYTES.addAndGet(checker.received.get());
+        FaultLedger.MESSAGES.addAndGet(mode == NamedPipeMode.MESSAGE ? checker.received.get() / size : 0);
+        if (server != null) {
+            server.close().sync();
+        }
+    }
+
+    /** Our end of a flood: writes 8 MiB the peer never reads, and checks what the peer's flood brings. */
+    private static final class FloodChecker extends ChannelInboundHandlerAdapter {
+        final BlockingQueue<Channel> channels = new LinkedBlockingQueue<>();
+        final List<ChannelFuture> ourWrites = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong wrong = new AtomicLong();
+        private final NamedPipeMode mode;
+        private final int size;
+
+        FloodChecker(NamedPipeMode mode, int size) {
+            this.mode = mode;
+            this.size = size;
+        }
+
+        ChannelInitializer<NamedPipeChannel> initializer() {
+            return new ChannelInitializer<NamedPipeChannel>() {
+                @Override
+                protected void initChannel(NamedPipeChannel ch) {
+                    if (mode == NamedPipeMode.MESSAGE) {
+                        ch.pipeline().addLast(new PipeMessageAggregator(1 << 20));
+                    }
+                    ch.pipeline().addLast(FloodChecker.this);
+                }
+            };
+        }
+
+        @Override
+        public boolean isSharable() {
+            return true; // one connection per test
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            for (int i = 0; i < 8; i++) {
+                ourWrites.add(ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[1 << 20])));
+            }
+            channels.add(ctx.channel());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = msg instanceof PipeMessage ? ((PipeMessage) msg).content() : (ByteBuf) msg;
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.getBytes(buf.readerIndex(), bytes);
+            ReferenceCountUtil.release(msg);
+            if (msg instanceof PipeMessage && bytes.length != size) {
+                wrong.incrementAndGet();
+            }
+            long base = msg instanceof PipeMessage ? 0 : received.get();
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] != floodPattern((base + i) % size)) {
+                    wrong.incrementAndGet();
+                    break;
+                }
+            }
+            received.addAndGet(bytes.length);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     /** What msgpeer's flood writes at offset {@code i} of each write. */
@@ -665,7 +698,7 @@ class FaultAndLoadTest {
                 })
                 .bind(address).sync().channel();
         Channel child;
-        try (NativeFloodPeer peer = new NativeFloodPeer("garbage", address, 10, "SENT 10")) {
+        try (NativeFloodPeer peer = new NativeFloodPeer("SENT 10", "garbage", address, 10)) {
             child = children.poll(10, TimeUnit.SECONDS);
             assertTrue(PipeTestSupport.eventually(30_000, () -> sizes.size() + tooLong.get() >= 10),
                     "garbage messages handled: " + sizes + ", too long: " + tooLong.get());

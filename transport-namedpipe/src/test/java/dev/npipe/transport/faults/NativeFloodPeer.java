@@ -7,6 +7,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,14 +20,24 @@ final class NativeFloodPeer implements AutoCloseable {
     private final Process process;
     private final BufferedReader out;
 
-    /** Starts {@code msgpeer <mode> <pipe> <argument>} and waits for its first line, which must be {@code ready}. */
-    NativeFloodPeer(String mode, NamedPipeAddress address, long argument, String ready) throws IOException {
+    /**
+     * Starts {@code msgpeer <mode> <pipe> <more...>} and waits for its first line, which must be {@code ready}.
+     */
+    NativeFloodPeer(String ready, String mode, NamedPipeAddress address, Object... more) throws IOException {
         assertTrue(PEER.isFile(), "native peer missing at " + PEER.getAbsolutePath()
                 + ": scripts/build-native-peers.sh builds it before the Win32 suite");
-        process = new ProcessBuilder(PEER.getAbsolutePath(), mode, address.path(), String.valueOf(argument))
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(PEER.getAbsolutePath(), mode, address.path()));
+        for (Object argument : more) {
+            command.add(String.valueOf(argument));
+        }
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals(ready, out.readLine(), "native peer's first line");
+        expect(ready);
+    }
+
+    /** Waits for the peer's next line, which must be {@code line}. */
+    void expect(String line) throws IOException {
+        assertEquals(line, out.readLine(), "native peer's next line");
     }
 
     /** Kills the process (TerminateProcess): its handles close with whatever it was doing unfinished. */
