@@ -91,6 +91,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
      * Who is on the client end: its process id, session id and user SID. Server-side channels only. The answer
      * comes from the channel's event loop (the user is read by impersonating the client just long enough to open
      * its token); the returned future never blocks the caller.
+     *
+     * @return a future of the client's credentials, failed when they cannot be read
      */
     public Future<NamedPipePeerCredentials> peerCredentials() {
         if (parent() == null) {
@@ -100,7 +102,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.clientOf(connectedPipe()));
     }
 
-    /** The server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller. */
+    /** {@return the server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller} */
     public Future<Integer> serverProcessId() {
         if (parent() != null) {
             throw new IllegalStateException("serverProcessId() is for clients; the server side has peerCredentials()");

@@ -79,23 +79,33 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         return super.setOption(option, value);
     }
 
-    /** How the pipe is read: bytes, or message chunks. */
+    /** {@return how the pipe is read: bytes, or message chunks} */
     public NamedPipeMode getReadMode() {
         return readMode;
     }
 
-    /** Sets how a client reads the pipe; set before connecting. A server's children take the server's mode. */
+    /**
+     * Sets how a client reads the pipe; set before connecting. A server's children take the server's mode.
+     *
+     * @param readMode {@link NamedPipeMode#BYTE} (buffers) or {@link NamedPipeMode#MESSAGE} (message chunks)
+     * @return this config
+     */
     public NamedPipeChannelConfig setReadMode(NamedPipeMode readMode) {
         this.readMode = ObjectUtil.checkNotNull(readMode, "READ_MODE");
         return this;
     }
 
-    /** The SID the server's user must have, or {@code null} when not checked. */
+    /** {@return the SID the server's user must have, or {@code null} when not checked} */
     public String getRequiredServerUser() {
         return requiredServerUser;
     }
 
-    /** Requires the server process to run as the user with this SID ({@code S-1-...}); {@code null}: no check. */
+    /**
+     * Requires the server process to run as the user with this SID ({@code S-1-...}); {@code null}: no check.
+     *
+     * @param sid the SID, or {@code null} for no check
+     * @return this config
+     */
     public NamedPipeChannelConfig setRequiredServerUser(String sid) {
         if (sid != null && !sid.regionMatches(true, 0, "S-1-", 0, 4)) {
             throw new IllegalArgumentException("REQUIRED_SERVER_USER must be a SID like S-1-5-21-..., not '" + sid
@@ -121,12 +131,17 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         return this;
     }
 
-    /** Whether a zero-length write means end of stream (see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}). */
+    /** {@return whether a zero-length write means end of stream (see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF})} */
     public boolean isZeroLengthEof() {
         return zeroLengthEof;
     }
 
-    /** Makes a zero-length write mean end of stream, both ways; see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}. */
+    /**
+     * Makes a zero-length write mean end of stream, both ways; see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}.
+     *
+     * @param zeroLengthEof {@code true} to turn it on (message pipes only)
+     * @return this config
+     */
     public NamedPipeChannelConfig setZeroLengthEof(boolean zeroLengthEof) {
         this.zeroLengthEof = zeroLengthEof;
         return this;

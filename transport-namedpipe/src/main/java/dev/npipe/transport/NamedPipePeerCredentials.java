@@ -12,17 +12,17 @@ public final class NamedPipePeerCredentials {
         this.userSid = userSid;
     }
 
-    /** The client's process id (GetNamedPipeClientProcessId). */
+    /** {@return the client's process id (GetNamedPipeClientProcessId)} */
     public int processId() {
         return processId;
     }
 
-    /** The client's Terminal Services session id (GetNamedPipeClientSessionId). */
+    /** {@return the client's Terminal Services session id (GetNamedPipeClientSessionId)} */
     public int sessionId() {
         return sessionId;
     }
 
-    /** The SID of the user the client runs as, e.g. {@code S-1-5-21-...}, read from its impersonation token. */
+    /** {@return the SID of the user the client runs as, e.g. {@code S-1-5-21-...}, read from its impersonation token} */
     public String userSid() {
         return userSid;
     }
