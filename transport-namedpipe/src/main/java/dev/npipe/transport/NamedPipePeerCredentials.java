@@ -1,5 +1,7 @@
 package dev.npipe.transport;
 
+import java.util.Objects;
+
 /** Who is on the client end of a server's pipe: process, session and user, as Windows reports them. */
 public final class NamedPipePeerCredentials {
     private final int processId;
@@ -25,6 +27,20 @@ public final class NamedPipePeerCredentials {
     /** {@return the SID of the user the client runs as, e.g. {@code S-1-5-21-...}, read from its impersonation token} */
     public String userSid() {
         return userSid;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof NamedPipePeerCredentials)) {
+            return false;
+        }
+        NamedPipePeerCredentials other = (NamedPipePeerCredentials) o;
+        return processId == other.processId && sessionId == other.sessionId && Objects.equals(userSid, other.userSid);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(processId, sessionId, userSid);
     }
 
     @Override
