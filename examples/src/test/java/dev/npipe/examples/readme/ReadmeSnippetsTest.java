@@ -2,6 +2,7 @@ package dev.npipe.examples.readme;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -32,7 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code MyService}, ...) are declared here as empty handlers or services, so a block only has to be right about
  * our API, Netty's and grpc-java's.
  */
+@EnabledIf(value = "hasCompiler",
+        disabledReason = "this JVM has no Java compiler (the Win32 suite's jlinked Windows runtime); the Linux JVM's run compiles README's code")
 class ReadmeSnippetsTest {
+    static boolean hasCompiler() {
+        return ToolProvider.getSystemJavaCompiler() != null;
+    }
+
     private static final Pattern BLOCK = Pattern.compile("(?s)```java\\n(.*?)```");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\bMy[A-Z]\\w*");
     private static final Pattern TYPE_DECLARATION = Pattern.compile("(?m)^\\s*(public |final |abstract )*(class|record|interface|enum) ");
