@@ -27,7 +27,9 @@ import java.util.Optional;
  * <p>What the builders get: the pipe channel types, {@code group} as every event loop group (grpc-netty's own
  * default groups are NIO and cannot run pipe channels), plaintext (a local pipe is not on the network; who may
  * open it is up to its security descriptor), the authority {@value #DEFAULT_AUTHORITY} (grpc-netty would derive
- * {@code \\.\pipe\name}, which is not a valid URI authority) and a client that gives up on a pipe nobody serves
+ * {@code \\.\pipe\name}, which is not a valid URI authority), a client whose empty writes (grpc-netty makes some)
+ * never reach the pipe, where on a message pipe they would be zero-length messages that a go-winio peer reads as
+ * the end of the stream, and a client that gives up on a pipe nobody serves
  * after {@value #DEFAULT_ABSENT_PIPE_TIMEOUT_MILLIS} ms, so a call fails with {@code UNAVAILABLE} at once rather
  * than after Netty's 30 s connect time-out. gRPC's flow control keeps its defaults (a 1 MiB window that grows
  * with the measured bandwidth-delay product), which suit a local pipe. The builders can be changed further before
@@ -70,11 +72,18 @@ public final class NamedPipeGrpc {
     /** A plaintext channel builder for {@code address}, on {@code group}. */
     public static NettyChannelBuilder channelBuilder(NamedPipeAddress address, EventLoopGroup group) {
         return NettyChannelBuilder.forAddress(address)
-                .channelType(NamedPipeChannel.class)
+                .channelFactory(NamedPipeGrpc::newClientChannel)
                 .eventLoopGroup(group)
                 .usePlaintext()
                 .overrideAuthority(DEFAULT_AUTHORITY)
                 .withOption(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, DEFAULT_ABSENT_PIPE_TIMEOUT_MILLIS);
+    }
+
+    /** A client channel whose first handler keeps grpc-netty's empty writes off the pipe (see EmptyWriteFilter). */
+    private static NamedPipeChannel newClientChannel() {
+        NamedPipeChannel channel = new NamedPipeChannel();
+        channel.pipeline().addFirst("npipe-empty-write-filter", EmptyWriteFilter.INSTANCE);
+        return channel;
     }
 
     /**
