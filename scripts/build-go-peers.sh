@@ -59,7 +59,7 @@ else
     (cd "$SRC" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 GOFLAGS=-mod=readonly GOTOOLCHAIN=local \
       "$GO" build -trimpath -o "$W/$peer.exe" "./cmd/$peer")
   done
-  x86_64-w64-mingw32-gcc -O2 -Wall -Werror -shared -s -o "$W/bcryptprimitives.dll" "$DLL_SRC" -ladvapi32
+  x86_64-w64-mingw32-gcc -O2 -Wall -Werror -shared -s -Wl,--no-insert-timestamp -o "$W/bcryptprimitives.dll" "$DLL_SRC" -ladvapi32
   echo "$stamp" >"$W/go-peers.stamp"
   echo "build-go-peers: built ${outputs[*]} with $("$GO" version)"
 fi
