@@ -31,8 +31,10 @@ ensure_go() {
   if [ ! -x "$home/bin/go" ]; then
     echo "build-go-peers: bootstrapping Go $GO_VERSION from the Go module proxy ..." >&2
     command -v go >/dev/null || _apt_install golang-go || return 1
-    local module=golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-amd64 dir tmp
-    dir=$(cd / && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$module" |
+    local arch dir tmp module
+    case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+    module=golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-$arch
+    dir=$(cd / && GOTOOLCHAIN=local go mod download -json "$module" |
       sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
     [ -d "$dir/bin" ] || { echo "build-go-peers: could not download $module" >&2; return 1; }
     mkdir -p "$REPO/.build/go"
