@@ -12,10 +12,23 @@ ensure_wine || echo "WARNING: Wine unavailable; the Win32 suite will be skipped 
 ensure_mingw || echo "WARNING: MinGW-w64 unavailable; tests needing native peers may fail" >&2
 ensure_windows_jre >/dev/null || echo "WARNING: Windows JRE unavailable" >&2
 
-./mvnw -B verify "$@"
+# Each stage prints how long it took, so CI's time budget can be watched stage by stage.
+stage() {
+  local name=$1 start=$SECONDS
+  shift
+  echo "=== stage: $name"
+  "$@"
+  echo "=== stage: $name took $((SECONDS - start))s (total ${SECONDS}s)"
+}
+
+stage "maven verify (Linux JVM tests, Win32 suite)" ./mvnw -B verify "$@"
+# Javadoc of the API: doclint 'all' with failOnWarnings, so an undocumented public member fails here.
+stage "javadoc" ./mvnw -B -q package javadoc:javadoc -DskipTests
 
 # In CI the benchmark runs too, in quick mode (about 2 minutes), so it keeps working: native and Java peers,
-# every pairing and workload, and its table in the log. Locally: scripts/bench.sh.
+# every pairing and workload, and its table in the log; and the demo, so README's first command keeps working.
+# Locally: scripts/bench.sh, scripts/demo.sh.
 if [ "${CI:-}" = true ]; then
-  scripts/bench.sh --quick
+  stage "benchmark (quick)" scripts/bench.sh --quick
+  stage "demo" scripts/demo.sh 3
 fi

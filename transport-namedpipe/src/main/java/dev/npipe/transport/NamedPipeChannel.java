@@ -48,6 +48,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private final PipeReader reader;
     private final PipeWriter writer;
     private volatile NamedPipeAddress address;
+    /** A server child: the pipe and who the client is; a client: null (its remote address is the pipe). */
+    private final NamedPipePeerAddress peerAddress;
     private volatile PipeHandle pipe;
     /** A server child: whether the server made a message pipe. */
     private final boolean childOfMessagePipe;
@@ -59,6 +61,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
     public NamedPipeChannel() {
         super(null);
+        peerAddress = null;
         childOfMessagePipe = false;
         state = new ChannelState(OPEN);
         reader = new PipeReader(this, state);
@@ -66,10 +69,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     }
 
     /** The server side of one connection; owns the connected instance once registered. */
-    NamedPipeChannel(NamedPipeServerChannel parent, PipeHandle pipe, NamedPipeAddress address, boolean messagePipe) {
+    NamedPipeChannel(NamedPipeServerChannel parent, PipeHandle pipe, NamedPipeAddress address,
+                     NamedPipePeerAddress peerAddress, boolean messagePipe) {
         super(parent);
         this.pipe = pipe;
         this.address = address;
+        this.peerAddress = peerAddress;
         this.childOfMessagePipe = messagePipe;
         state = new ChannelState(OPEN | ACTIVE);
         reader = new PipeReader(this, state);
@@ -91,6 +96,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
      * Who is on the client end: its process id, session id and user SID. Server-side channels only. The answer
      * comes from the channel's event loop (the user is read by impersonating the client just long enough to open
      * its token); the returned future never blocks the caller.
+     *
+     * @return a future of the client's credentials, failed when they cannot be read
      */
     public Future<NamedPipePeerCredentials> peerCredentials() {
         if (parent() == null) {
@@ -100,7 +107,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.clientOf(connectedPipe()));
     }
 
-    /** The server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller. */
+    /** {@return the server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller} */
     public Future<Integer> serverProcessId() {
         if (parent() != null) {
             throw new IllegalStateException("serverProcessId() is for clients; the server side has peerCredentials()");
@@ -154,9 +161,13 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         return (NamedPipeAddress) super.localAddress();
     }
 
+    /**
+     * A client: the pipe it connected to, a {@link NamedPipeAddress}. A server's child: a {@link NamedPipePeerAddress},
+     * the pipe and who the client is (process, session, user), read when the connection was accepted.
+     */
     @Override
-    public NamedPipeAddress remoteAddress() {
-        return (NamedPipeAddress) super.remoteAddress();
+    public SocketAddress remoteAddress() {
+        return super.remoteAddress();
     }
 
     @Override
@@ -166,7 +177,10 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     protected SocketAddress remoteAddress0() {
-        return state.is(ACTIVE) ? address : null;
+        if (!state.is(ACTIVE)) {
+            return null;
+        }
+        return peerAddress != null ? peerAddress : address;
     }
 
     @Override

@@ -21,17 +21,17 @@ public final class NamedPipeCompletionStats {
         passedOn++;
     }
 
-    /** Completions dequeued so far (wake-ups included). */
+    /** {@return completions dequeued so far (wake-ups included)} */
     public long completions() {
         return completions;
     }
 
-    /** Completions that belonged to another loop's channel and were posted on to it. */
+    /** {@return completions that belonged to another loop's channel and were posted on to it} */
     public long passedOn() {
         return passedOn;
     }
 
-    /** GetQueuedCompletionStatusEx calls that returned at least one completion. */
+    /** {@return getQueuedCompletionStatusEx calls that returned at least one completion} */
     public long batches() {
         return batches;
     }

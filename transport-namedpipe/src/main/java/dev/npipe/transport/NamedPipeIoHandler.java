@@ -78,13 +78,16 @@ public final class NamedPipeIoHandler implements IoHandler {
         scratch = new NativeBlock(8);
     }
 
-    /** A factory for {@code new MultiThreadIoEventLoopGroup(NamedPipeIoHandler.newFactory())}. */
+    /** {@return a factory for {@code new MultiThreadIoEventLoopGroup(NamedPipeIoHandler.newFactory())}} */
     public static IoHandlerFactory newFactory() {
         return newFactory(128);
     }
 
     /**
      * A factory whose handlers dequeue at most {@code maxCompletionsPerRun} completions per loop iteration.
+     *
+     * @param maxCompletionsPerRun at least 1
+     * @return the factory, for {@code MultiThreadIoEventLoopGroup}
      */
     public static IoHandlerFactory newFactory(int maxCompletionsPerRun) {
         NamedPipe.ensureAvailability();
@@ -114,7 +117,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         };
     }
 
-    /** Completions dequeued and dequeue calls made by this handler: their ratio is the average batch size. */
+    /** {@return completions dequeued and dequeue calls made by this handler: their ratio is the average batch size} */
     public NamedPipeCompletionStats stats() {
         return stats;
     }

@@ -180,7 +180,7 @@ final class PipeReader extends OperationSlot {
             endOfInput();
             return;
         }
-        channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("ReadFile", channel.remoteAddress(), error));
+        channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("ReadFile", channel.pipeAddress(), error));
         channel.unsafe().close(channel.unsafe().voidPromise());
     }
 
