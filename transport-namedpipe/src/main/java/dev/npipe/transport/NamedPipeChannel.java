@@ -1,6 +1,7 @@
 package dev.npipe.transport;
 
 import dev.npipe.transport.win32.PipeHandle;
+import dev.npipe.transport.win32.Win32Error;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -41,6 +42,8 @@ import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
  */
 public final class NamedPipeChannel extends AbstractNamedPipeChannel implements DuplexChannel {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeChannel.class);
+    private static final boolean SKIP_PORT_ON_SUCCESS =
+            !"false".equals(System.getProperty("dev.npipe.skipCompletionPortOnSuccess"));
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
@@ -203,10 +206,23 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (server != null && !handle.claim()) {
             throw new ClosedChannelException(); // abandoned by the server: its handle is closed
         }
-        reader.registered(registration.newOverlapped());
-        writer.registered(registration.newOverlapped());
+        reader.registered(registration);
+        writer.registered(registration);
         if (server != null) {
             setUpChild(server, handle);
+            skipPortOnSuccess(handle);
+        }
+    }
+
+    /**
+     * From here on a read or write that finishes at once is handled without a dequeue. Connecting is done by then,
+     * so ConnectNamedPipe keeps its queued completion. {@code -Ddev.npipe.skipCompletionPortOnSuccess=false} turns
+     * this off (to measure what it saves).
+     */
+    private void skipPortOnSuccess(PipeHandle handle) {
+        int error = SKIP_PORT_ON_SUCCESS ? handle.skipCompletionPortOnSuccess() : 0;
+        if (error != 0) {
+            logger.debug("{}: SetFileCompletionNotificationModes refused: {}", this, Win32Error.describe(error));
         }
     }
 
@@ -428,6 +444,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private void connected(PipeHandle handle, boolean messagePipe) {
         connector = null;
         pipe = handle;
+        skipPortOnSuccess(handle);
         state.set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
                 | (messagePipe ? MESSAGE_PIPE : 0));
         ChannelPromise promise = connectPromise;
