@@ -56,13 +56,20 @@ public final class NamedPipeIoHandler implements IoHandler {
     /** Guards the port handle against a wake-up posted while {@link #destroy()} closes it. */
     private final Object portLock = new Object();
     private boolean portClosed;
+    /**
+     * Channels of other loops whose completions come to this port and are passed on (their handles could not be
+     * moved to their own loop's port). Guarded by {@link #portLock}: the port is closed only when none is left.
+     */
+    private int servedChannels;
+    /** {@link #destroy()} has run: no registration is accepted any more. */
+    private volatile boolean destroyCalled;
     /** Packets the last dequeue returned, wake-ups included. */
     private int lastBatch;
     /** GetQueuedCompletionStatusEx failures in a row. */
     private int failures;
     /** When the current batch of completions started to be handled, for Netty's auto-scaling. */
     private long dequeueStartNanos;
-    /** Set once this loop dequeues nothing more: from then on it passes no completion on to other loops. */
+    /** Set once this port is closed: from then on no completion is passed on to other loops. */
     private volatile boolean destroyed;
     /** Keeps this loop from being suspended while it must go on dequeuing. */
     private final LoopHold hold;
@@ -267,9 +274,10 @@ public final class NamedPipeIoHandler implements IoHandler {
 
     @Override
     public void destroy() {
-        if (destroyed) {
+        if (destroyCalled) {
             return;
         }
+        destroyCalled = true;
         // The loop runs no more tasks now: a full close would try to schedule its deregistration and be refused.
         // Close what is still registered without pipeline events, and cancel the registrations here.
         for (Registration registration : new ArrayList<>(registrations)) {
@@ -285,7 +293,6 @@ public final class NamedPipeIoHandler implements IoHandler {
             dequeue(10);
             completeOrphans();
         }
-        destroyed = true;
         for (Registration registration : new ArrayList<>(registrations)) {
             registration.completeFinished();
         }
@@ -293,12 +300,66 @@ public final class NamedPipeIoHandler implements IoHandler {
             logger.warn("{} still had I/O in flight when its event loop stopped", registration.handle);
             registration.abandon();
         }
+        if (!closePortUnlessServing()) {
+            PortRelay.start(this);
+        }
+    }
+
+    /**
+     * Closes the port and frees the dequeue buffers unless channels of other loops still get their completions
+     * through it; returns whether it did. Their handles stay tied to this port for good (Wine, Windows before 8.1),
+     * so closing it would leave them open and silent.
+     */
+    boolean closePortUnlessServing() {
+        synchronized (portLock) {
+            if (servedChannels > 0) {
+                return false;
+            }
+            portClosed = true;
+            destroyed = true;
+            Win32Handle.close(port);
+        }
         entries.free();
         removed.free();
         scratch.free();
+        return true;
+    }
+
+    /**
+     * After the loop has stopped: passes on what this port dequeues within {@code timeoutMillis} to the loops that
+     * own it. Only the relay thread calls this, once the loop's own registrations are all gone.
+     */
+    void passOnDequeued(int timeoutMillis) {
+        int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxCompletionsPerRun,
+                removed.address(), timeoutMillis, 0);
+        if (ok == 0) {
+            return;
+        }
+        int count = removed.view().getInt(0);
+        for (int i = 0; i < count; i++) {
+            long overlapped = entries.view().getLong(i * ENTRY_SIZE + 8);
+            if (overlapped != 0L && !blocks.containsKey(overlapped)) {
+                passOn(overlapped, entries.view().getInt(i * ENTRY_SIZE + 24));
+            }
+        }
+    }
+
+    /** A channel of another loop gets its completions through this port; false once the port is closed. */
+    private boolean serve() {
         synchronized (portLock) {
-            portClosed = true;
-            Win32Handle.close(port);
+            if (portClosed) {
+                return false;
+            }
+            servedChannels++;
+            return true;
+        }
+    }
+
+    private void stopServing() {
+        synchronized (portLock) {
+            if (--servedChannels == 0 && destroyCalled && !portClosed) {
+                Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L); // the relay closes the port at once
+            }
         }
     }
 
@@ -330,7 +391,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         if (!(handle instanceof NamedPipeIoHandle)) {
             throw new IllegalArgumentException("not a NamedPipeIoHandle: " + handle);
         }
-        if (destroyed) {
+        if (destroyCalled) {
             throw new IllegalStateException("the named-pipe event loop was shut down");
         }
         Registration registration = new Registration((NamedPipeIoHandle) handle);
@@ -425,6 +486,10 @@ public final class NamedPipeIoHandler implements IoHandler {
          * is held (never suspended) until this registration is released.
          */
         void servedBy(NamedPipeIoHandler other) {
+            if (!other.serve()) {
+                throw new IllegalStateException("the event loop of the server that accepted this pipe has shut "
+                        + "down, and Windows cannot move the pipe to this loop's completion port: it cannot be served");
+            }
             servedBy = other;
             other.onLoop(other.hold::acquire);
         }
@@ -531,6 +596,7 @@ public final class NamedPipeIoHandler implements IoHandler {
             NamedPipeIoHandler server = servedBy;
             if (server != null) {
                 servedBy = null;
+                server.stopServing();
                 server.onLoop(server.hold::release);
             }
         }

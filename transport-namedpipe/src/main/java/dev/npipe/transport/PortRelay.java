@@ -1,0 +1,42 @@
+package dev.npipe.transport;
+
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Keeps a stopped event loop's completion port serving the channels of other loops that are tied to it. Where
+ * Windows cannot move a pipe handle to another port (Wine, Windows before 8.1) a server's children get their
+ * completions through the server loop's port for their whole life. When the server's group stops first (a boss
+ * group shut down before its workers), this thread takes over the port: it passes each completion on to the loop
+ * that owns it, and closes the port once the last such channel has closed. The children keep working meanwhile.
+ */
+final class PortRelay implements Runnable {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(PortRelay.class);
+    private static final AtomicInteger COUNT = new AtomicInteger();
+    /** How often the relay checks whether its last channel has gone. */
+    private static final int POLL_MILLIS = 100;
+
+    private final NamedPipeIoHandler handler;
+
+    private PortRelay(NamedPipeIoHandler handler) {
+        this.handler = handler;
+    }
+
+    /** Starts relaying for {@code handler}, whose loop has stopped and whose own registrations are all gone. */
+    static void start(NamedPipeIoHandler handler) {
+        Thread thread = new Thread(new PortRelay(handler), "npipe-port-relay-" + COUNT.incrementAndGet());
+        thread.setDaemon(true); // a process that exits ends its pipes anyway
+        thread.start();
+        logger.debug("A named-pipe event loop stopped while pipes of other loops still use its completion port; "
+                + "{} passes their completions on until they close", thread.getName());
+    }
+
+    @Override
+    public void run() {
+        while (!handler.closePortUnlessServing()) {
+            handler.passOnDequeued(POLL_MILLIS);
+        }
+    }
+}
