@@ -61,7 +61,7 @@ else
     (cd "$SRC" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 GOFLAGS=-mod=readonly GOTOOLCHAIN=local \
       "$GO" build -trimpath -o "$W/$peer.exe" "./cmd/$peer")
   done
-  x86_64-w64-mingw32-gcc -O2 -Wall -Werror -shared -s -Wl,--no-insert-timestamp -o "$W/bcryptprimitives.dll" "$DLL_SRC" -ladvapi32
+  x86_64-w64-mingw32-gcc -O2 -Wall -Werror -shared -s -o "$W/bcryptprimitives.dll" "$DLL_SRC" -ladvapi32
   echo "$stamp" >"$W/go-peers.stamp"
   echo "build-go-peers: built ${outputs[*]} with $("$GO" version)"
 fi
@@ -69,7 +69,7 @@ fi
 # Every time: the prefix may have been made anew since the last build.
 if ensure_wine; then
   sys32=$WINEPREFIX/drive_c/windows/system32
-  if ! cmp -s "$W/bcryptprimitives.dll" "$sys32/bcryptprimitives.dll"; then
+  if [ ! -f "$sys32/bcryptprimitives.dll" ] || [ "$W/bcryptprimitives.dll" -nt "$sys32/bcryptprimitives.dll" ]; then
     cp "$W/bcryptprimitives.dll" "$sys32/bcryptprimitives.dll"
     echo "build-go-peers: installed the stand-in bcryptprimitives.dll into $sys32"
   fi
