@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Win32 suite: runs every test class in TARGET/test-classes on a Windows JVM
 # under Wine (tests tagged "win32" run only here; untagged ones run on both JVMs).
-# Called by transport-namedpipe/pom.xml in phase integration-test, after
+# Called by each module in the suite (see the parent pom) in phase integration-test, after
 # pre-integration-test wrote TARGET/win32/classpath.txt and the console launcher jar.
 #
 # Env knobs:

@@ -40,7 +40,7 @@ public final class NamedPipe {
         }
     }
 
-    /** True when named pipes can be used on this machine. */
+    /** {@return true when named pipes can be used on this machine} */
     public static boolean isAvailable() {
         return UNAVAILABILITY_CAUSE == null;
     }
@@ -57,13 +57,13 @@ public final class NamedPipe {
         }
     }
 
-    /** The SID of the user this process runs as, e.g. for {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}. */
+    /** {@return the SID of the user this process runs as, e.g. for {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}} */
     public static String currentUserSid() {
         ensureAvailability();
         return dev.npipe.transport.win32.Advapi32.currentUserSid();
     }
 
-    /** Why named pipes are not available, or {@code null} when they are. */
+    /** {@return why named pipes are not available, or {@code null} when they are} */
     public static Throwable unavailabilityCause() {
         return UNAVAILABILITY_CAUSE;
     }

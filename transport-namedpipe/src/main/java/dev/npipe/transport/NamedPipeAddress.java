@@ -13,8 +13,11 @@ public final class NamedPipeAddress extends SocketAddress {
     /** The longest full pipe path Windows accepts. */
     public static final int MAX_PATH_LENGTH = 256;
 
+    /** The full path, {@code \\server\pipe\name}. */
     private final String path;
+    /** The server part of the path, {@code .} for this machine. */
     private final String server;
+    /** The pipe's name, after {@code \pipe\}. */
     private final String name;
 
     /**
@@ -94,22 +97,22 @@ public final class NamedPipeAddress extends SocketAddress {
         return b.toString();
     }
 
-    /** The full path, e.g. {@code \\.\pipe\name}. */
+    /** {@return the full path, e.g. {@code \\.\pipe\name}} */
     public String path() {
         return path;
     }
 
-    /** The server part: {@code .} for this machine. */
+    /** {@return the server part: {@code .} for this machine} */
     public String server() {
         return server;
     }
 
-    /** The pipe name after {@code \pipe\}. */
+    /** {@return the pipe name after {@code \pipe\}} */
     public String name() {
         return name;
     }
 
-    /** True when the pipe is on this machine ({@code \\.\pipe\...}). */
+    /** {@return true when the pipe is on this machine ({@code \\.\pipe\...})} */
     public boolean isLocal() {
         return ".".equals(server);
     }

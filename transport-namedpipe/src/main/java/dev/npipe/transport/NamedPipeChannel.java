@@ -1,6 +1,7 @@
 package dev.npipe.transport;
 
 import dev.npipe.transport.win32.PipeHandle;
+import dev.npipe.transport.win32.Win32Error;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -41,6 +42,8 @@ import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
  */
 public final class NamedPipeChannel extends AbstractNamedPipeChannel implements DuplexChannel {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeChannel.class);
+    private static final boolean SKIP_PORT_ON_SUCCESS =
+            !"false".equals(System.getProperty("dev.npipe.skipCompletionPortOnSuccess"));
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
@@ -48,6 +51,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private final PipeReader reader;
     private final PipeWriter writer;
     private volatile NamedPipeAddress address;
+    /** A server child: the pipe and who the client is; a client: null (its remote address is the pipe). */
+    private final NamedPipePeerAddress peerAddress;
     private volatile PipeHandle pipe;
     /** A server child: whether the server made a message pipe. */
     private final boolean childOfMessagePipe;
@@ -59,6 +64,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
     public NamedPipeChannel() {
         super(null);
+        peerAddress = null;
         childOfMessagePipe = false;
         state = new ChannelState(OPEN);
         reader = new PipeReader(this, state);
@@ -66,10 +72,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     }
 
     /** The server side of one connection; owns the connected instance once registered. */
-    NamedPipeChannel(NamedPipeServerChannel parent, PipeHandle pipe, NamedPipeAddress address, boolean messagePipe) {
+    NamedPipeChannel(NamedPipeServerChannel parent, PipeHandle pipe, NamedPipeAddress address,
+                     NamedPipePeerAddress peerAddress, boolean messagePipe) {
         super(parent);
         this.pipe = pipe;
         this.address = address;
+        this.peerAddress = peerAddress;
         this.childOfMessagePipe = messagePipe;
         state = new ChannelState(OPEN | ACTIVE);
         reader = new PipeReader(this, state);
@@ -91,6 +99,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
      * Who is on the client end: its process id, session id and user SID. Server-side channels only. The answer
      * comes from the channel's event loop (the user is read by impersonating the client just long enough to open
      * its token); the returned future never blocks the caller.
+     *
+     * @return a future of the client's credentials, failed when they cannot be read
      */
     public Future<NamedPipePeerCredentials> peerCredentials() {
         if (parent() == null) {
@@ -100,7 +110,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.clientOf(connectedPipe()));
     }
 
-    /** The server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller. */
+    /** {@return the server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller} */
     public Future<Integer> serverProcessId() {
         if (parent() != null) {
             throw new IllegalStateException("serverProcessId() is for clients; the server side has peerCredentials()");
@@ -154,9 +164,13 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         return (NamedPipeAddress) super.localAddress();
     }
 
+    /**
+     * A client: the pipe it connected to, a {@link NamedPipeAddress}. A server's child: a {@link NamedPipePeerAddress},
+     * the pipe and who the client is (process, session, user), read when the connection was accepted.
+     */
     @Override
-    public NamedPipeAddress remoteAddress() {
-        return (NamedPipeAddress) super.remoteAddress();
+    public SocketAddress remoteAddress() {
+        return super.remoteAddress();
     }
 
     @Override
@@ -166,7 +180,10 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     protected SocketAddress remoteAddress0() {
-        return state.is(ACTIVE) ? address : null;
+        if (!state.is(ACTIVE)) {
+            return null;
+        }
+        return peerAddress != null ? peerAddress : address;
     }
 
     @Override
@@ -189,10 +206,23 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (server != null && !handle.claim()) {
             throw new ClosedChannelException(); // abandoned by the server: its handle is closed
         }
-        reader.registered(registration.newOverlapped());
-        writer.registered(registration.newOverlapped());
+        reader.registered(registration);
+        writer.registered(registration);
         if (server != null) {
             setUpChild(server, handle);
+            skipPortOnSuccess(handle);
+        }
+    }
+
+    /**
+     * From here on a read or write that finishes at once is handled without a dequeue. Connecting is done by then,
+     * so ConnectNamedPipe keeps its queued completion. {@code -Ddev.npipe.skipCompletionPortOnSuccess=false} turns
+     * this off (to measure what it saves).
+     */
+    private void skipPortOnSuccess(PipeHandle handle) {
+        int error = SKIP_PORT_ON_SUCCESS ? handle.skipCompletionPortOnSuccess() : 0;
+        if (error != 0) {
+            logger.debug("{}: SetFileCompletionNotificationModes refused: {}", this, Win32Error.describe(error));
         }
     }
 
@@ -414,6 +444,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private void connected(PipeHandle handle, boolean messagePipe) {
         connector = null;
         pipe = handle;
+        skipPortOnSuccess(handle);
         state.set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
                 | (messagePipe ? MESSAGE_PIPE : 0));
         ChannelPromise promise = connectPromise;

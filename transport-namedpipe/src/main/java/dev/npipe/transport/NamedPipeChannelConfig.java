@@ -15,13 +15,20 @@ import java.util.Map;
 /**
  * Configuration of a connected pipe: Netty's common options (connect time-out, auto-read, watermarks,
  * {@link ChannelOption#ALLOW_HALF_CLOSURE}, ...), {@link NamedPipeChannelOption#READ_MODE},
- * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER} and {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}.
+ * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}, {@link NamedPipeChannelOption#ZERO_LENGTH_EOF} and
+ * {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS}.
+ *
+ * <p>{@link ChannelOption#SO_KEEPALIVE} is accepted and kept, but does nothing: a pipe has no keep-alive probes and
+ * needs none, since Windows breaks the pipe as soon as the process at the other end ends. It is accepted so that
+ * frameworks that set it on every channel (grpc-netty does) run without a warning.
  */
 public final class NamedPipeChannelConfig extends DefaultChannelConfig implements DuplexChannelConfig {
     private volatile NamedPipeMode readMode = NamedPipeMode.BYTE;
     private volatile String requiredServerUser;
     private volatile boolean allowHalfClosure;
     private volatile boolean zeroLengthEof;
+    private volatile int absentPipeTimeoutMillis = -1;
+    private volatile boolean keepAlive;
 
     NamedPipeChannelConfig(Channel channel) {
         super(channel);
@@ -36,7 +43,8 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), NamedPipeChannelOption.READ_MODE,
                 NamedPipeChannelOption.REQUIRED_SERVER_USER, NamedPipeChannelOption.ZERO_LENGTH_EOF,
-                ChannelOption.ALLOW_HALF_CLOSURE);
+                NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, ChannelOption.ALLOW_HALF_CLOSURE,
+                ChannelOption.SO_KEEPALIVE);
     }
 
     @SuppressWarnings("unchecked")
@@ -53,6 +61,12 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         }
         if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(allowHalfClosure);
+        }
+        if (option == NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS) {
+            return (T) Integer.valueOf(absentPipeTimeoutMillis);
+        }
+        if (option == ChannelOption.SO_KEEPALIVE) {
+            return (T) Boolean.valueOf(keepAlive);
         }
         return super.getOption(option);
     }
@@ -76,26 +90,44 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
             setAllowHalfClosure((Boolean) value);
             return true;
         }
+        if (option == NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS) {
+            setAbsentPipeTimeoutMillis((Integer) value);
+            return true;
+        }
+        if (option == ChannelOption.SO_KEEPALIVE) {
+            keepAlive = (Boolean) value; // kept for getOption, no effect: see the class comment
+            return true;
+        }
         return super.setOption(option, value);
     }
 
-    /** How the pipe is read: bytes, or message chunks. */
+    /** {@return how the pipe is read: bytes, or message chunks} */
     public NamedPipeMode getReadMode() {
         return readMode;
     }
 
-    /** Sets how a client reads the pipe; set before connecting. A server's children take the server's mode. */
+    /**
+     * Sets how a client reads the pipe; set before connecting. A server's children take the server's mode.
+     *
+     * @param readMode {@link NamedPipeMode#BYTE} (buffers) or {@link NamedPipeMode#MESSAGE} (message chunks)
+     * @return this config
+     */
     public NamedPipeChannelConfig setReadMode(NamedPipeMode readMode) {
         this.readMode = ObjectUtil.checkNotNull(readMode, "READ_MODE");
         return this;
     }
 
-    /** The SID the server's user must have, or {@code null} when not checked. */
+    /** {@return the SID the server's user must have, or {@code null} when not checked} */
     public String getRequiredServerUser() {
         return requiredServerUser;
     }
 
-    /** Requires the server process to run as the user with this SID ({@code S-1-...}); {@code null}: no check. */
+    /**
+     * Requires the server process to run as the user with this SID ({@code S-1-...}); {@code null}: no check.
+     *
+     * @param sid the SID, or {@code null} for no check
+     * @return this config
+     */
     public NamedPipeChannelConfig setRequiredServerUser(String sid) {
         if (sid != null && !sid.regionMatches(true, 0, "S-1-", 0, 4)) {
             throw new IllegalArgumentException("REQUIRED_SERVER_USER must be a SID like S-1-5-21-..., not '" + sid
@@ -121,14 +153,37 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         return this;
     }
 
-    /** Whether a zero-length write means end of stream (see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}). */
+    /** {@return whether a zero-length write means end of stream (see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF})} */
     public boolean isZeroLengthEof() {
         return zeroLengthEof;
     }
 
-    /** Makes a zero-length write mean end of stream, both ways; see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}. */
+    /**
+     * Makes a zero-length write mean end of stream, both ways; see {@link NamedPipeChannelOption#ZERO_LENGTH_EOF}.
+     *
+     * @param zeroLengthEof {@code true} to turn it on (message pipes only)
+     * @return this config
+     */
     public NamedPipeChannelConfig setZeroLengthEof(boolean zeroLengthEof) {
         this.zeroLengthEof = zeroLengthEof;
+        return this;
+    }
+
+    /** See {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS}; -1 (the default): the connect time-out. */
+    public int getAbsentPipeTimeoutMillis() {
+        return absentPipeTimeoutMillis;
+    }
+
+    /**
+     * How long a client keeps trying while the pipe does not exist: 0 fails at once, -1 (the default) waits up to
+     * the connect time-out; see {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS}.
+     */
+    public NamedPipeChannelConfig setAbsentPipeTimeoutMillis(int millis) {
+        if (millis < -1) {
+            throw new IllegalArgumentException("ABSENT_PIPE_TIMEOUT_MILLIS must be -1 (up to the connect time-out), "
+                    + "0 (fail at once) or a positive number of milliseconds, not " + millis);
+        }
+        this.absentPipeTimeoutMillis = millis;
         return this;
     }
 

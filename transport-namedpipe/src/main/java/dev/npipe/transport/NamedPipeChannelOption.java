@@ -70,6 +70,16 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<Boolean> ZERO_LENGTH_EOF = valueOf(NamedPipeChannelOption.class,
             "ZERO_LENGTH_EOF");
+    /**
+     * Client: how long in milliseconds to keep trying while no server has created the pipe
+     * ({@code ERROR_FILE_NOT_FOUND}), counted from the start of the connect and never beyond
+     * {@link ChannelOption#CONNECT_TIMEOUT_MILLIS}. 0 fails at the first {@code ERROR_FILE_NOT_FOUND}, as a TCP
+     * connect to a closed port does; -1, the default, keeps trying until the connect time-out, for a client started
+     * before its server. A busy pipe ({@code ERROR_PIPE_BUSY}: the server exists, every instance is taken) is
+     * retried until the connect time-out either way.
+     */
+    public static final ChannelOption<Integer> ABSENT_PIPE_TIMEOUT_MILLIS = valueOf(NamedPipeChannelOption.class,
+            "ABSENT_PIPE_TIMEOUT_MILLIS");
     /** Server: refuse clients on other machines (PIPE_REJECT_REMOTE_CLIENTS, default true). */
     public static final ChannelOption<Boolean> REJECT_REMOTE_CLIENTS = valueOf(NamedPipeChannelOption.class,
             "REJECT_REMOTE_CLIENTS");

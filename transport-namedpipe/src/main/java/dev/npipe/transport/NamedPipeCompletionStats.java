@@ -2,13 +2,15 @@ package dev.npipe.transport;
 
 /**
  * What one {@link NamedPipeIoHandler} has dequeued: completions and the GetQueuedCompletionStatusEx calls that
- * returned them (their ratio is the average batch), and how many it passed on to another loop's port. Cheap to read
+ * returned them (their ratio is the average batch), how many it passed on to another loop's port, and how many
+ * operations finished at once and needed no dequeue at all (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS). Cheap to read
  * from any thread, e.g. as metrics.
  */
 public final class NamedPipeCompletionStats {
     private volatile long completions;
     private volatile long batches;
     private volatile long passedOn;
+    private volatile long finishedAtOnce;
 
     void record(int count) {
         if (count > 0) {
@@ -21,17 +23,26 @@ public final class NamedPipeCompletionStats {
         passedOn++;
     }
 
-    /** Completions dequeued so far (wake-ups included). */
+    void recordFinishedAtOnce() {
+        finishedAtOnce++;
+    }
+
+    /** {@return reads and writes that finished at once, so no completion was queued and none dequeued} */
+    public long finishedAtOnce() {
+        return finishedAtOnce;
+    }
+
+    /** {@return completions dequeued so far (wake-ups included)} */
     public long completions() {
         return completions;
     }
 
-    /** Completions that belonged to another loop's channel and were posted on to it. */
+    /** {@return completions that belonged to another loop's channel and were posted on to it} */
     public long passedOn() {
         return passedOn;
     }
 
-    /** GetQueuedCompletionStatusEx calls that returned at least one completion. */
+    /** {@return getQueuedCompletionStatusEx calls that returned at least one completion} */
     public long batches() {
         return batches;
     }

@@ -15,12 +15,21 @@ public final class NamedPipeEventLoopGroup extends MultiThreadIoEventLoopGroup {
         this(0);
     }
 
-    /** {@code nThreads} loops; 0 for Netty's default. */
+    /**
+     * {@code nThreads} loops; 0 for Netty's default.
+     *
+     * @param nThreads the number of loops, 0 for Netty's default
+     */
     public NamedPipeEventLoopGroup(int nThreads) {
         super(nThreads, NamedPipeIoHandler.newFactory());
     }
 
-    /** {@code nThreads} loops whose threads come from {@code threadFactory}. */
+    /**
+     * {@code nThreads} loops whose threads come from {@code threadFactory}.
+     *
+     * @param nThreads the number of loops, 0 for Netty's default
+     * @param threadFactory makes the loops' threads
+     */
     public NamedPipeEventLoopGroup(int nThreads, ThreadFactory threadFactory) {
         super(nThreads, threadFactory, NamedPipeIoHandler.newFactory());
     }

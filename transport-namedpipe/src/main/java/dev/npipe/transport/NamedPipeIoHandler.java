@@ -85,13 +85,16 @@ public final class NamedPipeIoHandler implements IoHandler {
         scratch = new NativeBlock(8);
     }
 
-    /** A factory for {@code new MultiThreadIoEventLoopGroup(NamedPipeIoHandler.newFactory())}. */
+    /** {@return a factory for {@code new MultiThreadIoEventLoopGroup(NamedPipeIoHandler.newFactory())}} */
     public static IoHandlerFactory newFactory() {
         return newFactory(128);
     }
 
     /**
      * A factory whose handlers dequeue at most {@code maxCompletionsPerRun} completions per loop iteration.
+     *
+     * @param maxCompletionsPerRun at least 1
+     * @return the factory, for {@code MultiThreadIoEventLoopGroup}
      */
     public static IoHandlerFactory newFactory(int maxCompletionsPerRun) {
         NamedPipe.ensureAvailability();
@@ -121,7 +124,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         };
     }
 
-    /** Completions dequeued and dequeue calls made by this handler: their ratio is the average batch size. */
+    /** {@return completions dequeued and dequeue calls made by this handler: their ratio is the average batch size} */
     public NamedPipeCompletionStats stats() {
         return stats;
     }
@@ -218,6 +221,16 @@ public final class NamedPipeIoHandler implements IoHandler {
             passOn(address, bytes);
             return;
         }
+        if (!block.isPending()) {
+            // Only an operation that finished at once (its completion handled without the port) could leave one.
+            logger.warn("Dropping a completion for an OVERLAPPED block with no operation in flight: {}", block);
+            return;
+        }
+        deliver(block, bytes);
+    }
+
+    /** Hands the finished operation of {@code block} to its channel; the block is free again afterwards. */
+    private void deliver(Overlapped block, int bytes) {
         block.completed();
         Registration registration = (Registration) block.owner();
         int status = block.status();
@@ -446,6 +459,26 @@ public final class NamedPipeIoHandler implements IoHandler {
             blocks.put(block.address(), block);
             owned.add(block);
             return block;
+        }
+
+        /**
+         * The operation of {@code block} finished at once and no completion will be queued for it: a loop task hands
+         * it on as if it had been dequeued (a task costs no round trip into the kernel). The block stays in use until
+         * then; if the loop stops first, {@link #completeFinished()} delivers it.
+         */
+        void completeLater(Overlapped block) {
+            stats.recordFinishedAtOnce();
+            onLoop(() -> {
+                if (block.isPending() && registrations.contains(this)) {
+                    deliver(block, block.bytesTransferred());
+                }
+            });
+        }
+
+        /** The operation of {@code block} finished at once and its owner handled it there and then. */
+        void completedAtOnce(Overlapped block) {
+            stats.recordFinishedAtOnce();
+            block.completed();
         }
 
         /**

@@ -1,5 +1,7 @@
 package dev.npipe.transport;
 
+import java.util.Objects;
+
 /** Who is on the client end of a server's pipe: process, session and user, as Windows reports them. */
 public final class NamedPipePeerCredentials {
     private final int processId;
@@ -12,19 +14,33 @@ public final class NamedPipePeerCredentials {
         this.userSid = userSid;
     }
 
-    /** The client's process id (GetNamedPipeClientProcessId). */
+    /** {@return the client's process id (GetNamedPipeClientProcessId)} */
     public int processId() {
         return processId;
     }
 
-    /** The client's Terminal Services session id (GetNamedPipeClientSessionId). */
+    /** {@return the client's Terminal Services session id (GetNamedPipeClientSessionId)} */
     public int sessionId() {
         return sessionId;
     }
 
-    /** The SID of the user the client runs as, e.g. {@code S-1-5-21-...}, read from its impersonation token. */
+    /** {@return the SID of the user the client runs as, e.g. {@code S-1-5-21-...}, read from its impersonation token} */
     public String userSid() {
         return userSid;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof NamedPipePeerCredentials)) {
+            return false;
+        }
+        NamedPipePeerCredentials other = (NamedPipePeerCredentials) o;
+        return processId == other.processId && sessionId == other.sessionId && Objects.equals(userSid, other.userSid);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(processId, sessionId, userSid);
     }
 
     @Override

@@ -267,7 +267,9 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
 
     private void handOn(PipeHandle connected) {
         readPending = false;
-        NamedPipeChannel child = new NamedPipeChannel(this, connected, address, factory.messagePipe());
+        // Who the client is, read once here so the child's remote address tells clients apart at no cost later.
+        NamedPipePeerAddress peer = NamedPipePeerAddress.ofAccepted(address, connected);
+        NamedPipeChannel child = new NamedPipeChannel(this, connected, address, peer, factory.messagePipe());
         pipeline().fireChannelRead(child);
         if (!child.isRegistered()) {
             closeIfNeverRegistered(child);

@@ -90,51 +90,71 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         return true;
     }
 
-    /** Pipe instances kept waiting for clients, 1..255. */
+    /** {@return pipe instances kept waiting for clients, 1..255} */
     public int getListeningInstances() {
         return listeningInstances;
     }
 
-    /** Sets how many pipe instances wait for clients at once, 1..255. */
+    /**
+     * Sets how many pipe instances wait for clients at once, 1..255.
+     *
+     * @param listeningInstances instances waiting at once, 1..255
+     * @return this config
+     */
     public NamedPipeServerChannelConfig setListeningInstances(int listeningInstances) {
         this.listeningInstances = checkInRange(listeningInstances, 1, 255, "LISTENING_INSTANCES");
         return this;
     }
 
-    /** The inbound buffer size hint in bytes. */
+    /** {@return the inbound buffer size hint in bytes} */
     public int getInBufferSize() {
         return inBufferSize;
     }
 
-    /** Sets the inbound (client to server) buffer size hint, in bytes (at least 1). */
+    /**
+     * Sets the inbound (client to server) buffer size hint, in bytes (at least 1).
+     *
+     * @param inBufferSize bytes, at least 1
+     * @return this config
+     */
     public NamedPipeServerChannelConfig setInBufferSize(int inBufferSize) {
         this.inBufferSize = checkPositive(inBufferSize, "IN_BUFFER_SIZE");
         return this;
     }
 
-    /** The outbound buffer size hint in bytes. */
+    /** {@return the outbound buffer size hint in bytes} */
     public int getOutBufferSize() {
         return outBufferSize;
     }
 
-    /** Sets the outbound (server to client) buffer size hint, in bytes (at least 1). */
+    /**
+     * Sets the outbound (server to client) buffer size hint, in bytes (at least 1).
+     *
+     * @param outBufferSize bytes, at least 1
+     * @return this config
+     */
     public NamedPipeServerChannelConfig setOutBufferSize(int outBufferSize) {
         this.outBufferSize = checkPositive(outBufferSize, "OUT_BUFFER_SIZE");
         return this;
     }
 
-    /** Whether the pipe is a byte or a message pipe. */
+    /** {@return whether the pipe is a byte or a message pipe} */
     public NamedPipeMode getPipeMode() {
         return pipeMode;
     }
 
-    /** Creates the pipe as a byte or a message pipe; its children read in the same mode. Set before bind. */
+    /**
+     * Creates the pipe as a byte or a message pipe; its children read in the same mode. Set before bind.
+     *
+     * @param pipeMode {@link NamedPipeMode#BYTE} or {@link NamedPipeMode#MESSAGE}
+     * @return this config
+     */
     public NamedPipeServerChannelConfig setPipeMode(NamedPipeMode pipeMode) {
         this.pipeMode = io.netty.util.internal.ObjectUtil.checkNotNull(pipeMode, "PIPE_MODE");
         return this;
     }
 
-    /** The SDDL set with {@link #setSecurityDescriptor}, or {@code null} for the default. */
+    /** {@return the SDDL set with {@link #setSecurityDescriptor}, or {@code null} for the default} */
     public String getSecurityDescriptor() {
         return securityDescriptor;
     }
@@ -143,6 +163,8 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
      * Sets who may open the pipe, as SDDL; {@code null} restores the default (this user, SYSTEM, Administrators).
      *
      * @throws IllegalArgumentException with the Win32 error when Windows does not accept the SDDL
+     * @param sddl a security descriptor in SDDL, or {@code null} for the default
+     * @return this config
      */
     public NamedPipeServerChannelConfig setSecurityDescriptor(String sddl) {
         if (sddl != null) {
@@ -152,35 +174,50 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         return this;
     }
 
-    /** The most pipe instances, listening and connected together; 255 means unlimited. */
+    /** {@return the most pipe instances, listening and connected together; 255 means unlimited} */
     public int getMaxInstances() {
         return maxInstances;
     }
 
-    /** Sets the most pipe instances, listening and connected together, 1..255 (255: unlimited). */
+    /**
+     * Sets the most pipe instances, listening and connected together, 1..255 (255: unlimited).
+     *
+     * @param maxInstances 1..255
+     * @return this config
+     */
     public NamedPipeServerChannelConfig setMaxInstances(int maxInstances) {
         this.maxInstances = checkInRange(maxInstances, 1, 255, "MAX_INSTANCES");
         return this;
     }
 
-    /** The default WaitNamedPipe time-out in milliseconds; 0 means Windows' default. */
+    /** {@return the default WaitNamedPipe time-out in milliseconds; 0 means Windows' default} */
     public int getDefaultTimeoutMillis() {
         return defaultTimeoutMillis;
     }
 
-    /** Sets the default WaitNamedPipe time-out in milliseconds (0 or more; 0: Windows' 50 ms). */
+    /**
+     * Sets the default WaitNamedPipe time-out in milliseconds (0 or more; 0: Windows' 50 ms).
+     *
+     * @param defaultTimeoutMillis milliseconds, 0 or more
+     * @return this config
+     */
     public NamedPipeServerChannelConfig setDefaultTimeoutMillis(int defaultTimeoutMillis) {
         this.defaultTimeoutMillis = io.netty.util.internal.ObjectUtil.checkPositiveOrZero(defaultTimeoutMillis,
                 "DEFAULT_TIMEOUT_MILLIS");
         return this;
     }
 
-    /** Whether clients on other machines are refused. */
+    /** {@return whether clients on other machines are refused} */
     public boolean isRejectRemoteClients() {
         return rejectRemoteClients;
     }
 
-    /** Refuse (true, the default) or accept clients on other machines. */
+    /**
+     * Refuse (true, the default) or accept clients on other machines.
+     *
+     * @param rejectRemoteClients {@code true} to refuse remote clients
+     * @return this config
+     */
     public NamedPipeServerChannelConfig setRejectRemoteClients(boolean rejectRemoteClients) {
         this.rejectRemoteClients = rejectRemoteClients;
         return this;

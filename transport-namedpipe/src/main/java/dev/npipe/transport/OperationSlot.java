@@ -8,12 +8,24 @@ import io.netty.buffer.ByteBuf;
  * buffer the kernel reads or writes while it is in flight. The buffer is released only once the kernel is done.
  */
 abstract class OperationSlot {
+    private NamedPipeIoHandler.Registration registration;
     private Overlapped op;
     private ByteBuf buffer;
 
-    /** The registration made the block. */
-    final void registered(Overlapped block) {
-        op = block;
+    /** Takes this slot's block from the channel's registration. */
+    final void registered(NamedPipeIoHandler.Registration owner) {
+        registration = owner;
+        op = owner.newOverlapped();
+    }
+
+    /** The operation just started finished at once, and the port will not hear of it: a loop task completes it. */
+    final void completeLater() {
+        registration.completeLater(op);
+    }
+
+    /** The operation just started finished at once, and is handled there and then: the block is free again. */
+    final void completedAtOnce() {
+        registration.completedAtOnce(op);
     }
 
     final Overlapped block() {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A client's way to a pipe: opens it, and while every instance is busy or the server has not created it yet,
  * tries again from the event loop with a growing back-off (never a blocking WaitNamedPipe) until the connect
- * time-out; a time-out of 0 means no time-out, as in Netty. Once open, it ties the handle to the loop's port,
+ * time-out; a time-out of 0 means no time-out, as in Netty. While the pipe does not exist at all it gives up sooner
+ * when {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} says so. Once open, it ties the handle to the loop's port,
  * learns the pipe's type, sets the read mode and checks the owner, and only then hands the handle over; until then
  * it owns the handle and closes it on failure.
  */
@@ -36,6 +37,8 @@ final class PipeConnector {
     private final NamedPipeChannelConfig config;
     private final int timeoutMillis;
     private final long deadlineNanos;
+    private final long startNanos;
+    private final int absentTimeoutMillis;
     private final Outcome outcome;
     private long backoffMillis = FIRST_BACKOFF_MILLIS;
     private Future<?> retry;
@@ -48,7 +51,9 @@ final class PipeConnector {
         this.address = address;
         this.config = config;
         this.timeoutMillis = config.getConnectTimeoutMillis();
-        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.startNanos = System.nanoTime();
+        this.deadlineNanos = startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.absentTimeoutMillis = config.getAbsentPipeTimeoutMillis();
         this.outcome = outcome;
     }
 
@@ -110,7 +115,7 @@ final class PipeConnector {
     }
 
     private void retryOrFail(Win32Exception e) {
-        if (!PipeErrors.isRetryableConnect(e.errorCode())) {
+        if (!PipeErrors.isRetryableConnect(e.errorCode()) || absentTooLong(e.errorCode())) {
             finish(PipeErrors.connectFailure(address, e));
             return;
         }
@@ -128,6 +133,12 @@ final class PipeConnector {
         }
         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
         retry = loop.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** No server has created the pipe, and ABSENT_PIPE_TIMEOUT_MILLIS says to stop waiting for one. */
+    private boolean absentTooLong(int error) {
+        return error == Win32Error.ERROR_FILE_NOT_FOUND && absentTimeoutMillis >= 0
+                && System.nanoTime() - startNanos >= TimeUnit.MILLISECONDS.toNanos(absentTimeoutMillis);
     }
 
     private void finish(Throwable cause) {

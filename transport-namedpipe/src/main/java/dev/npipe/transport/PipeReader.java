@@ -1,6 +1,7 @@
 package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessageChunk;
+import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPipeline;
@@ -22,8 +23,11 @@ import static dev.npipe.transport.ChannelState.READ_PENDING;
 
 /**
  * The read side of a connected pipe: one overlapped ReadFile at a time, in batches as Netty's read loop asks.
- * While the {@link RecvByteBufAllocator} wants more and the pipe has bytes waiting, the next read belongs to the
- * same batch, which ends with one {@code channelReadComplete}. The end of the peer's output follows Netty's
+ * A batch starts with a completion; while the {@link RecvByteBufAllocator} wants more, the next ReadFile belongs
+ * to it as long as it finishes at once (the bytes were there: no completion is queued for it, see
+ * {@link PipeHandle#skipCompletionPortOnSuccess()}). The first read that has to wait ends the batch with one
+ * {@code channelReadComplete}, so what handlers wrote in it is flushed now rather than after another trip through
+ * the completion port; that read's completion starts the next batch. The end of the peer's output follows Netty's
  * half-closure rules.
  */
 final class PipeReader extends OperationSlot {
@@ -48,7 +52,7 @@ final class PipeReader extends OperationSlot {
         }
         state.set(READ_PENDING);
         if (!state.is(HANDLING_READ)) {
-            start(true);
+            start();
         }
     }
 
@@ -75,27 +79,41 @@ final class PipeReader extends OperationSlot {
                 && (channel.config().isAutoRead() || state.is(READ_PENDING));
     }
 
-    private void start(boolean newBatch) {
+    /**
+     * Starts the read that begins the next batch. One that finishes at once is handed on by a loop task, as its
+     * queued completion would have been: never inside {@code read()}, and after the other channels' completions.
+     */
+    private void start() {
         if (isBusy()) {
             return;
         }
-        RecvByteBufAllocator.Handle allocHandle = channel.unsafe().recvBufAllocHandle();
-        if (newBatch) {
-            allocHandle.reset(channel.config());
-        }
-        ByteBuf buf = channel.config().getAllocator().directBuffer(allocHandle.guess());
-        int length = buf.writableBytes();
-        allocHandle.attemptedBytesRead(length);
-        int error = channel.pipe().read(block(), PipeBuffers.address(buf, buf.writerIndex(), length), length);
-        if (error != 0) {
+        ByteBuf buf = newBuffer();
+        int result = readInto(buf);
+        if (result == PipeHandle.DONE_AT_ONCE) {
+            hold(buf);
+            completeLater();
+        } else if (result == 0) {
+            hold(buf);
+        } else {
             buf.release();
             endBatch();
-            failed(error);
-            return;
+            failed(result);
         }
-        hold(buf);
     }
 
+    private ByteBuf newBuffer() {
+        RecvByteBufAllocator.Handle allocHandle = channel.unsafe().recvBufAllocHandle();
+        ByteBuf buf = channel.config().getAllocator().directBuffer(allocHandle.guess());
+        allocHandle.attemptedBytesRead(buf.writableBytes());
+        return buf;
+    }
+
+    private int readInto(ByteBuf buf) {
+        int length = buf.writableBytes();
+        return channel.pipe().read(block(), PipeBuffers.address(buf, buf.writerIndex(), length), length);
+    }
+
+    /** A read's completion (dequeued, or finished at once and handed on by a task): a new batch. */
     void completed(int bytes, int error) {
         ByteBuf buf = take();
         if (buf == null) {
@@ -107,18 +125,44 @@ final class PipeReader extends OperationSlot {
             buf.release();
             return;
         }
-        boolean batchGoesOn;
         state.set(HANDLING_READ);
         try {
-            batchGoesOn = handle(buf, bytes, error);
+            channel.unsafe().recvBufAllocHandle().reset(channel.config());
+            boolean batchGoesOn = handle(buf, bytes, error);
+            while (batchGoesOn) {
+                batchGoesOn = readOn();
+            }
         } finally {
             state.clear(HANDLING_READ);
         }
-        if (batchGoesOn) {
-            start(false); // the allocator wants more and there is more: part of the read asked for
-        } else if (wantsRead()) {
-            start(true);
+        if (wantsRead()) {
+            start();
         }
+    }
+
+    /**
+     * The allocator wants more: reads again. A read that finishes at once is handed on in this batch (returns
+     * whether the batch goes on); one that has to wait ends the batch, and stays in flight only if still wanted.
+     */
+    private boolean readOn() {
+        ByteBuf buf = newBuffer();
+        int result = readInto(buf);
+        if (result == PipeHandle.DONE_AT_ONCE) {
+            completedAtOnce();
+            return handle(buf, block().bytesTransferred(), block().error());
+        }
+        if (result != 0) {
+            buf.release();
+            endBatch();
+            failed(result);
+            return false;
+        }
+        hold(buf);
+        endBatch();
+        if (!wantsRead() && isBusy()) {
+            channel.pipe().cancel(block()); // the allocator read on, but nobody asked for more (auto-read off)
+        }
+        return false;
     }
 
     /** Hands the read on; returns whether the next read belongs to the same batch. */
@@ -152,19 +196,16 @@ final class PipeReader extends OperationSlot {
         state.set(IN_READ_BATCH);
         state.clear(READ_PENDING);
         channel.pipeline().fireChannelRead(chunks ? new PipeMessageChunk(buf, !moreToCome) : buf);
-        if (wantsMore(allocHandle, moreToCome)) {
+        if (wantsMore(allocHandle)) {
             return true;
         }
         endBatch();
         return false;
     }
 
-    /** Whether the next read belongs to this batch: the allocator wants more and the pipe has more now. */
-    private boolean wantsMore(RecvByteBufAllocator.Handle allocHandle, boolean moreToCome) {
-        if (!state.isActive() || state.is(INPUT_SHUTDOWN | CLOSE_DEFERRED) || !allocHandle.continueReading()) {
-            return false;
-        }
-        return moreToCome || channel.pipe().bytesAvailable() > 0;
+    /** Whether the next read belongs to this batch: the allocator wants more (e.g. the last read filled its buffer). */
+    private boolean wantsMore(RecvByteBufAllocator.Handle allocHandle) {
+        return state.isActive() && !state.is(INPUT_SHUTDOWN | CLOSE_DEFERRED) && allocHandle.continueReading();
     }
 
     private void endBatch() {
@@ -180,7 +221,7 @@ final class PipeReader extends OperationSlot {
             endOfInput();
             return;
         }
-        channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("ReadFile", channel.remoteAddress(), error));
+        channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("ReadFile", channel.pipeAddress(), error));
         channel.unsafe().close(channel.unsafe().voidPromise());
     }
 

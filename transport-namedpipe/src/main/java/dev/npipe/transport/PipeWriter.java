@@ -1,6 +1,7 @@
 package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
+import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -87,12 +88,16 @@ final class PipeWriter extends OperationSlot {
             toWrite = coalesce(in);
         }
         int length = toWrite.readableBytes();
-        int error = channel.pipe().write(block(), PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
-        if (error != 0) {
+        int result = channel.pipe().write(block(), PipeBuffers.address(toWrite, toWrite.readerIndex(), length),
+                length);
+        if (result != 0 && result != PipeHandle.DONE_AT_ONCE) {
             toWrite.release();
-            throw PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), error);
+            throw PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), result);
         }
         hold(toWrite);
+        if (result == PipeHandle.DONE_AT_ONCE) {
+            completeLater(); // promises complete from a loop task, never inside this flush
+        }
     }
 
     /** Copies the flushed small buffers, up to {@link #MAX_COALESCED_BYTES}, into one direct buffer. */
@@ -189,8 +194,11 @@ final class PipeWriter extends OperationSlot {
 
     private void writeEndOfStream() {
         int error = channel.pipe().write(block(), block().address(), 0);
-        if (error == 0) {
+        if (error == 0 || error == PipeHandle.DONE_AT_ONCE) {
             state.set(EOF_IN_FLIGHT);
+            if (error == PipeHandle.DONE_AT_ONCE) {
+                completeLater();
+            }
         } else if (!PipeErrors.isEndOfPipe(error)) {
             channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("WriteFile(end of stream)",
                     channel.pipeAddress(), error));

@@ -62,6 +62,41 @@ class ConnectTest {
     }
 
     @Test
+    void absentPipeTimeoutEndsTheWaitForAPipeNobodyServes() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        long start = System.nanoTime();
+        ChannelFuture future = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
+                .option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, 200)
+                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                .connect(address);
+        assertTrue(future.await(5, TimeUnit.SECONDS), "connect still waiting for an absent pipe after 5 s");
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertInstanceOf(ConnectException.class, future.cause());
+        String message = future.cause().getMessage();
+        assertTrue(message.contains("ERROR_FILE_NOT_FOUND (2)") && message.contains("no server has created"), message);
+        assertTrue(elapsedMillis >= 190 && elapsedMillis < 1000, "gave up after " + elapsedMillis + " ms, not ~200");
+    }
+
+    @Test
+    void absentPipeTimeoutIsValidated() {
+        NamedPipeChannelConfig config = new NamedPipeChannel().config();
+        assertEquals(-1, config.getOption(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS), "default");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> config.setOption(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, -2));
+        assertTrue(e.getMessage().contains("ABSENT_PIPE_TIMEOUT_MILLIS"), e.getMessage());
+    }
+
+    /** grpc-netty sets SO_KEEPALIVE on every channel: accepted, so Netty logs no "Unknown channel option". */
+    @Test
+    void soKeepAliveIsAcceptedAsANoOp() {
+        NamedPipeChannelConfig config = new NamedPipeChannel().config();
+        assertTrue(config.setOption(io.netty.channel.ChannelOption.SO_KEEPALIVE, true));
+        assertEquals(Boolean.TRUE, config.getOption(io.netty.channel.ChannelOption.SO_KEEPALIVE));
+        assertTrue(config.getOptions().containsKey(io.netty.channel.ChannelOption.SO_KEEPALIVE));
+    }
+
+    @Test
     void clientThatStartsBeforeTheServerConnectsOnceItBinds() throws Exception {
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
         Promise<String> echoed = group.next().newPromise();

@@ -60,6 +60,28 @@ class MaxInstancesTest {
         server.close().sync();
     }
 
+    /** ABSENT_PIPE_TIMEOUT_MILLIS ends the wait for a pipe that does not exist, not for a busy one. */
+    @Test
+    void busyPipeIsStillRetriedWithAbsentPipeTimeoutZero() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.MAX_INSTANCES, 1)
+                .childHandler(new EchoServer.EchoHandler())
+                .bind(address).sync().channel();
+        Channel first = connect(address).sync().channel();
+        ChannelFuture second = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
+                .option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, 0)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address);
+        assertFalse(second.await(500, TimeUnit.MILLISECONDS),
+                "the second client did not wait for the busy pipe: " + second.cause());
+        first.close().sync();
+        assertTrue(second.await(10, TimeUnit.SECONDS), "second client did not connect after the first closed");
+        assertTrue(second.isSuccess(), () -> "second client failed: " + second.cause());
+        second.channel().close().sync();
+        server.close().sync();
+    }
+
     @Test
     void maxInstancesIsValidated() {
         NamedPipeServerChannelConfig config = new NamedPipeServerChannel().config();

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,14 @@ class PeerCredentialsTest {
         assertNotNull(child);
 
         NamedPipePeerCredentials peer = child.peerCredentials().get(5, TimeUnit.SECONDS);
+        // The remote address carries the same, read at accept; the client's is the pipe.
+        NamedPipePeerAddress remote = assertInstanceOf(NamedPipePeerAddress.class, child.remoteAddress());
+        assertEquals(address, remote.pipe());
+        assertEquals(peer, remote.credentials().orElseThrow(() -> new AssertionError("no credentials: " + remote)));
+        assertTrue(remote.toString().startsWith(address.path() + " (client pid " + Kernel32.GetCurrentProcessId()
+                + ", session "), remote.toString());
+        assertTrue(remote.toString().endsWith(", user " + Advapi32.currentUserSid() + ")"), remote.toString());
+        assertEquals(address, client.remoteAddress());
         assertEquals(Kernel32.GetCurrentProcessId(), peer.processId(), "client process id");
         assertEquals(Advapi32.currentUserSid(), peer.userSid(), "client user SID");
         // After the call the loop thread has no impersonation token: OpenThreadToken says ERROR_NO_TOKEN.

@@ -65,6 +65,71 @@ class Win32FactsTest {
         }
     }
 
+    /**
+     * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, which the transport sets on connected pipes: a read or write that
+     * finishes at once queues nothing, a partial message read at once (ERROR_MORE_DATA) neither, and a read that
+     * has to wait still gets its completion.
+     */
+    @Test
+    void skippingThePortOnSuccessQueuesOnlyOperationsThatWaited() throws Exception {
+        String path = PipeTestSupport.uniqueAddress().path();
+        long port = Win32Handle.createCompletionPort();
+        long server = Win32Handle.createNamedPipe(path, Kernel32.PIPE_ACCESS_DUPLEX,
+                Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, 0L);
+        long client = Win32Handle.openPipe(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE);
+        NativeBlock buffer = new NativeBlock(64);
+        NativeBlock entries = new NativeBlock(32 * 8);
+        NativeBlock removed = new NativeBlock(8);
+        NativeBlock mode = new NativeBlock(8);
+        Overlapped read = new Overlapped(port, this);
+        Overlapped write = new Overlapped(port, this);
+        Overlapped serverWrite = new Overlapped(0L, this);
+        try {
+            assertTrue(client > 0, "client open");
+            mode.view().putInt(0, Kernel32.PIPE_READMODE_MESSAGE);
+            assertEquals(1, Kernel32.SetNamedPipeHandleState(client, mode.address(), 0L, 0L));
+            Kernel32.CreateIoCompletionPort(client, port, 0L, 0);
+            assertEquals(1, Kernel32.SetFileCompletionNotificationModes(client,
+                    (byte) (Kernel32.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | Kernel32.FILE_SKIP_SET_EVENT_ON_HANDLE)),
+                    "SetFileCompletionNotificationModes: " + Win32Error.describe(Kernel32.lastError()));
+
+            assertEquals(1, Kernel32.WriteFile(server, buffer.address(), 10, 0L, serverWrite.start()));
+            assertEquals(1, Kernel32.ReadFile(client, buffer.address(), 16, 0L, read.start()),
+                    "a waiting message read at once");
+            assertEquals(10, read.bytesTransferred());
+            assertEquals(0, drain(port, entries, removed), "completions queued for a read that finished at once");
+
+            assertEquals(1, Kernel32.WriteFile(server, buffer.address(), 10, 0L, serverWrite.start()));
+            assertEquals(0, Kernel32.ReadFile(client, buffer.address(), 4, 0L, read.start()));
+            assertEquals(Win32Error.ERROR_MORE_DATA, Kernel32.lastError());
+            assertEquals(4, read.bytesTransferred());
+            assertEquals(Win32Error.ERROR_MORE_DATA, read.error());
+            assertEquals(0, drain(port, entries, removed), "completions queued for ERROR_MORE_DATA at once");
+            assertEquals(1, Kernel32.ReadFile(client, buffer.address(), 16, 0L, read.start()), "the rest");
+            assertEquals(6, read.bytesTransferred());
+
+            assertEquals(1, Kernel32.WriteFile(client, buffer.address(), 10, 0L, write.start()));
+            assertEquals(0, drain(port, entries, removed), "completions queued for a write that finished at once");
+
+            assertEquals(0, Kernel32.ReadFile(client, buffer.address(), 16, 0L, read.start()));
+            assertEquals(Win32Error.ERROR_IO_PENDING, Kernel32.lastError());
+            assertEquals(1, Kernel32.WriteFile(server, buffer.address(), 3, 0L, serverWrite.start()));
+            assertEquals(1, drain(port, entries, removed), "completions queued for a read that waited");
+            assertEquals(3, read.bytesTransferred());
+        } finally {
+            Win32Handle.close(client);
+            Win32Handle.close(server);
+            Win32Handle.close(port);
+            read.free();
+            write.free();
+            serverWrite.free();
+            mode.free();
+            buffer.free();
+            entries.free();
+            removed.free();
+        }
+    }
+
     private static int drain(long port, NativeBlock entries, NativeBlock removed) {
         int total = 0;
         while (Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), 8, removed.address(), 300, 0) != 0) {

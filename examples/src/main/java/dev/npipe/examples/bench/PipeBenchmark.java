@@ -45,6 +45,12 @@ public final class PipeBenchmark {
         this.measureMillis = measureMillis;
     }
 
+    /**
+     * Runs the benchmark; {@code scripts/bench.sh} passes the arguments (see its header for them).
+     *
+     * @param args the options scripts/bench.sh passes
+     * @throws Exception when a pairing cannot start
+     */
     public static void main(String[] args) throws Exception {
         Path exe = null;
         Path out = null;

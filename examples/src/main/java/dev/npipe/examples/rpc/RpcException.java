@@ -22,6 +22,7 @@ public class RpcException extends IOException {
         NOT_SENT
     }
 
+    /** What happened to the call. */
     private final Reason reason;
 
     /**

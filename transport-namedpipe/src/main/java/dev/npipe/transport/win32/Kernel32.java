@@ -34,6 +34,10 @@ public final class Kernel32 {
     public static final int PIPE_WAIT = 0x00000000;
     public static final int PIPE_REJECT_REMOTE_CLIENTS = 0x00000008;
     public static final int PIPE_UNLIMITED_INSTANCES = 255;
+    /** SetFileCompletionNotificationModes: an operation that succeeds at once queues no completion. */
+    public static final byte FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 0x1;
+    /** SetFileCompletionNotificationModes: the handle is not signalled when an operation completes. */
+    public static final byte FILE_SKIP_SET_EVENT_ON_HANDLE = 0x2;
 
     static {
         Native.register(Kernel32.class, NativeLibrary.getInstance("kernel32"));
@@ -68,6 +72,8 @@ public final class Kernel32 {
     public static native int ReadFile(long file, long buffer, int length, long bytesRead, long overlapped);
 
     public static native int WriteFile(long file, long buffer, int length, long bytesWritten, long overlapped);
+
+    public static native int SetFileCompletionNotificationModes(long file, byte flags);
 
     public static native int CancelIoEx(long file, long overlapped);
 

@@ -68,6 +68,12 @@ public final class Overlapped extends NativeBlock {
         return view().getInt(0);
     }
 
+    /** The Win32 error of the finished operation: 0 on success, ERROR_MORE_DATA for part of a longer message. */
+    public int error() {
+        int status = status();
+        return status == 0 ? 0 : NtDll.toWin32Error(status);
+    }
+
     /** The owner given at creation. */
     public Object owner() {
         return owner;

@@ -1,0 +1,201 @@
+package dev.npipe.examples.demo;
+
+import dev.npipe.examples.echo.EchoHandler;
+import dev.npipe.examples.rpc.RpcClient;
+import dev.npipe.examples.rpc.RpcServer;
+import dev.npipe.transport.local.LocalPipePeer;
+import dev.npipe.transport.local.LocalPipeTransport;
+import dev.npipe.transport.local.LocalPipes;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one-command demo ({@code scripts/demo.sh}): an echo server and the RPC example on local pipes (named pipes on
+ * Windows), a short load on each, and what a user wants to see: the pipe's name, who the server sees at the other
+ * end, connections, messages, MB/s, p50 and p99. A progress line is printed every second.
+ */
+public final class Demo {
+    private static final int ECHO_CONNECTIONS = 8;
+    private static final int ECHO_BLOCK = 16 * 1024;
+    /** Blocks in flight per connection: enough to keep the pipe busy while echoes travel back. */
+    private static final int ECHO_WINDOW = 4;
+    private static final int RPC_CLIENTS = 4;
+    private static final int RPC_WINDOW = 32;
+
+    private Demo() {
+    }
+
+    /**
+     * Runs the demo.
+     *
+     * @param args {@code [seconds per phase]}, 5 by default
+     * @throws Exception when a phase cannot start; the message says what failed
+     */
+    public static void main(String[] args) throws Exception {
+        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 5;
+        LocalPipeTransport bytes = LocalPipes.transport().withByteMode();
+        String name = "npipe-demo-" + ProcessHandle.current().pid();
+        System.out.printf(Locale.ROOT, "npipe demo on %s %s, Java %s, pid %d%n", System.getProperty("os.name"),
+                System.getProperty("os.version"), Runtime.version(), ProcessHandle.current().pid());
+        echo(bytes, name + "-echo", seconds);
+        rpc(LocalPipes.transport().withMessageMode(RpcServer.MAX_MESSAGE_LENGTH), name + "-rpc", seconds);
+        System.out.println("demo: done");
+    }
+
+    /** Echo: connections stream 16 KiB blocks and count what comes back; one more measures round trips. */
+    private static void echo(LocalPipeTransport transport, String name, long seconds) throws Exception {
+        EventLoopGroup group = transport.newEventLoopGroup(2);
+        CompletableFuture<Channel> firstChild = new CompletableFuture<>();
+        try {
+            Channel server = transport.bind(transport.serverBootstrap(group, new EchoHandler() {
+                @Override
+                public void channelActive(ChannelHandlerContext ctx) {
+                    firstChild.complete(ctx.channel());
+                    ctx.fireChannelActive();
+                }
+            }), name).sync().channel();
+            System.out.printf("echo: server on %s (%s)%n", transport.address(name), transport.kind());
+
+            Throughput throughput = new Throughput();
+            List<Channel> clients = new ArrayList<>();
+            for (int i = 0; i < ECHO_CONNECTIONS; i++) {
+                clients.add(transport.connect(transport.bootstrap(group, new Streamer(throughput)), name).sync()
+                        .channel());
+            }
+            LocalPipePeer peer = LocalPipePeer.of(firstChild.get(10, TimeUnit.SECONDS));
+            System.out.printf("echo: the server sees its first client as pid %s, user %s (this process: pid %d)%n",
+                    peer.processId().isPresent() ? peer.processId().getAsLong() : "unknown", peer.user(),
+                    ProcessHandle.current().pid());
+
+            RoundTrips roundTrips = new RoundTrips();
+            Channel pinger = transport.connect(transport.bootstrap(group, roundTrips), name).sync().channel();
+            Phase phase = new Phase("echo", seconds);
+            phase.run(() -> String.format(Locale.ROOT, "%d+1 connections, %.1f MB/s, round trip p50 %s p99 %s",
+                    ECHO_CONNECTIONS, throughput.megabytesPerSecond(), roundTrips.latency.percentile(50),
+                    roundTrips.latency.percentile(99)), () -> {
+                throughput.reset();
+                roundTrips.latency.reset();
+            });
+            pinger.close().sync();
+            for (Channel c : clients) {
+                c.close().sync();
+            }
+            server.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** RPC: clients keep 32 calls in flight each on a message pipe; the result of every call is checked. */
+    private static void rpc(LocalPipeTransport transport, String name, long seconds) throws Exception {
+        try (RpcServer server = RpcServer.start(transport, name, CallLoop::reversed)) {
+            System.out.printf("rpc: server on %s (message pipe)%n", transport.address(name));
+            Latency latency = new Latency();
+            Throughput calls = new Throughput();
+            List<RpcClient> clients = new ArrayList<>();
+            List<CallLoop> loops = new ArrayList<>();
+            try {
+                for (int i = 0; i < RPC_CLIENTS; i++) {
+                    RpcClient client = RpcClient.connect(transport, name, Duration.ofSeconds(10));
+                    clients.add(client);
+                    CallLoop loop = new CallLoop(client, latency, calls);
+                    loops.add(loop);
+                    for (int w = 0; w < RPC_WINDOW; w++) {
+                        loop.next();
+                    }
+                }
+                Phase phase = new Phase("rpc", seconds);
+                phase.run(() -> String.format(Locale.ROOT, "%d clients x %d in flight, %.0f calls/s, p50 %s p99 %s,"
+                                + " %d failed", RPC_CLIENTS, RPC_WINDOW, calls.perSecond(),
+                        latency.percentile(50), latency.percentile(99), CallLoop.failed(loops)),
+                        () -> {
+                            calls.reset();
+                            latency.reset();
+                        });
+            } finally {
+                for (CallLoop loop : loops) {
+                    loop.stop();
+                }
+                for (RpcClient client : clients) {
+                    client.close();
+                }
+            }
+            if (CallLoop.failed(loops) > 0) {
+                throw new IllegalStateException("rpc: " + CallLoop.failed(loops) + " calls failed, e.g. "
+                        + CallLoop.firstFailure(loops));
+            }
+        }
+    }
+
+    /** Keeps {@link #ECHO_WINDOW} blocks in flight: each block's worth of echo that comes back sends another. */
+    private static final class Streamer extends ChannelInboundHandlerAdapter {
+        private final Throughput throughput;
+        private final ByteBuf block = Unpooled.unreleasableBuffer(Unpooled.directBuffer(ECHO_BLOCK)
+                .writeZero(ECHO_BLOCK));
+        private long received;
+
+        Streamer(Throughput throughput) {
+            this.throughput = throughput;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            for (int i = 0; i < ECHO_WINDOW; i++) {
+                ctx.write(block.duplicate(), ctx.voidPromise());
+            }
+            ctx.flush();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            int n = buf.readableBytes();
+            buf.release();
+            throughput.add(n);
+            for (received += n; received >= ECHO_BLOCK; received -= ECHO_BLOCK) {
+                ctx.writeAndFlush(block.duplicate(), ctx.voidPromise());
+            }
+        }
+    }
+
+    /** Sends 64 bytes, waits for them, records the round trip, repeats. */
+    private static final class RoundTrips extends ChannelInboundHandlerAdapter {
+        private static final int SIZE = 64;
+        final Latency latency = new Latency();
+        private long sentAt;
+        private int owed;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ping(ctx);
+        }
+
+        private void ping(ChannelHandlerContext ctx) {
+            owed = SIZE;
+            sentAt = System.nanoTime();
+            ctx.writeAndFlush(ctx.alloc().buffer(SIZE).writeZero(SIZE), ctx.voidPromise());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            owed -= buf.readableBytes();
+            buf.release();
+            if (owed == 0) {
+                latency.record((System.nanoTime() - sentAt) / 1000);
+                ping(ctx);
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.npipe.grpc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Completes empty writes without passing them to the pipe. HTTP/2 is a byte stream, and grpc-netty writes an empty
+ * buffer now and then (to learn when earlier writes are flushed); on a message pipe each write is a message, and a
+ * zero-length message means end of stream to go-winio (its {@code CloseWrite}), which then closes the connection.
+ * Wine reports even go-winio's byte pipes as message pipes, so a grpc-go server on go-winio sees this under Wine.
+ */
+@ChannelHandler.Sharable
+final class EmptyWriteFilter extends ChannelOutboundHandlerAdapter {
+    static final EmptyWriteFilter INSTANCE = new EmptyWriteFilter();
+
+    private EmptyWriteFilter() {
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ByteBuf content = msg instanceof ByteBuf ? (ByteBuf) msg
+                : msg instanceof ByteBufHolder ? ((ByteBufHolder) msg).content() : null;
+        if (content != null && !content.isReadable()) {
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess();
+            return;
+        }
+        ctx.write(msg, promise);
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The demo: an echo server and the RPC example on named pipes, under a Windows JVM (Wine on Linux), with a short
+# load on each; prints the pipe names, who the server sees at the other end, connections, MB/s, calls/s, p50/p99.
+# Installs Wine and the Windows JRE when missing (as scripts/test.sh does). Usage: scripts/demo.sh [seconds per phase]
+# On Windows, natively:  mvnw.cmd -q install -DskipTests  then
+#                        mvnw.cmd -q -pl examples exec:java -Dexec.mainClass=dev.npipe.examples.demo.Demo
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/wine-env.sh
+SECONDS_PER_PHASE=${1:-5}
+
+ensure_wine || { echo "demo: Wine is missing and could not be installed" >&2; exit 1; }
+ensure_windows_jre >/dev/null || { echo "demo: the Windows JRE could not be downloaded" >&2; exit 1; }
+
+OUT=$PWD/examples/target/demo
+mkdir -p "$OUT"
+echo "demo: building (a minute on a cold cache) ..."
+./mvnw -B -q -pl examples -am package dependency:build-classpath -Dmaven.test.skip=true \
+  -Dmdep.outputFile="$OUT/classpath.txt" >&2
+cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
+
+exec 9>"$WIN32_LOCK"
+flock -w 1800 9 || { echo "demo: the Wine prefix stayed locked" >&2; exit 1; }
+trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
+echo "demo: starting the Windows JVM ($(wine --version 2>/dev/null))"
+wine "$WIN_JAVA" -Xmx512m -cp "$cp" dev.npipe.examples.demo.Demo "$SECONDS_PER_PHASE" 9>&- |
+  sed -u -e 's/\r$//' -e '/Attempt to get process group affinity failed/d'
+rc=${PIPESTATUS[0]}
+echo "demo: took ${SECONDS}s"
+exit "$rc"
