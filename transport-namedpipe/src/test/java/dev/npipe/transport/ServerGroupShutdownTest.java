@@ -76,7 +76,8 @@ class ServerGroupShutdownTest {
                 assertEquals(BYTES, echo(clients.get(i), i), "bytes echoed to client " + i);
             }
             PipeTestSupport.shutdown(workers);
-            assertTrue(server.children.isEmpty(), "children still open: " + server.children);
+            assertTrue(PipeTestSupport.eventually(10_000, server.children::isEmpty),
+                    "children still open 10 s after their group stopped: " + server.children);
             for (Channel client : clients) {
                 assertTrue(client.closeFuture().await(10, TimeUnit.SECONDS),
                         client + " did not see its server end close");

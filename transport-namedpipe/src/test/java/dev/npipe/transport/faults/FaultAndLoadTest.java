@@ -444,7 +444,6 @@ class FaultAndLoadTest {
             CRC32 crc = new CRC32();
             byte[] chunk = new byte[CHUNK];
             Promise<Void> sent = clientGroup.next().newPromise();
-            sent.addListener(f -> sentCrc[client] = crc.getValue());
             done.add(sent);
             client(address, new PacedSender(sent, chunks + 1, seq -> {
                 if (seq == 0) {
@@ -452,6 +451,8 @@ class FaultAndLoadTest {
                 }
                 stamp(chunk, (long) client << 32 | seq);
                 crc.update(chunk);
+                // Taken here, before the last write: a listener on the promise may run after await() returns.
+                sentCrc[client] = crc.getValue();
                 return Unpooled.copiedBuffer(chunk);
             }), 10_000).sync();
         }
