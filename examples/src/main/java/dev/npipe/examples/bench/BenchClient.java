@@ -109,7 +109,8 @@ final class BenchClient {
                 latency ? all.getValueAtPercentile(50) / 1e3 : nan,
                 latency ? all.getValueAtPercentile(99) / 1e3 : nan,
                 latency ? all.getValueAtPercentile(99.9) / 1e3 : nan,
-                messages == 0 ? nan : (double) during.allocatedBytes() / messages, during.batchSize());
+                messages == 0 ? nan : (double) during.allocatedBytes() / messages, during.batchSize(),
+                during.atOncePer(messages));
     }
 
     /** One connection's load. Runs on its channel's loop; fields other than the flag are read after close. */

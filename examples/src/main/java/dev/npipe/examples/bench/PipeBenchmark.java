@@ -172,6 +172,6 @@ public final class PipeBenchmark {
             throw new IOException("native client against the Java server failed: " + e.getCause(), e.getCause());
         }
         return f.withJavaFigures(echoed == 0 ? Double.NaN : (double) during.allocatedBytes() / echoed,
-                during.batchSize());
+                during.batchSize(), during.atOncePer(echoed));
     }
 }

@@ -21,22 +21,24 @@ final class ResultTable {
     /** Markdown header; the first "x C" is the ratio of both msg/s and MB/s (same messages, same size). */
     static String header() {
         return "| mode | test | conns | size | client -> server | msg/s | MB/s | x C | p50 us | x C | p99 us | x C"
-                + " | p999 us | x C | alloc B/msg | batch |\n"
-                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
+                + " | p999 us | x C | alloc B/msg | batch | at once/msg |\n"
+                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
     }
 
     private static String format(Row r) {
         Figures f = r.f;
         Figures c = r.nativeBaseline;
         boolean baseline = r.pairing == Pairing.NATIVE_NATIVE;
-        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s |",
+        return String.format(Locale.ROOT,
+                "| %s | %s | %d | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |",
                 r.w.modeName(), r.w.testName(), r.w.connections(), size(r.w.size()), r.pairing.label,
                 f.messagesPerSecond(), f.megabytesPerSecond(r.w.size()),
                 baseline ? "1" : ratio(f.messagesPerSecond(), c.messagesPerSecond()),
                 latency(f.p50Micros(), c.p50Micros(), baseline), latency(f.p99Micros(), c.p99Micros(), baseline),
                 latency(f.p999Micros(), c.p999Micros(), baseline),
                 Double.isNaN(f.garbagePerMessage()) ? "" : String.format(Locale.ROOT, "%.1f", f.garbagePerMessage()),
-                Double.isNaN(f.batchSize()) ? "" : String.format(Locale.ROOT, "%.2f", f.batchSize()));
+                Double.isNaN(f.batchSize()) ? "" : String.format(Locale.ROOT, "%.2f", f.batchSize()),
+                Double.isNaN(f.atOncePerMessage()) ? "" : String.format(Locale.ROOT, "%.2f", f.atOncePerMessage()));
     }
 
     /** A latency and its ratio to the native one, as two cells; empty cells for a throughput run. */
