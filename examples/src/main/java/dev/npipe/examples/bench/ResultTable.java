@@ -70,6 +70,21 @@ final class ResultTable {
         return sb.toString();
     }
 
+    /** A peer against ours (Java -> Java, same workload): ours/peer throughput (>= 1 wins), ours/peer p99 (<= 1). */
+    private void peerLine(StringBuilder sb, Row peer) {
+        for (Row ours : rows) {
+            if (ours.pairing == Pairing.JAVA_JAVA && ours.w.equals(peer.w)) {
+                boolean latency = peer.w.test() == Workload.Test.LATENCY;
+                double tput = ours.f.messagesPerSecond() / peer.f.messagesPerSecond();
+                double p99 = ours.f.p99Micros() / peer.f.p99Micros();
+                sb.append(String.format(Locale.ROOT, "- peer %s, %s %s, %d conns, %s: ours/peer throughput %.2fx%s%n",
+                        peer.pairing.label, peer.w.modeName(), peer.w.testName(), peer.w.connections(),
+                        size(peer.w.size()), tput, latency ? String.format(Locale.ROOT, ", p99 %.2fx", p99) : ""));
+                return;
+            }
+        }
+    }
+
     /** The targets of the 16-connection 1 KiB workloads, and the steady-state allocation and batch size. */
     String summary() {
         StringBuilder sb = new StringBuilder();
@@ -87,7 +102,8 @@ final class ResultTable {
                 batchSum += r.f.batchSize();
                 batchRows++;
             }
-            if (r.w.connections() == 16 && r.w.size() == 1024) {
+            boolean peer = r.pairing == Pairing.NIO_TCP || r.pairing == Pairing.BLOCKING_TO_JAVA;
+            if (r.w.connections() == 16 && r.w.size() == 1024 && !peer) {
                 boolean latency = r.w.test() == Workload.Test.LATENCY;
                 double ratio = latency ? r.f.p99Micros() / r.nativeBaseline.p99Micros()
                         : r.f.messagesPerSecond() / r.nativeBaseline.messagesPerSecond();
@@ -95,6 +111,11 @@ final class ResultTable {
                 sb.append(String.format(Locale.ROOT, "- %s %s, 16 conns, 1 KiB, %s: %s %.2fx native (target %s): %s%n",
                         r.w.modeName(), r.w.testName(), r.pairing.label, latency ? "p99" : "throughput", ratio,
                         latency ? "<= 1.2x" : ">= 0.9x", met ? "met" : "MISSED"));
+            }
+        }
+        for (Row r : rows) {
+            if (r.pairing == Pairing.NIO_TCP || r.pairing == Pairing.BLOCKING_TO_JAVA) {
+                peerLine(sb, r);
             }
         }
         sb.append(String.format(Locale.ROOT, "- largest allocation per echoed message on the Java loops: %.1f B%n",
