@@ -58,6 +58,7 @@ public final class HealthServer implements AutoCloseable {
         HealthStatusManager health = new HealthStatusManager();
         Server server = NamedPipeGrpc.serverBuilder(pipe, group)
                 .addService(health.getHealthService())
+                .directExecutor() // the health service never blocks: answer on the pipe's event loop
                 .intercept(new CallerLog(onCall))
                 .intercept(AllowedUsersInterceptor.currentUserOnly()) // added last, so it runs first
                 .build()
