@@ -214,9 +214,13 @@ public final class Demo {
 
     /** Keeps {@link #ECHO_WINDOW} blocks in flight: each block's worth of echo that comes back sends another. */
     private static final class Streamer extends ChannelInboundHandlerAdapter {
-        private final Throughput throughput;
-        private final ByteBuf block = Unpooled.unreleasableBuffer(Unpooled.directBuffer(ECHO_BLOCK)
+        /**
+         * One block for all connections, kept for the life of the process: writes may still hold it when a
+         * connection ends, and a per-connection buffer that was never released was reported as a leak once collected.
+         */
+        private static final ByteBuf BLOCK = Unpooled.unreleasableBuffer(Unpooled.directBuffer(ECHO_BLOCK)
                 .writeZero(ECHO_BLOCK));
+        private final Throughput throughput;
         private long received;
 
         Streamer(Throughput throughput) {
@@ -226,7 +230,7 @@ public final class Demo {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             for (int i = 0; i < ECHO_WINDOW; i++) {
-                ctx.write(block.duplicate(), ctx.voidPromise());
+                ctx.write(BLOCK.duplicate(), ctx.voidPromise());
             }
             ctx.flush();
         }
@@ -238,7 +242,7 @@ public final class Demo {
             buf.release();
             throughput.add(n);
             for (received += n; received >= ECHO_BLOCK; received -= ECHO_BLOCK) {
-                ctx.writeAndFlush(block.duplicate(), ctx.voidPromise());
+                ctx.writeAndFlush(BLOCK.duplicate(), ctx.voidPromise());
             }
         }
     }
