@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The demo: an echo server and the RPC example on named pipes, under a Windows JVM (Wine on Linux), with a short
-# load on each; prints the pipe names, who the server sees at the other end, connections, MB/s, calls/s, p50/p99.
+# The demo: an echo server, the RPC example and gRPC (health checks) on named pipes, under a Windows JVM (Wine on
+# Linux), with a short load on each; prints the pipe names, who the server sees at the other end, connections, MB/s, calls/s, p50/p99.
 # Installs Wine and the Windows JRE when missing (as scripts/test.sh does). Usage: scripts/demo.sh [seconds per phase]
 # On Windows, natively:  mvnw.cmd -q install -DskipTests  then
 #                        mvnw.cmd -q -pl examples exec:java -Dexec.mainClass=dev.npipe.examples.demo.Demo

@@ -9,7 +9,8 @@
  *       latency:    each connection sends one message and waits for its echo, again and again.
  *       throughput: each connection keeps a window of messages in flight (see window_for()); on a byte pipe
  *                   the free part of the window is sent with one WriteFile, on a message pipe one per message.
- *       Prints "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X" for the measured window.
+ *       Prints "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X at_once=N" for the measured window
+ *       (at_once: the client's operations that finished at once, so no completion was dequeued for them).
  *
  * The server writes back each read with one WriteFile; reads use a 64 KiB (byte) or 128 KiB (message) buffer. Build: x86_64-w64-mingw32-gcc -O2 -o npbench.exe npbench.c
  */
@@ -57,6 +58,12 @@ static volatile LONG phase; /* client: 0 warm-up, 1 measuring, 2 stopping */
 static volatile LONG64 g_msgs;
 static volatile LONG live_conns;
 static LONG64 *hist;
+/* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS on connected pipes (NPBENCH_SKIP=0 turns it off): an operation that
+ * finishes at once queues nothing, and the worker that started it handles it after the current completion. */
+static int skip_port = 1;
+static volatile LONG64 g_at_once; /* client: operations finished at once in the measured window */
+static __thread op *at_once[16];
+static __thread int n_at_once, is_worker;
 static double ns_per_tick;
 
 static void die(const char *what) {
@@ -71,20 +78,39 @@ static int window_for(int size) {
 
 /* ---- common: start operations, close when idle ---- */
 
+static void skip_port_on_success(HANDLE h) {
+    if (skip_port && !SetFileCompletionNotificationModes(h,
+            FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE)) {
+        die("SetFileCompletionNotificationModes");
+    }
+}
+
+/* An operation finished at once on a handle that skips the port: handled by this worker after its current
+ * completion, or posted to the port from other threads (or when the list is full). */
+static void finished_at_once(op *o) {
+    if (is_worker && n_at_once < 16) {
+        at_once[n_at_once++] = o;
+        if (phase == 1) InterlockedIncrement64(&g_at_once);
+    } else if (!PostQueuedCompletionStatus(port, 0, 0, &o->ov)) {
+        die("PostQueuedCompletionStatus");
+    }
+}
+
 static int start_read(conn *c, char *into) {
     memset(&c->rd.ov, 0, sizeof c->rd.ov);
-    if (!ReadFile(c->h, into, read_size, NULL, &c->rd.ov)) {
-        DWORD e = GetLastError();
-        if (e != ERROR_IO_PENDING && e != ERROR_MORE_DATA) return 0;
-    }
+    DWORD e = ReadFile(c->h, into, read_size, NULL, &c->rd.ov) ? 0 : GetLastError();
+    if (e != 0 && e != ERROR_IO_PENDING && e != ERROR_MORE_DATA) return 0;
     c->reading = 1;
+    if (skip_port && e != ERROR_IO_PENDING) finished_at_once(&c->rd);
     return 1;
 }
 
 static int start_write(conn *c, char *from, DWORD len) {
     memset(&c->wr.ov, 0, sizeof c->wr.ov);
-    if (!WriteFile(c->h, from, len, NULL, &c->wr.ov) && GetLastError() != ERROR_IO_PENDING) return 0;
+    DWORD e = WriteFile(c->h, from, len, NULL, &c->wr.ov) ? 0 : GetLastError();
+    if (e != 0 && e != ERROR_IO_PENDING) return 0;
     c->writing = 1;
+    if (skip_port && e == 0) finished_at_once(&c->wr);
     return 1;
 }
 
@@ -157,6 +183,7 @@ static int listen_one(void) {
 
 static void server_connected(conn *c) {
     c->connected = 1;
+    skip_port_on_success(c->h);
     if (!start_read(c, c->buf[c->cur])) begin_close(c);
 }
 
@@ -273,18 +300,23 @@ static void client_completed(op *o, DWORD bytes, BOOL ok) {
 
 /* ---- workers ---- */
 
+static void dispatch(op *o, int server) {
+    DWORD bytes = 0;
+    /* The status of the completion as GetOverlappedResult reports it (ERROR_MORE_DATA included). */
+    BOOL ok = GetOverlappedResult(o->c->h, &o->ov, &bytes, FALSE);
+    if (server) server_completed(o, bytes, ok);
+    else client_completed(o, bytes, ok);
+}
+
 static DWORD WINAPI worker(LPVOID server) {
     OVERLAPPED_ENTRY entries[64];
+    is_worker = 1;
     for (;;) {
         ULONG n = 0;
         if (!GetQueuedCompletionStatusEx(port, entries, 64, &n, INFINITE, FALSE)) die("GetQueuedCompletionStatusEx");
         for (ULONG i = 0; i < n; i++) {
-            op *o = (op *) entries[i].lpOverlapped;
-            DWORD bytes = 0;
-            /* The status of the completion as GetOverlappedResult reports it (ERROR_MORE_DATA included). */
-            BOOL ok = GetOverlappedResult(o->c->h, &o->ov, &bytes, FALSE);
-            if (server) server_completed(o, bytes, ok);
-            else client_completed(o, bytes, ok);
+            dispatch((op *) entries[i].lpOverlapped, (int) (INT_PTR) server);
+            while (n_at_once > 0) dispatch(at_once[--n_at_once], (int) (INT_PTR) server);
         }
     }
     return 0;
@@ -331,6 +363,7 @@ static int run_client(int conns, int warmup_ms, int measure_ms, int threads) {
             if (!SetNamedPipeHandleState(h, &mode, NULL, NULL)) die("SetNamedPipeHandleState");
         }
         all[i] = new_conn(h);
+        skip_port_on_success(h);
         all[i]->is_client = 1;
         all[i]->rbuf = malloc(read_size);
         all[i]->wbuf = malloc((size_t) msg_size * window);
@@ -352,9 +385,9 @@ static int run_client(int conns, int warmup_ms, int measure_ms, int threads) {
     double secs = (now_ticks() - t0) * ns_per_tick / 1e9;
     LONG64 msgs = g_msgs, samples = 0;
     for (int b = 0; b < BUCKETS; b++) samples += hist[b];
-    printf("RESULT msgs=%lld bytes=%lld secs=%.6f p50_us=%.1f p99_us=%.1f p999_us=%.1f\n", msgs,
+    printf("RESULT msgs=%lld bytes=%lld secs=%.6f p50_us=%.1f p99_us=%.1f p999_us=%.1f at_once=%lld\n", msgs,
             msgs * (LONG64) msg_size, secs, percentile_us(samples, 0.50), percentile_us(samples, 0.99),
-            percentile_us(samples, 0.999));
+            percentile_us(samples, 0.999), (LONG64) g_at_once);
     fflush(stdout);
     /* Cancel everything and wait for the workers to see each connection idle and close it: a process that
      * exits with overlapped pipe I/O still pending can hang in its exit under Wine. */
@@ -396,6 +429,8 @@ int main(int argc, char **argv) {
     message_mode = strcmp(argv[3], "message") == 0;
     if (!message_mode && strcmp(argv[3], "byte") != 0) usage();
     read_size = message_mode ? READ_SIZE_MESSAGE : READ_SIZE_BYTE;
+    const char *skip = getenv("NPBENCH_SKIP");
+    skip_port = !(skip && strcmp(skip, "0") == 0);
     port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
     if (!port) die("CreateIoCompletionPort");
     if (strcmp(argv[1], "server") == 0 && argc == 5) return run_server(atoi(argv[4]));

@@ -20,6 +20,7 @@ import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,6 +54,8 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final NamedPipeIoEvent event = new NamedPipeIoEvent();
     private final NamedPipeCompletionStats stats = new NamedPipeCompletionStats();
+    /** Operations that finished at once (no completion was queued for them), handed on by this run. Loop only. */
+    private final ArrayDeque<Overlapped> finishedAtOnce = new ArrayDeque<>();
     /** Guards the port handle against a wake-up posted while {@link #destroy()} closes it. */
     private final Object portLock = new Object();
     private boolean portClosed;
@@ -136,7 +139,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     @Override
     public int run(IoHandlerContext context) {
         int timeout = 0;
-        if (context.canBlock()) {
+        if (context.canBlock() && finishedAtOnce.isEmpty()) {
             long deadline = context.deadlineNanos();
             timeout = deadline == -1 ? Kernel32.INFINITE : toMillis(context.delayNanos(System.nanoTime()));
         }
@@ -169,7 +172,7 @@ public final class NamedPipeIoHandler implements IoHandler {
             if (error != Win32Error.WAIT_TIMEOUT) {
                 backOffAfterFailure(error);
             }
-            return 0;
+            return deliverFinishedAtOnce();
         }
         failures = 0;
         dequeueStartNanos = System.nanoTime();
@@ -194,7 +197,32 @@ public final class NamedPipeIoHandler implements IoHandler {
                 logger.warn("A named-pipe completion handler threw", t);
             }
         }
-        return handled;
+        return handled + deliverFinishedAtOnce();
+    }
+
+    /**
+     * Hands on the operations that finished at once before this point, as if their completions had been dequeued
+     * now; those that finish at once meanwhile wait for the next run, so one busy pipe cannot hold the loop.
+     */
+    private int deliverFinishedAtOnce() {
+        int count = finishedAtOnce.size();
+        if (count > 0 && dequeueStartNanos == 0) {
+            dequeueStartNanos = System.nanoTime();
+        }
+        for (int i = 0; i < count; i++) {
+            Overlapped block = finishedAtOnce.poll();
+            if (!block.isPending() || !registrations.contains((Registration) block.owner())) {
+                continue; // delivered already (the loop is being destroyed)
+            }
+            try {
+                deliver(block, block.bytesTransferred());
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable t) {
+                logger.warn("A named-pipe completion handler threw", t);
+            }
+        }
+        return count;
     }
 
     /**
@@ -462,17 +490,13 @@ public final class NamedPipeIoHandler implements IoHandler {
         }
 
         /**
-         * The operation of {@code block} finished at once and no completion will be queued for it: a loop task hands
-         * it on as if it had been dequeued (a task costs no round trip into the kernel). The block stays in use until
-         * then; if the loop stops first, {@link #completeFinished()} delivers it.
+         * The operation of {@code block} finished at once and no completion will be queued for it: this loop hands it
+         * on in its current or next run, as if it had been dequeued, with no round trip into the kernel. The block
+         * stays in use until then; if the loop stops first, {@link #completeFinished()} delivers it. Loop thread.
          */
         void completeLater(Overlapped block) {
             stats.recordFinishedAtOnce();
-            onLoop(() -> {
-                if (block.isPending() && registrations.contains(this)) {
-                    deliver(block, block.bytesTransferred());
-                }
-            });
+            finishedAtOnce.add(block);
         }
 
         /** The operation of {@code block} finished at once and its owner handled it there and then. */

@@ -18,7 +18,7 @@ abstract class OperationSlot {
         op = owner.newOverlapped();
     }
 
-    /** The operation just started finished at once, and the port will not hear of it: a loop task completes it. */
+    /** The operation just started finished at once, and the port will not hear of it: the loop completes it soon. */
     final void completeLater() {
         registration.completeLater(op);
     }

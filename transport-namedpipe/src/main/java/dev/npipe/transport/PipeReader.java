@@ -80,7 +80,7 @@ final class PipeReader extends OperationSlot {
     }
 
     /**
-     * Starts the read that begins the next batch. One that finishes at once is handed on by a loop task, as its
+     * Starts the read that begins the next batch. One that finishes at once is handed on by the loop later, as its
      * queued completion would have been: never inside {@code read()}, and after the other channels' completions.
      */
     private void start() {
@@ -113,7 +113,7 @@ final class PipeReader extends OperationSlot {
         return channel.pipe().read(block(), PipeBuffers.address(buf, buf.writerIndex(), length), length);
     }
 
-    /** A read's completion (dequeued, or finished at once and handed on by a task): a new batch. */
+    /** A read's completion (dequeued, or finished at once and handed on by the loop): a new batch. */
     void completed(int bytes, int error) {
         ByteBuf buf = take();
         if (buf == null) {

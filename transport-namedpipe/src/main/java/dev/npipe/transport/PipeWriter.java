@@ -96,7 +96,7 @@ final class PipeWriter extends OperationSlot {
         }
         hold(toWrite);
         if (result == PipeHandle.DONE_AT_ONCE) {
-            completeLater(); // promises complete from a loop task, never inside this flush
+            completeLater(); // promises complete when the loop hands it on, never inside this flush
         }
     }
 

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import org.HdrHistogram.Histogram;
 
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,20 +39,29 @@ final class BenchClient {
      */
     Figures run(NamedPipeAddress address, Workload w, long warmupMillis, long measureMillis, LoopProbe javaServer)
             throws InterruptedException {
-        List<Load> loads = new ArrayList<>();
-        List<Channel> channels = new ArrayList<>();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loops.group())
                 .channel(NamedPipeChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000)
                 .option(NamedPipeChannelOption.READ_MODE, w.mode());
+        return run(bootstrap, address, w, warmupMillis, measureMillis, loops, javaServer);
+    }
+
+    /**
+     * The same load over any Netty transport (a peer, e.g. NIO over TCP): {@code bootstrap} has its group and
+     * channel; {@code probe} counts the client's loops, or is null where they are not ours.
+     */
+    static Figures run(Bootstrap bootstrap, SocketAddress address, Workload w, long warmupMillis,
+                       long measureMillis, LoopProbe probe, LoopProbe javaServer) throws InterruptedException {
+        List<Load> loads = new ArrayList<>();
+        List<Channel> channels = new ArrayList<>();
         try {
             for (int i = 0; i < w.connections(); i++) {
                 Load load = new Load(w);
                 loads.add(load);
-                ChannelFuture f = bootstrap.handler(new ChannelInitializer<NamedPipeChannel>() {
+                ChannelFuture f = bootstrap.handler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(NamedPipeChannel ch) {
+                    protected void initChannel(Channel ch) {
                         if (w.mode() == NamedPipeMode.MESSAGE) {
                             ch.pipeline().addLast(new PipeMessageAggregator(BenchEchoServer.MAX_MESSAGE));
                         }
@@ -64,13 +74,13 @@ final class BenchClient {
                 load.ctx.executor().execute(load::start);
             }
             Thread.sleep(warmupMillis);
-            LoopProbe.Sample before = sample(javaServer);
+            LoopProbe.Sample before = sample(probe, javaServer);
             setMeasuring(loads, true);
             long t0 = System.nanoTime();
             Thread.sleep(measureMillis);
             setMeasuring(loads, false);
             long t1 = System.nanoTime();
-            LoopProbe.Sample during = sample(javaServer).minus(before);
+            LoopProbe.Sample during = probe == null ? null : sample(probe, javaServer).minus(before);
             for (Channel ch : channels) {
                 ch.close();
             }
@@ -85,8 +95,11 @@ final class BenchClient {
         }
     }
 
-    private LoopProbe.Sample sample(LoopProbe javaServer) {
-        LoopProbe.Sample s = loops.sample();
+    private static LoopProbe.Sample sample(LoopProbe probe, LoopProbe javaServer) {
+        if (probe == null) {
+            return null;
+        }
+        LoopProbe.Sample s = probe.sample();
         return javaServer == null ? s : s.plus(javaServer.sample());
     }
 
@@ -109,7 +122,8 @@ final class BenchClient {
                 latency ? all.getValueAtPercentile(50) / 1e3 : nan,
                 latency ? all.getValueAtPercentile(99) / 1e3 : nan,
                 latency ? all.getValueAtPercentile(99.9) / 1e3 : nan,
-                messages == 0 ? nan : (double) during.allocatedBytes() / messages, during.batchSize());
+                messages == 0 || during == null ? nan : (double) during.allocatedBytes() / messages,
+                during == null ? nan : during.batchSize(), during == null ? nan : during.atOncePer(messages));
     }
 
     /** One connection's load. Runs on its channel's loop; fields other than the flag are read after close. */

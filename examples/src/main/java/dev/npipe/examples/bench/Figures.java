@@ -13,9 +13,11 @@ import java.util.Map;
  * @param p999Micros 99.9th percentile round trip, or NaN
  * @param garbagePerMessage bytes the Java event loops allocated per echoed message, or NaN for native-only runs
  * @param batchSize completions per GetQueuedCompletionStatusEx call on the Java loops, or NaN
+ * @param atOncePerMessage reads and writes that finished at once (no completion dequeued: one dequeue saved each)
+ *                         per echoed message, on the measured side (Java loops, or the C client), or NaN
  */
 record Figures(long messages, double seconds, double p50Micros, double p99Micros, double p999Micros,
-               double garbagePerMessage, double batchSize) {
+               double garbagePerMessage, double batchSize, double atOncePerMessage) {
 
     double messagesPerSecond() {
         return messages / seconds;
@@ -25,11 +27,11 @@ record Figures(long messages, double seconds, double p50Micros, double p99Micros
         return messages * (double) size / seconds / 1e6;
     }
 
-    Figures withJavaFigures(double garbage, double batch) {
-        return new Figures(messages, seconds, p50Micros, p99Micros, p999Micros, garbage, batch);
+    Figures withJavaFigures(double garbage, double batch, double atOnce) {
+        return new Figures(messages, seconds, p50Micros, p99Micros, p999Micros, garbage, batch, atOnce);
     }
 
-    /** Parses npbench's "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X" line. */
+    /** Parses npbench's "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X at_once=N" line. */
     static Figures parseNative(String line, boolean latency) {
         Map<String, String> fields = new HashMap<>();
         for (String part : line.trim().split("\\s+")) {
@@ -40,10 +42,12 @@ record Figures(long messages, double seconds, double p50Micros, double p99Micros
         }
         try {
             double nan = Double.NaN;
-            return new Figures(Long.parseLong(fields.get("msgs")), Double.parseDouble(fields.get("secs")),
+            long msgs = Long.parseLong(fields.get("msgs"));
+            return new Figures(msgs, Double.parseDouble(fields.get("secs")),
                     latency ? Double.parseDouble(fields.get("p50_us")) : nan,
                     latency ? Double.parseDouble(fields.get("p99_us")) : nan,
-                    latency ? Double.parseDouble(fields.get("p999_us")) : nan, nan, nan);
+                    latency ? Double.parseDouble(fields.get("p999_us")) : nan, nan, nan,
+                    msgs == 0 ? nan : Double.parseDouble(fields.get("at_once")) / msgs);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot read npbench's result line: " + line, e);
         }

@@ -52,12 +52,14 @@ final class LoopProbe implements AutoCloseable {
         long completions = 0;
         long batches = 0;
         long passedOn = 0;
+        long atOnce = 0;
         for (NamedPipeIoHandler h : handlers) {
             completions += h.stats().completions();
             batches += h.stats().batches();
             passedOn += h.stats().passedOn();
+            atOnce += h.stats().finishedAtOnce();
         }
-        return new Sample(allocated, completions, batches, passedOn);
+        return new Sample(allocated, completions, batches, passedOn, atOnce);
     }
 
     @Override
@@ -66,15 +68,20 @@ final class LoopProbe implements AutoCloseable {
     }
 
     /** Counters at one moment; differences of two samples describe the time between. */
-    record Sample(long allocatedBytes, long completions, long batches, long passedOn) {
+    record Sample(long allocatedBytes, long completions, long batches, long passedOn, long finishedAtOnce) {
         Sample plus(Sample other) {
             return new Sample(allocatedBytes + other.allocatedBytes, completions + other.completions,
-                    batches + other.batches, passedOn + other.passedOn);
+                    batches + other.batches, passedOn + other.passedOn, finishedAtOnce + other.finishedAtOnce);
         }
 
         Sample minus(Sample earlier) {
             return new Sample(allocatedBytes - earlier.allocatedBytes, completions - earlier.completions,
-                    batches - earlier.batches, passedOn - earlier.passedOn);
+                    batches - earlier.batches, passedOn - earlier.passedOn, finishedAtOnce - earlier.finishedAtOnce);
+        }
+
+        /** Operations finished at once (dequeues saved) per message, or NaN. */
+        double atOncePer(long messages) {
+            return messages == 0 ? Double.NaN : (double) finishedAtOnce / messages;
         }
 
         double batchSize() {

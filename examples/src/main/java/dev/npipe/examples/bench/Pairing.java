@@ -1,11 +1,15 @@
 package dev.npipe.examples.bench;
 
-/** Who is client and who is server in a run: native C (npbench.exe) or Java (this transport). */
+/** Who is client and who is server in a run: native C (npbench.exe), Java (this transport) or a peer. */
 enum Pairing {
     NATIVE_NATIVE("C -> C"),
     NATIVE_TO_JAVA("C -> Java"),
     JAVA_TO_NATIVE("Java -> C"),
-    JAVA_JAVA("Java -> Java");
+    JAVA_JAVA("Java -> Java"),
+    /** Peer: Netty NIO over TCP loopback, Java client and server (what Java users on Windows use today). */
+    NIO_TCP("NIO TCP Java -> Java"),
+    /** Peer: a blocking RandomAccessFile client, a thread per connection, against our Java server. */
+    BLOCKING_TO_JAVA("blocking RAF -> Java");
 
     /** "client -> server" as the table shows it. */
     final String label;

@@ -36,7 +36,11 @@ public final class PipeBenchmark {
     private final long measureMillis;
     private final String namePrefix = "npbench-" + ProcessHandle.current().pid() + "-";
     private final ResultTable table = new ResultTable();
+    private static final int IDLE_CONNECTIONS = 1000;
     private LoopProbe.Sample serverTotals;
+    private Peers peers;
+    private String scale = "";
+    private boolean full;
     private Pattern select;
 
     private PipeBenchmark(NativePeer nativePeer, long warmupMillis, long measureMillis) {
@@ -78,6 +82,7 @@ public final class PipeBenchmark {
         NativePeer nativePeer = new NativePeer(exe, threads, Files.createTempDirectory("npbench"));
         PipeBenchmark bench = full ? new PipeBenchmark(nativePeer, 1000, 3000) : new PipeBenchmark(nativePeer, 150, 400);
         bench.select = select;
+        bench.full = full;
         String report = bench.run(threads, serverThreads > 0 ? serverThreads : threads, full);
         System.out.println(report);
         if (out != null) {
@@ -92,22 +97,28 @@ public final class PipeBenchmark {
              LoopProbe clientLoops = new LoopProbe("bench-client", threads)) {
             BenchClient client = new BenchClient(clientLoops);
             System.err.println(ResultTable.header());
-            for (NamedPipeMode mode : NamedPipeMode.values()) {
-                runMode(mode, serverLoops, clientLoops, client);
+            try (Peers peers = new Peers(threads)) {
+                this.peers = peers;
+                for (NamedPipeMode mode : NamedPipeMode.values()) {
+                    runMode(mode, serverLoops, clientLoops, client);
+                }
             }
             serverTotals = serverLoops.sample();
+            scale = "- " + Peers.probeUnixDomainSockets() + "\n" + IdleFootprint.measure(serverLoops.group(),
+                    clientLoops.group(), new NamedPipeAddress(namePrefix + "idle"), IDLE_CONNECTIONS);
+            System.err.print(scale);
         }
         double minutes = (System.nanoTime() - start) / 60e9;
         return String.format(Locale.ROOT, "npipe benchmark, %s mode (warm-up %d ms, measured %d ms per run), %s%n"
                         + "%s, %d processors, Java %s; Java loop threads: %d (client), %d (server); C worker threads: %d%n"
                         + "Took %.1f minutes.%n%n%s%n%s- completions the Java server's loops passed on to another loop's"
                         + " port: %.1f%% (a child registered on another loop than the server; Windows moves the handle"
-                        + " instead, Wine refuses)%n",
+                        + " instead, Wine refuses)%n%s",
                 full ? "full" : "quick", warmupMillis, measureMillis, LocalDate.now(), machine(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), threads, serverThreads,
                 threads,
                 minutes, table.table(), table.summary(),
-                100.0 * serverTotals.passedOn() / Math.max(1, serverTotals.completions()));
+                100.0 * serverTotals.passedOn() / Math.max(1, serverTotals.completions()), scale);
     }
 
     private static String machine() {
@@ -141,6 +152,14 @@ public final class PipeBenchmark {
                                 client.run(nativeAddress, w, warmupMillis, measureMillis, null), base);
                         row(w, Pairing.JAVA_JAVA,
                                 client.run(javaAddress, w, warmupMillis, measureMillis, serverLoops), base);
+                        // Peers at 16 connections: every size in full mode, 1 KiB in quick mode.
+                        if (connections == 16 && (full || size == 1024)) {
+                            if (mode == NamedPipeMode.BYTE) {
+                                row(w, Pairing.NIO_TCP, peers.tcp(w, warmupMillis, measureMillis), base);
+                            }
+                            row(w, Pairing.BLOCKING_TO_JAVA,
+                                    Peers.blocking(javaAddress, w, warmupMillis, measureMillis), base);
+                        }
                     }
                 }
             }
@@ -178,6 +197,6 @@ public final class PipeBenchmark {
             throw new IOException("native client against the Java server failed: " + e.getCause(), e.getCause());
         }
         return f.withJavaFigures(echoed == 0 ? Double.NaN : (double) during.allocatedBytes() / echoed,
-                during.batchSize());
+                during.batchSize(), during.atOncePer(echoed));
     }
 }

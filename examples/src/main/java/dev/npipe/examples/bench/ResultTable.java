@@ -21,22 +21,24 @@ final class ResultTable {
     /** Markdown header; the first "x C" is the ratio of both msg/s and MB/s (same messages, same size). */
     static String header() {
         return "| mode | test | conns | size | client -> server | msg/s | MB/s | x C | p50 us | x C | p99 us | x C"
-                + " | p999 us | x C | alloc B/msg | batch |\n"
-                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
+                + " | p999 us | x C | alloc B/msg | batch | at once/msg |\n"
+                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
     }
 
     private static String format(Row r) {
         Figures f = r.f;
         Figures c = r.nativeBaseline;
         boolean baseline = r.pairing == Pairing.NATIVE_NATIVE;
-        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s |",
+        return String.format(Locale.ROOT,
+                "| %s | %s | %d | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |",
                 r.w.modeName(), r.w.testName(), r.w.connections(), size(r.w.size()), r.pairing.label,
                 f.messagesPerSecond(), f.megabytesPerSecond(r.w.size()),
                 baseline ? "1" : ratio(f.messagesPerSecond(), c.messagesPerSecond()),
                 latency(f.p50Micros(), c.p50Micros(), baseline), latency(f.p99Micros(), c.p99Micros(), baseline),
                 latency(f.p999Micros(), c.p999Micros(), baseline),
                 Double.isNaN(f.garbagePerMessage()) ? "" : String.format(Locale.ROOT, "%.1f", f.garbagePerMessage()),
-                Double.isNaN(f.batchSize()) ? "" : String.format(Locale.ROOT, "%.2f", f.batchSize()));
+                Double.isNaN(f.batchSize()) ? "" : String.format(Locale.ROOT, "%.2f", f.batchSize()),
+                Double.isNaN(f.atOncePerMessage()) ? "" : String.format(Locale.ROOT, "%.2f", f.atOncePerMessage()));
     }
 
     /** A latency and its ratio to the native one, as two cells; empty cells for a throughput run. */
@@ -68,6 +70,21 @@ final class ResultTable {
         return sb.toString();
     }
 
+    /** A peer against ours (Java -> Java, same workload): ours/peer throughput (>= 1 wins), ours/peer p99 (<= 1). */
+    private void peerLine(StringBuilder sb, Row peer) {
+        for (Row ours : rows) {
+            if (ours.pairing == Pairing.JAVA_JAVA && ours.w.equals(peer.w)) {
+                boolean latency = peer.w.test() == Workload.Test.LATENCY;
+                double tput = ours.f.messagesPerSecond() / peer.f.messagesPerSecond();
+                double p99 = ours.f.p99Micros() / peer.f.p99Micros();
+                sb.append(String.format(Locale.ROOT, "- peer %s, %s %s, %d conns, %s: ours/peer throughput %.2fx%s%n",
+                        peer.pairing.label, peer.w.modeName(), peer.w.testName(), peer.w.connections(),
+                        size(peer.w.size()), tput, latency ? String.format(Locale.ROOT, ", p99 %.2fx", p99) : ""));
+                return;
+            }
+        }
+    }
+
     /** The targets of the 16-connection 1 KiB workloads, and the steady-state allocation and batch size. */
     String summary() {
         StringBuilder sb = new StringBuilder();
@@ -85,7 +102,8 @@ final class ResultTable {
                 batchSum += r.f.batchSize();
                 batchRows++;
             }
-            if (r.w.connections() == 16 && r.w.size() == 1024) {
+            boolean peer = r.pairing == Pairing.NIO_TCP || r.pairing == Pairing.BLOCKING_TO_JAVA;
+            if (r.w.connections() == 16 && r.w.size() == 1024 && !peer) {
                 boolean latency = r.w.test() == Workload.Test.LATENCY;
                 double ratio = latency ? r.f.p99Micros() / r.nativeBaseline.p99Micros()
                         : r.f.messagesPerSecond() / r.nativeBaseline.messagesPerSecond();
@@ -93,6 +111,11 @@ final class ResultTable {
                 sb.append(String.format(Locale.ROOT, "- %s %s, 16 conns, 1 KiB, %s: %s %.2fx native (target %s): %s%n",
                         r.w.modeName(), r.w.testName(), r.pairing.label, latency ? "p99" : "throughput", ratio,
                         latency ? "<= 1.2x" : ">= 0.9x", met ? "met" : "MISSED"));
+            }
+        }
+        for (Row r : rows) {
+            if (r.pairing == Pairing.NIO_TCP || r.pairing == Pairing.BLOCKING_TO_JAVA) {
+                peerLine(sb, r);
             }
         }
         sb.append(String.format(Locale.ROOT, "- largest allocation per echoed message on the Java loops: %.1f B%n",

@@ -1,11 +1,18 @@
 package dev.npipe.examples.demo;
 
 import dev.npipe.examples.echo.EchoHandler;
+import dev.npipe.examples.grpc.HealthClient;
+import dev.npipe.examples.grpc.HealthServer;
 import dev.npipe.examples.rpc.RpcClient;
 import dev.npipe.examples.rpc.RpcServer;
+import dev.npipe.grpc.NamedPipeGrpc;
+import dev.npipe.transport.NamedPipe;
+import dev.npipe.transport.NamedPipeEventLoopGroup;
+import dev.npipe.transport.NamedPipePeerCredentials;
 import dev.npipe.transport.local.LocalPipePeer;
 import dev.npipe.transport.local.LocalPipeTransport;
 import dev.npipe.transport.local.LocalPipes;
+import io.grpc.ManagedChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,11 +26,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one-command demo ({@code scripts/demo.sh}): an echo server and the RPC example on local pipes (named pipes on
- * Windows), a short load on each, and what a user wants to see: the pipe's name, who the server sees at the other
- * end, connections, messages, MB/s, p50 and p99. A progress line is printed every second.
+ * Windows), then grpc-java's health service on a named pipe (Windows only), a short load on each, and what a user
+ * wants to see: the pipe's name, who the server sees at the other end, connections, messages, MB/s, calls/s, p50 and
+ * p99. A progress line is printed every second.
  */
 public final class Demo {
     private static final int ECHO_CONNECTIONS = 8;
@@ -32,6 +41,8 @@ public final class Demo {
     private static final int ECHO_WINDOW = 4;
     private static final int RPC_CLIENTS = 4;
     private static final int RPC_WINDOW = 32;
+    private static final int GRPC_CHANNELS = 4;
+    private static final int GRPC_WINDOW = 16;
 
     private Demo() {
     }
@@ -50,6 +61,7 @@ public final class Demo {
                 System.getProperty("os.version"), Runtime.version(), ProcessHandle.current().pid());
         echo(bytes, name + "-echo", seconds);
         rpc(LocalPipes.transport().withMessageMode(RpcServer.MAX_MESSAGE_LENGTH), name + "-rpc", seconds);
+        grpc(name + "-grpc", seconds);
         System.out.println("demo: done");
     }
 
@@ -138,11 +150,77 @@ public final class Demo {
         }
     }
 
+    /**
+     * gRPC: channels keep unary health checks in flight on the example's {@link HealthServer}, which admits only this
+     * user and reports who called. gRPC runs on the named pipe transport itself, so only where named pipes exist.
+     */
+    private static void grpc(String pipe, long seconds) throws Exception {
+        if (!NamedPipe.isAvailable()) {
+            System.out.println("grpc: skipped: named pipes are not available here (" + NamedPipe.unavailabilityCause()
+                    + "); the gRPC example runs on the named pipe transport only");
+            return;
+        }
+        EventLoopGroup group = new NamedPipeEventLoopGroup(2);
+        AtomicReference<NamedPipePeerCredentials> caller = new AtomicReference<>();
+        try (HealthServer server = HealthServer.start(pipe, group, caller::set)) {
+            System.out.printf("grpc: health service on \\\\.\\pipe\\%s, this user only%n", pipe);
+            Latency latency = new Latency();
+            Throughput calls = new Throughput();
+            List<ManagedChannel> channels = new ArrayList<>();
+            List<HealthCallLoop> loops = new ArrayList<>();
+            try {
+                long connecting = System.nanoTime();
+                for (int i = 0; i < GRPC_CHANNELS; i++) {
+                    // directExecutor: the call loop's callbacks never block, so they run on the event loop.
+                    ManagedChannel channel = NamedPipeGrpc.channelBuilder(pipe, group).directExecutor().build();
+                    channels.add(channel);
+                    // One blocking call first: connects the channel, and loads gRPC's classes before the clock runs.
+                    HealthClient.check(channel, "");
+                }
+                System.out.printf(Locale.ROOT, "grpc: %d channels connected, first calls answered in %d ms%n",
+                        GRPC_CHANNELS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connecting));
+                for (ManagedChannel channel : channels) {
+                    HealthCallLoop loop = new HealthCallLoop(channel, latency, calls);
+                    loops.add(loop);
+                    for (int w = 0; w < GRPC_WINDOW; w++) {
+                        loop.next();
+                    }
+                }
+                Phase phase = new Phase("grpc", seconds);
+                phase.run(() -> String.format(Locale.ROOT, "%d channels x %d in flight, %.0f calls/s, p50 %s p99 %s,"
+                                + " %d failed, caller %s", GRPC_CHANNELS, GRPC_WINDOW, calls.perSecond(),
+                        latency.percentile(50), latency.percentile(99), HealthCallLoop.failed(loops),
+                        caller.get() == null ? "none yet" : "pid " + caller.get().processId() + " user "
+                                + caller.get().userSid()), () -> {
+                    calls.reset();
+                    latency.reset();
+                });
+            } finally {
+                for (HealthCallLoop loop : loops) {
+                    loop.stop();
+                }
+                for (ManagedChannel channel : channels) {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            }
+            if (HealthCallLoop.failed(loops) > 0) {
+                throw new IllegalStateException("grpc: " + HealthCallLoop.failed(loops) + " calls failed, e.g. "
+                        + HealthCallLoop.firstFailure(loops));
+            }
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        }
+    }
+
     /** Keeps {@link #ECHO_WINDOW} blocks in flight: each block's worth of echo that comes back sends another. */
     private static final class Streamer extends ChannelInboundHandlerAdapter {
-        private final Throughput throughput;
-        private final ByteBuf block = Unpooled.unreleasableBuffer(Unpooled.directBuffer(ECHO_BLOCK)
+        /**
+         * One block for all connections, kept for the life of the process: writes may still hold it when a
+         * connection ends, and a per-connection buffer that was never released was reported as a leak once collected.
+         */
+        private static final ByteBuf BLOCK = Unpooled.unreleasableBuffer(Unpooled.directBuffer(ECHO_BLOCK)
                 .writeZero(ECHO_BLOCK));
+        private final Throughput throughput;
         private long received;
 
         Streamer(Throughput throughput) {
@@ -152,7 +230,7 @@ public final class Demo {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             for (int i = 0; i < ECHO_WINDOW; i++) {
-                ctx.write(block.duplicate(), ctx.voidPromise());
+                ctx.write(BLOCK.duplicate(), ctx.voidPromise());
             }
             ctx.flush();
         }
@@ -164,7 +242,7 @@ public final class Demo {
             buf.release();
             throughput.add(n);
             for (received += n; received >= ECHO_BLOCK; received -= ECHO_BLOCK) {
-                ctx.writeAndFlush(block.duplicate(), ctx.voidPromise());
+                ctx.writeAndFlush(BLOCK.duplicate(), ctx.voidPromise());
             }
         }
     }

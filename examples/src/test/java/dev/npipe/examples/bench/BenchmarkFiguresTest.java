@@ -12,7 +12,7 @@ class BenchmarkFiguresTest {
     @Test
     void parsesTheNativeResultLine() {
         Figures f = Figures.parseNative("RESULT msgs=3000 bytes=3072000 secs=1.500000 p50_us=250.5 p99_us=900.0 "
-                + "p999_us=1500.0", true);
+                + "p999_us=1500.0 at_once=1500", true);
         assertEquals(3000, f.messages());
         assertEquals(2000.0, f.messagesPerSecond(), 1e-9);
         assertEquals(2.048, f.megabytesPerSecond(1024), 1e-9);
@@ -20,11 +20,12 @@ class BenchmarkFiguresTest {
         assertEquals(900.0, f.p99Micros());
         assertEquals(1500.0, f.p999Micros());
         assertTrue(Double.isNaN(f.garbagePerMessage()), "a native run has no Java allocation figure");
+        assertEquals(0.5, f.atOncePerMessage(), 1e-9);
     }
 
     @Test
     void aThroughputRunHasNoLatencies() {
-        Figures f = Figures.parseNative("RESULT msgs=10 bytes=640 secs=1.0 p50_us=0.0 p99_us=0.0 p999_us=0.0", false);
+        Figures f = Figures.parseNative("RESULT msgs=10 bytes=640 secs=1.0 p50_us=0.0 p99_us=0.0 p999_us=0.0 at_once=0", false);
         assertTrue(Double.isNaN(f.p99Micros()));
     }
 
@@ -45,13 +46,13 @@ class BenchmarkFiguresTest {
     @Test
     void rowsShowJavaFiguresAsRatiosToTheNativeRun() {
         Workload w = new Workload(NamedPipeMode.BYTE, Workload.Test.LATENCY, 16, 1024);
-        Figures c = new Figures(1000, 1.0, 100, 200, 300, Double.NaN, Double.NaN);
-        Figures java = new Figures(900, 1.0, 110, 250, 400, 0.0, 4.5);
+        Figures c = new Figures(1000, 1.0, 100, 200, 300, Double.NaN, Double.NaN, 1.0);
+        Figures java = new Figures(900, 1.0, 110, 250, 400, 0.0, 4.5, 2.25);
         ResultTable table = new ResultTable();
         table.add(w, Pairing.NATIVE_NATIVE, c, c);
         String row = table.add(w, Pairing.JAVA_JAVA, java, c);
         assertEquals("| byte | latency | 16 | 1 KiB | Java -> Java | 900 | 0.92 | 0.90 | 110 | 1.10 | 250 | 1.25 | 400 "
-                + "| 1.33 | 0.0 | 4.50 |", row);
+                + "| 1.33 | 0.0 | 4.50 | 2.25 |", row);
         assertEquals(ResultTable.header().lines().findFirst().orElseThrow().split("\\|").length,
                 row.split("\\|").length, "as many cells as the header");
         String summary = table.summary();

@@ -119,7 +119,9 @@ class ReadmeSnippetsTest {
     private static String grpcImports() {
         try {
             Class.forName("io.grpc.ManagedChannel");
-            return "import io.grpc.*;\n";
+            // Channel in README means Netty's; io.grpc.* has one too, and a single-type import wins over both.
+            return "import io.grpc.*;\nimport io.netty.channel.Channel;\nimport dev.npipe.grpc.*;\nimport dev.npipe.examples.grpc.*;\n"
+                    + "import io.grpc.health.v1.HealthCheckResponse.ServingStatus;\n";
         } catch (ClassNotFoundException e) {
             return "";
         }
