@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PortRelay implements Runnable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PortRelay.class);
     private static final AtomicInteger COUNT = new AtomicInteger();
+    /** Relays whose port is still open; tests wait for 0 before they count handles. */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
     /** How often the relay checks whether its last channel has gone. */
     private static final int POLL_MILLIS = 100;
 
@@ -28,15 +30,25 @@ final class PortRelay implements Runnable {
     static void start(NamedPipeIoHandler handler) {
         Thread thread = new Thread(new PortRelay(handler), "npipe-port-relay-" + COUNT.incrementAndGet());
         thread.setDaemon(true); // a process that exits ends its pipes anyway
+        RUNNING.incrementAndGet();
         thread.start();
         logger.debug("A named-pipe event loop stopped while pipes of other loops still use its completion port; "
                 + "{} passes their completions on until they close", thread.getName());
     }
 
+    /** {@return how many relays have not closed their port yet} */
+    static int running() {
+        return RUNNING.get();
+    }
+
     @Override
     public void run() {
-        while (!handler.closePortUnlessServing()) {
-            handler.passOnDequeued(POLL_MILLIS);
+        try {
+            while (!handler.closePortUnlessServing()) {
+                handler.passOnDequeued(POLL_MILLIS);
+            }
+        } finally {
+            RUNNING.decrementAndGet();
         }
     }
 }

@@ -42,7 +42,7 @@ class ServerGroupShutdownTest {
         try {
             EchoServer server = newServer(boss, workers);
             List<Channel> clients = connect(clientGroup, server);
-            PipeTestSupport.shutdown(boss);
+            PipeTestSupport.shutdownLeavingRelays(boss);
             assertFalse(server.channel.isOpen(), "the server closes with its loop");
             for (int i = 0; i < CHILDREN; i++) {
                 assertEquals(BYTES, echo(clients.get(i), i), "bytes echoed to client " + i);
@@ -75,7 +75,7 @@ class ServerGroupShutdownTest {
             for (int i = 0; i < CHILDREN; i++) {
                 assertEquals(BYTES, echo(clients.get(i), i), "bytes echoed to client " + i);
             }
-            PipeTestSupport.shutdown(workers);
+            PipeTestSupport.shutdownLeavingRelays(workers);
             assertTrue(PipeTestSupport.eventually(10_000, server.children::isEmpty),
                     "children still open 10 s after their group stopped: " + server.children);
             for (Channel client : clients) {
