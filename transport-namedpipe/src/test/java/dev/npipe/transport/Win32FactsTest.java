@@ -130,6 +130,61 @@ class Win32FactsTest {
         }
     }
 
+    /**
+     * The zero-byte read (libuv's way to wait for data without holding a buffer): on a byte and on a message pipe, a
+     * 0-byte ReadFile with nothing waiting must stay pending, complete once data arrives, and leave that data in the
+     * pipe for the real read.
+     */
+    @Test
+    void aZeroByteReadWaitsForDataAndLeavesIt() throws Exception {
+        for (boolean messages : new boolean[] {false, true}) {
+            String path = PipeTestSupport.uniqueAddress().path();
+            long port = Win32Handle.createCompletionPort();
+            int type = messages ? Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE : Kernel32.PIPE_TYPE_BYTE;
+            long server = Win32Handle.createNamedPipe(path, Kernel32.PIPE_ACCESS_DUPLEX, type, 1, 4096, 4096, 0, 0L);
+            long client = Win32Handle.openPipe(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE);
+            NativeBlock buffer = new NativeBlock(64);
+            NativeBlock entries = new NativeBlock(32 * 8);
+            NativeBlock removed = new NativeBlock(8);
+            NativeBlock avail = new NativeBlock(8);
+            Overlapped read = new Overlapped(port, this);
+            Overlapped serverWrite = new Overlapped(0L, this);
+            String kind = messages ? "message pipe" : "byte pipe";
+            try {
+                assertTrue(client > 0, "client open");
+                if (messages) {
+                    avail.view().putInt(0, Kernel32.PIPE_READMODE_MESSAGE);
+                    assertEquals(1, Kernel32.SetNamedPipeHandleState(client, avail.address(), 0L, 0L));
+                }
+                Kernel32.CreateIoCompletionPort(client, port, 0L, 0);
+                int ok = Kernel32.ReadFile(client, buffer.address(), 0, 0L, read.start());
+                int error = ok == 0 ? Kernel32.lastError() : 0;
+                log.info(kind + ": 0-byte ReadFile with nothing waiting: returned " + ok + ", "
+                        + Win32Error.describe(error));
+                assertEquals(Win32Error.ERROR_IO_PENDING, error, kind + ": the 0-byte read waits");
+                assertEquals(0, drain(port, entries, removed), kind + ": nothing completes before data arrives");
+                assertEquals(1, Kernel32.WriteFile(server, buffer.address(), 5, 0L, serverWrite.start()));
+                int packets = drain(port, entries, removed);
+                log.info(kind + ": after a 5-byte write: completions " + packets + ", status "
+                        + Win32Error.describe(read.error()) + ", bytes " + read.bytesTransferred());
+                assertEquals(1, packets, kind + ": the 0-byte read completes when data arrives");
+                assertEquals(0, read.bytesTransferred(), kind + ": and takes none of it");
+                assertEquals(1, Kernel32.PeekNamedPipe(client, 0L, 0, 0L, avail.address(), 0L));
+                assertEquals(5, avail.view().getInt(0), kind + ": the data is still there for the real read");
+            } finally {
+                Win32Handle.close(client);
+                Win32Handle.close(server);
+                Win32Handle.close(port);
+                read.free();
+                serverWrite.free();
+                buffer.free();
+                entries.free();
+                removed.free();
+                avail.free();
+            }
+        }
+    }
+
     private static int drain(long port, NativeBlock entries, NativeBlock removed) {
         int total = 0;
         while (Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), 8, removed.address(), 300, 0) != 0) {
