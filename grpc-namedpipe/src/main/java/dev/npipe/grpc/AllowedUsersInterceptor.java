@@ -32,7 +32,12 @@ public final class AllowedUsersInterceptor implements ServerInterceptor {
         }
     }
 
-    /** Admits clients running as any of {@code sids} ({@code S-1-5-21-...}). */
+    /**
+     * Admits clients running as any of {@code sids}.
+     *
+     * @param sids user SIDs, {@code S-1-5-21-...}; at least one
+     * @return the interceptor, for {@code ServerBuilder.intercept} or {@code ServerInterceptors.intercept}
+     */
     public static AllowedUsersInterceptor of(String... sids) {
         if (sids.length == 0) {
             throw new IllegalArgumentException("no user SID given: such an interceptor would refuse every call");
@@ -45,7 +50,7 @@ public final class AllowedUsersInterceptor implements ServerInterceptor {
         return new AllowedUsersInterceptor(Set.of(sids));
     }
 
-    /** Admits only clients running as the same Windows user as this process. */
+    /** {@return an interceptor that admits only clients running as the same Windows user as this process} */
     public static AllowedUsersInterceptor currentUserOnly() {
         return of(NamedPipe.currentUserSid());
     }

@@ -49,14 +49,23 @@ public final class NamedPipeGrpc {
     }
 
     /**
-     * A server builder listening on {@code pipe} ({@code name} or {@code \\.\pipe\name}), with {@code group} as boss
-     * and worker group.
+     * A server builder listening on {@code pipe}, with {@code group} as boss and worker group.
+     *
+     * @param pipe {@code name} or {@code \\.\pipe\name}
+     * @param group named-pipe event loops, the caller's to shut down after the server
+     * @return grpc-netty's builder, set up for the pipe
      */
     public static NettyServerBuilder serverBuilder(String pipe, EventLoopGroup group) {
         return serverBuilder(new NamedPipeAddress(pipe), group);
     }
 
-    /** A server builder listening on {@code address}, with {@code group} as boss and worker group. */
+    /**
+     * A server builder listening on {@code address}, with {@code group} as boss and worker group.
+     *
+     * @param address the pipe
+     * @param group named-pipe event loops, the caller's to shut down after the server
+     * @return grpc-netty's builder, set up for the pipe
+     */
     public static NettyServerBuilder serverBuilder(NamedPipeAddress address, EventLoopGroup group) {
         return NettyServerBuilder.forAddress(address)
                 .channelType(NamedPipeServerChannel.class)
@@ -64,12 +73,24 @@ public final class NamedPipeGrpc {
                 .workerEventLoopGroup(group);
     }
 
-    /** A plaintext channel builder for {@code pipe} ({@code name}, {@code \\.\pipe\name} or {@code \\server\pipe\name}). */
+    /**
+     * A plaintext channel builder for {@code pipe}.
+     *
+     * @param pipe {@code name}, {@code \\.\pipe\name} or {@code \\server\pipe\name}
+     * @param group named-pipe event loops, the caller's to shut down after the channel
+     * @return grpc-netty's builder, set up for the pipe
+     */
     public static NettyChannelBuilder channelBuilder(String pipe, EventLoopGroup group) {
         return channelBuilder(new NamedPipeAddress(pipe), group);
     }
 
-    /** A plaintext channel builder for {@code address}, on {@code group}. */
+    /**
+     * A plaintext channel builder for {@code address}, on {@code group}.
+     *
+     * @param address the pipe
+     * @param group named-pipe event loops, the caller's to shut down after the channel
+     * @return grpc-netty's builder, set up for the pipe
+     */
     public static NettyChannelBuilder channelBuilder(NamedPipeAddress address, EventLoopGroup group) {
         return NettyChannelBuilder.forAddress(address)
                 .channelFactory(NamedPipeGrpc::newClientChannel)
@@ -90,6 +111,9 @@ public final class NamedPipeGrpc {
      * Who made this call: the client's process, session and Windows user, read when its connection was accepted.
      * Empty for calls that did not come over a named pipe, and when Windows did not tell (see
      * {@link NamedPipePeerAddress}).
+     *
+     * @param call the server call, e.g. in a {@code ServerInterceptor}
+     * @return the caller's credentials, if known
      */
     public static Optional<NamedPipePeerCredentials> caller(ServerCall<?, ?> call) {
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
