@@ -169,7 +169,10 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         return this;
     }
 
-    /** See {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS}; -1 (the default): the connect time-out. */
+    /**
+     * {@return how long a client keeps trying while the pipe does not exist, in milliseconds; -1 (the default): up
+     * to the connect time-out} See {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS}.
+     */
     public int getAbsentPipeTimeoutMillis() {
         return absentPipeTimeoutMillis;
     }
@@ -177,6 +180,9 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
     /**
      * How long a client keeps trying while the pipe does not exist: 0 fails at once, -1 (the default) waits up to
      * the connect time-out; see {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS}.
+     *
+     * @param millis -1, 0 or a positive number of milliseconds
+     * @return this config
      */
     public NamedPipeChannelConfig setAbsentPipeTimeoutMillis(int millis) {
         if (millis < -1) {

@@ -17,8 +17,11 @@ import java.util.Optional;
 public final class NamedPipePeerAddress extends SocketAddress {
     private static final long serialVersionUID = 1L;
 
+    /** The pipe the client connected to. */
     private final NamedPipeAddress pipe;
+    /** Who the client is, or {@code null} when Windows did not tell. */
     private final NamedPipePeerCredentials credentials;
+    /** Why {@link #credentials} is {@code null}, or {@code null}. */
     private final String unknownReason;
 
     private NamedPipePeerAddress(NamedPipeAddress pipe, NamedPipePeerCredentials credentials, String unknownReason) {
@@ -36,12 +39,12 @@ public final class NamedPipePeerAddress extends SocketAddress {
         }
     }
 
-    /** The pipe the client connected to. */
+    /** {@return the pipe the client connected to} */
     public NamedPipeAddress pipe() {
         return pipe;
     }
 
-    /** Who the client is, or empty when Windows did not tell at accept time ({@link #toString()} says why). */
+    /** {@return who the client is, or empty when Windows did not tell at accept time ({@link #toString()} says why)} */
     public Optional<NamedPipePeerCredentials> credentials() {
         return Optional.ofNullable(credentials);
     }
