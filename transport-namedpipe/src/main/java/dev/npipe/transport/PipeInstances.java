@@ -3,6 +3,7 @@ package dev.npipe.transport;
 import dev.npipe.transport.win32.Advapi32;
 import dev.npipe.transport.win32.Kernel32;
 import dev.npipe.transport.win32.PipeHandle;
+import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
 
 /**
@@ -22,6 +23,8 @@ final class PipeInstances {
     private final int defaultTimeoutMillis;
     /** Converted from SDDL once; each instance takes its own copy of it. */
     private Advapi32.SecurityAttributes security;
+    /** How often bind takes the first instance back from clients that got there first before it gives up. */
+    private static final int HOLD_ATTEMPTS = 100;
     private PipeHandle holder;
     private PipeHandle holderClient;
 
@@ -57,7 +60,23 @@ final class PipeInstances {
      */
     void holdName() throws Win32Exception {
         holder = create(Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE);
-        holderClient = PipeHandle.openPlaceholderClient(address.path());
+        // Clients waiting for the name (a restart with clients reconnecting) can take the first instance before our
+        // own connection does. That client was never accepted: close the instance under it (it sees its pipe end
+        // and retries, as after any refused connection) and make the first instance again. (A disconnected instance
+        // would not listen again without an overlapped ConnectNamedPipe, so it is made afresh.)
+        for (int attempt = 1; ; attempt++) {
+            try {
+                holderClient = PipeHandle.openPlaceholderClient(address.path());
+                return;
+            } catch (Win32Exception e) {
+                if (e.errorCode() != Win32Error.ERROR_PIPE_BUSY || attempt == HOLD_ATTEMPTS) {
+                    throw e;
+                }
+                holder.close();
+                holder = null;
+                holder = create(Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE);
+            }
+        }
     }
 
     /** A new instance, ready to listen, tied to the completion port {@code port}. */
