@@ -143,7 +143,19 @@ done
 if [ $((passed + failed)) = 0 ]; then
   echo "win32-suite: no tests ran - the suite is never empty, so this is a failure"; status=1
 fi
-[ "$failed" = 0 ] || status=1
+if [ "$failed" != 0 ]; then
+  status=1
+  # Name each failure with the start of its message here, at the end, where a CI log's tail shows it.
+  python3 - "$REPORTS" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+for f in sorted(glob.glob(sys.argv[1] + "/*.xml")):
+    for case in ET.parse(f).getroot().iter("testcase"):
+        for bad in [e for e in case if e.tag in ("failure", "error")]:
+            text = (bad.get("message") or bad.text or "").strip().splitlines()
+            print("win32-suite: FAILED %s.%s: %s" % (case.get("classname"), case.get("name"),
+                  " | ".join(text[:3])[:600]))
+PY
+fi
 echo "win32-suite: took ${SECONDS}s; JUnit XML reports in $REPORTS"
 echo "$LABEL: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
