@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark: the transport against native C doing the same Win32 calls, in one run on a
-# Windows JVM under Wine. Builds npbench.exe (examples/src/main/c/npbench.c) and the examples, then runs
+# Windows JVM under Wine. Builds npbench.exe (examples/src/main/c/npbench.c), the go-winio peer (winio-bench.exe, with
+# scripts/build-go-peers.sh) and the examples, then runs
 # dev.npipe.examples.bench.PipeBenchmark, which prints the table (and writes it to examples/target/bench/).
 #
 #   scripts/bench.sh            quick mode: the whole matrix, short runs (about 2-3 minutes)
@@ -26,6 +27,7 @@ ensure_windows_jre >/dev/null || { echo "bench: the Windows JRE could not be dow
 OUT=$PWD/examples/target/bench
 mkdir -p "$OUT"
 x86_64-w64-mingw32-gcc -O2 -Wall -Werror -o "$OUT/npbench.exe" examples/src/main/c/npbench.c
+bash scripts/build-go-peers.sh "$OUT" >&2 || { echo "bench: the go-winio peer could not be built" >&2; exit 1; }
 # examples is the last module of the reactor, so its classpath is what the file holds at the end.
 ./mvnw -B -q -pl examples -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$OUT/classpath.txt" >&2
@@ -41,6 +43,6 @@ read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
 # Leak detection off: its sampling allocates, and this run measures what the hot path allocates.
 wine "$WIN_JAVA" -Xmx1g -Dio.netty.leakDetection.level=DISABLED "${java_opts[@]}" \
   "-Dbench.wine=$(wine --version 2>/dev/null)" -cp "$cp" dev.npipe.examples.bench.PipeBenchmark \
-  --npbench "$(to_win_path "$OUT/npbench.exe")" "$MODE" --out "$(to_win_path "$OUT/results.md")" "$@" 9>&- |
+  --npbench "$(to_win_path "$OUT/npbench.exe")" --winio-bench "$(to_win_path "$OUT/win32/winio-bench.exe")" "$MODE" --out "$(to_win_path "$OUT/results.md")" "$@" 9>&- |
   sed -u -e 's/\r$//'
 echo "bench: the table is also in $OUT/results.md"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Go interop peers (interop/go: winio-peer.exe, grpc-peer.exe, on go-winio and grpc-go) and the stand-in
+# Builds the Go peers (interop/go: winio-peer.exe, grpc-peer.exe, winio-bench.exe, on go-winio and grpc-go) and the stand-in
 # bcryptprimitives.dll they need under Wine into TARGET/win32/, and puts that DLL into the Wine prefix's system32.
-# Called by the Maven modules whose Win32 tests run the peers, before the Win32 suite.
+# Called by the Maven modules whose Win32 tests run the peers, before the Win32 suite, and by scripts/bench.sh.
 #
 # Go: grpc-go needs Go >= 1.26. A `go` that old or newer on PATH is used as it is. Otherwise Go $GO_VERSION is
 # bootstrapped from the Go module proxy, where every Go release is the module golang.org/toolchain: any Go
@@ -52,12 +52,12 @@ mkdir -p "$W"
 # Rebuild only when the sources, this script or the Go version changed.
 stamp=$( (cd "$SRC" && find . -type f | LC_ALL=C sort | xargs sha256sum; sha256sum "$SELF";
   "$GO" version) | sha256sum | cut -d' ' -f1)
-outputs=("$W/winio-peer.exe" "$W/grpc-peer.exe" "$W/bcryptprimitives.dll")
+outputs=("$W/winio-peer.exe" "$W/grpc-peer.exe" "$W/winio-bench.exe" "$W/bcryptprimitives.dll")
 if [ "$(cat "$W/go-peers.stamp" 2>/dev/null)" = "$stamp" ] && ls "${outputs[@]}" >/dev/null 2>&1; then
   echo "build-go-peers: up to date: ${outputs[*]}"
 else
   rm -f "$W/go-peers.stamp"
-  for peer in winio-peer grpc-peer; do
+  for peer in winio-peer grpc-peer winio-bench; do
     (cd "$SRC" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 GOFLAGS=-mod=readonly GOTOOLCHAIN=local \
       "$GO" build -trimpath -o "$W/$peer.exe" "./cmd/$peer")
   done

@@ -23,9 +23,12 @@
 #define READ_SIZE_BYTE (64 * 1024)
 #define READ_SIZE_MESSAGE (128 * 1024)
 #define PIPE_BUFFER (64 * 1024)
-/* Round-trip histogram: 100 ns buckets up to 100 ms, then one overflow bucket. */
+/* Round-trip histogram: 100 ns buckets up to 100 ms, then 100 us buckets up to 10 s (1,024 connections under
+ * Wine reach past 100 ms), then one overflow bucket. */
 #define BUCKET_NS 100
-#define BUCKETS 1000001
+#define FINE_BUCKETS 1000000
+#define COARSE_NS 100000
+#define BUCKETS (FINE_BUCKETS + 99000 + 1)
 
 typedef struct conn conn;
 typedef struct {
@@ -264,6 +267,7 @@ static void client_message_done(conn *c) {
         c->t_sent.QuadPart = 0;
         if (phase == 1) {
             LONG64 b = ns / BUCKET_NS;
+            if (b >= FINE_BUCKETS) b = FINE_BUCKETS + (ns - (LONG64) FINE_BUCKETS * BUCKET_NS) / COARSE_NS;
             InterlockedIncrement64(&hist[b < BUCKETS - 1 ? b : BUCKETS - 1]);
         }
     }
@@ -344,7 +348,10 @@ static double percentile_us(LONG64 total, double p) {
     LONG64 rank = (LONG64) (total * p), seen = 0;
     for (int b = 0; b < BUCKETS; b++) {
         seen += hist[b];
-        if (seen > rank) return (b + 0.5) * BUCKET_NS / 1000.0;
+        if (seen > rank) {
+            return b < FINE_BUCKETS ? (b + 0.5) * BUCKET_NS / 1000.0
+                                    : ((double) FINE_BUCKETS * BUCKET_NS + (b - FINE_BUCKETS + 0.5) * COARSE_NS) / 1000.0;
+        }
     }
     return 0;
 }

@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * Configuration of a connected pipe: Netty's common options (connect time-out, auto-read, watermarks,
  * {@link ChannelOption#ALLOW_HALF_CLOSURE}, ...), {@link NamedPipeChannelOption#READ_MODE},
- * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}, {@link NamedPipeChannelOption#ZERO_LENGTH_EOF} and
- * {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS}.
+ * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}, {@link NamedPipeChannelOption#ZERO_LENGTH_EOF},
+ * {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} and {@link NamedPipeChannelOption#IDLE_READ_BUFFER_MILLIS}.
  *
  * <p>{@link ChannelOption#SO_KEEPALIVE} is accepted and kept, but does nothing: a pipe has no keep-alive probes and
  * needs none, since Windows breaks the pipe as soon as the process at the other end ends. It is accepted so that
@@ -28,6 +28,7 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
     private volatile boolean allowHalfClosure;
     private volatile boolean zeroLengthEof;
     private volatile int absentPipeTimeoutMillis = -1;
+    private volatile int idleReadBufferMillis = 1000;
     private volatile boolean keepAlive;
 
     NamedPipeChannelConfig(Channel channel) {
@@ -43,7 +44,8 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), NamedPipeChannelOption.READ_MODE,
                 NamedPipeChannelOption.REQUIRED_SERVER_USER, NamedPipeChannelOption.ZERO_LENGTH_EOF,
-                NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, ChannelOption.ALLOW_HALF_CLOSURE,
+                NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, NamedPipeChannelOption.IDLE_READ_BUFFER_MILLIS,
+                ChannelOption.ALLOW_HALF_CLOSURE,
                 ChannelOption.SO_KEEPALIVE);
     }
 
@@ -64,6 +66,9 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         }
         if (option == NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS) {
             return (T) Integer.valueOf(absentPipeTimeoutMillis);
+        }
+        if (option == NamedPipeChannelOption.IDLE_READ_BUFFER_MILLIS) {
+            return (T) Integer.valueOf(idleReadBufferMillis);
         }
         if (option == ChannelOption.SO_KEEPALIVE) {
             return (T) Boolean.valueOf(keepAlive);
@@ -92,6 +97,10 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         }
         if (option == NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS) {
             setAbsentPipeTimeoutMillis((Integer) value);
+            return true;
+        }
+        if (option == NamedPipeChannelOption.IDLE_READ_BUFFER_MILLIS) {
+            setIdleReadBufferMillis((Integer) value);
             return true;
         }
         if (option == ChannelOption.SO_KEEPALIVE) {
@@ -190,6 +199,30 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
                     + "0 (fail at once) or a positive number of milliseconds, not " + millis);
         }
         this.absentPipeTimeoutMillis = millis;
+        return this;
+    }
+
+    /**
+     * {@return how long a read may wait for data holding its buffer, in milliseconds; 0: never holds one, -1: always}
+     * See {@link NamedPipeChannelOption#IDLE_READ_BUFFER_MILLIS}.
+     */
+    public int getIdleReadBufferMillis() {
+        return idleReadBufferMillis;
+    }
+
+    /**
+     * How long a read may wait for data holding its buffer before it waits with a zero-byte read instead; see
+     * {@link NamedPipeChannelOption#IDLE_READ_BUFFER_MILLIS}.
+     *
+     * @param millis -1 (always hold a buffer), 0 (never) or a positive number of milliseconds (default 1000)
+     * @return this config
+     */
+    public NamedPipeChannelConfig setIdleReadBufferMillis(int millis) {
+        if (millis < -1) {
+            throw new IllegalArgumentException("IDLE_READ_BUFFER_MILLIS must be -1 (reads always hold a buffer), "
+                    + "0 (waiting reads never do) or a positive number of milliseconds, not " + millis);
+        }
+        this.idleReadBufferMillis = millis;
         return this;
     }
 

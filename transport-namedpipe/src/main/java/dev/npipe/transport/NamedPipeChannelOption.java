@@ -80,6 +80,14 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<Integer> ABSENT_PIPE_TIMEOUT_MILLIS = valueOf(NamedPipeChannelOption.class,
             "ABSENT_PIPE_TIMEOUT_MILLIS");
+    /**
+     * How long in milliseconds a read may wait for data holding its buffer (the allocator's guess, 2 KiB or more)
+     * before it gives the buffer back and waits with a zero-byte read instead, which holds no memory and completes
+     * when data arrives; the real read then follows at once. Default 1000: a busy connection never pays the extra
+     * read, an idle one holds no read buffer. 0: always wait with a zero-byte read (libuv's way); -1: never.
+     */
+    public static final ChannelOption<Integer> IDLE_READ_BUFFER_MILLIS = valueOf(NamedPipeChannelOption.class,
+            "IDLE_READ_BUFFER_MILLIS");
     /** Server: refuse clients on other machines (PIPE_REJECT_REMOTE_CLIENTS, default true). */
     public static final ChannelOption<Boolean> REJECT_REMOTE_CLIENTS = valueOf(NamedPipeChannelOption.class,
             "REJECT_REMOTE_CLIENTS");

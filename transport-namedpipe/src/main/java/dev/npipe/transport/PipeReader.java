@@ -1,15 +1,19 @@
 package dev.npipe.transport;
 
+import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageChunk;
 import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.concurrent.TimeUnit;
 
 import static dev.npipe.transport.ChannelState.CLOSE_DEFERRED;
 import static dev.npipe.transport.ChannelState.HANDLING_READ;
@@ -29,12 +33,28 @@ import static dev.npipe.transport.ChannelState.READ_PENDING;
  * {@code channelReadComplete}, so what handlers wrote in it is flushed now rather than after another trip through
  * the completion port; that read's completion starts the next batch. The end of the peer's output follows Netty's
  * half-closure rules.
+ *
+ * <p>A read that waits holds its buffer. One that has waited {@link NamedPipeChannelOption#IDLE_READ_BUFFER_MILLIS}
+ * is cancelled and replaced by a zero-byte read, which holds nothing and completes when data arrives; the real read
+ * then finishes at once. A zero-byte read answered soon means the connection is busy again, and reads hold buffers
+ * again.
  */
 final class PipeReader extends OperationSlot {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PipeReader.class);
 
+    /** Held while a zero-byte read is in flight: it has no buffer, and releasing this one does nothing. */
+    private static final ByteBuf NO_BUFFER = Unpooled.EMPTY_BUFFER;
+
     private final NamedPipeChannel channel;
     private final ChannelState state;
+    private final Runnable idleCheck = this::checkIdleRead;
+    /** When the read in flight began to wait (nanoTime); 0 when none waits. */
+    private long waitingSince;
+    private boolean bufferWaits;
+    private boolean waitWithoutBuffer;
+    private boolean idleCheckScheduled;
+    /** The last read on a message pipe ended with ERROR_MORE_DATA: the next one continues that message. */
+    private boolean midMessage;
 
     PipeReader(NamedPipeChannel channel, ChannelState state) {
         this.channel = channel;
@@ -87,13 +107,15 @@ final class PipeReader extends OperationSlot {
         if (isBusy()) {
             return;
         }
-        ByteBuf buf = newBuffer();
-        int result = readInto(buf);
+        boolean zeroByte = waitWithoutBuffer || channel.config().getIdleReadBufferMillis() == 0;
+        ByteBuf buf = zeroByte ? NO_BUFFER : newBuffer();
+        int result = zeroByte ? channel.pipe().readNothing(block()) : readInto(buf);
         if (result == PipeHandle.DONE_AT_ONCE) {
             hold(buf);
             completeLater();
         } else if (result == 0) {
             hold(buf);
+            waiting(zeroByte);
         } else {
             buf.release();
             endBatch();
@@ -121,6 +143,8 @@ final class PipeReader extends OperationSlot {
                     Win32Error.describe(error));
             return;
         }
+        long waitedSince = waitingSince;
+        waitingSince = 0;
         if (!state.is(OPEN) || state.is(CLOSE_DEFERRED)) {
             buf.release();
             return;
@@ -128,7 +152,7 @@ final class PipeReader extends OperationSlot {
         state.set(HANDLING_READ);
         try {
             channel.unsafe().recvBufAllocHandle().reset(channel.config());
-            boolean batchGoesOn = handle(buf, bytes, error);
+            boolean batchGoesOn = buf == NO_BUFFER ? dataArrived(bytes, error, waitedSince) : handle(buf, bytes, error);
             while (batchGoesOn) {
                 batchGoesOn = readOn();
             }
@@ -158,11 +182,61 @@ final class PipeReader extends OperationSlot {
             return false;
         }
         hold(buf);
+        waiting(false);
         endBatch();
         if (!wantsRead() && isBusy()) {
             channel.pipe().cancel(block()); // the allocator read on, but nobody asked for more (auto-read off)
         }
         return false;
+    }
+
+    /**
+     * A zero-byte read completed: data is there (the real read follows in this batch; returns true), or on a message
+     * pipe an empty message was taken, or the read failed (both handed on as a read of nothing).
+     */
+    private boolean dataArrived(int bytes, int error, long waitedSince) {
+        boolean messageWaiting = state.is(MESSAGE_PIPE) && error == Win32Error.ERROR_MORE_DATA;
+        if (error != 0 && !messageWaiting) {
+            return handle(NO_BUFFER, bytes, error);
+        }
+        if (state.is(MESSAGE_PIPE) && !messageWaiting) {
+            // The zero-byte read took an empty message: it is handed on as any empty read would be.
+            return handle(channel.config().getAllocator().directBuffer(0), 0, 0);
+        }
+        int idleMillis = channel.config().getIdleReadBufferMillis();
+        if (idleMillis > 0 && waitedSince != 0
+                && System.nanoTime() - waitedSince < TimeUnit.MILLISECONDS.toNanos(idleMillis)) {
+            waitWithoutBuffer = false; // answered soon: busy again, so waiting reads hold buffers again
+        }
+        return true;
+    }
+
+    /** The read just started waits for data; one holding a buffer is checked on once it has waited too long. */
+    private void waiting(boolean zeroByte) {
+        waitingSince = System.nanoTime();
+        bufferWaits = !zeroByte;
+        int idleMillis = channel.config().getIdleReadBufferMillis();
+        if (!zeroByte && idleMillis >= 0 && !idleCheckScheduled) {
+            idleCheckScheduled = true;
+            channel.eventLoop().schedule(idleCheck, Math.max(1, idleMillis), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A read has held its buffer too long with no data: it is cancelled, and a zero-byte read takes its place. */
+    private void checkIdleRead() {
+        idleCheckScheduled = false;
+        int idleMillis = channel.config().getIdleReadBufferMillis();
+        if (waitingSince == 0 || !bufferWaits || idleMillis < 0 || !isBusy() || !state.isActive()) {
+            return; // no read waits with a buffer (the next one that does schedules a check again)
+        }
+        long left = TimeUnit.MILLISECONDS.toNanos(Math.max(1, idleMillis)) - (System.nanoTime() - waitingSince);
+        if (left > 0) {
+            idleCheckScheduled = true; // a newer read: check on it when it is due
+            channel.eventLoop().schedule(idleCheck, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        waitWithoutBuffer = true;
+        channel.pipe().cancel(block()); // completes as aborted (or with data that just came); then start() follows
     }
 
     /** Hands the read on; returns whether the next read belongs to the same batch. */
@@ -195,7 +269,13 @@ final class PipeReader extends OperationSlot {
         allocHandle.incMessagesRead(1);
         state.set(IN_READ_BATCH);
         state.clear(READ_PENDING);
-        channel.pipeline().fireChannelRead(chunks ? new PipeMessageChunk(buf, !moreToCome) : buf);
+        Object read = buf;
+        if (chunks) {
+            // A message that fits in one read is handed on whole: one object, and nothing for the aggregator to do.
+            read = moreToCome || midMessage ? new PipeMessageChunk(buf, !moreToCome) : new PipeMessage(buf);
+            midMessage = moreToCome;
+        }
+        channel.pipeline().fireChannelRead(read);
         if (wantsMore(allocHandle)) {
             return true;
         }

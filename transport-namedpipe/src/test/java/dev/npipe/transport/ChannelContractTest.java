@@ -1,7 +1,7 @@
 package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessageAggregator;
-import dev.npipe.codec.message.PipeMessageChunk;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -66,7 +66,7 @@ class ChannelContractTest {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf buf = msg instanceof PipeMessageChunk ? ((PipeMessageChunk) msg).content() : (ByteBuf) msg;
+                ByteBuf buf = msg instanceof ByteBufHolder ? ((ByteBufHolder) msg).content() : (ByteBuf) msg;
                 into.add(buf.toString(StandardCharsets.US_ASCII));
                 ReferenceCountUtil.release(msg);
             }

@@ -1,6 +1,6 @@
 package dev.npipe.transport;
 
-import dev.npipe.codec.message.PipeMessageChunk;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -55,7 +55,7 @@ class HalfCloseTest {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf buf = msg instanceof PipeMessageChunk ? ((PipeMessageChunk) msg).content() : (ByteBuf) msg;
+                ByteBuf buf = msg instanceof ByteBufHolder ? ((ByteBufHolder) msg).content() : (ByteBuf) msg;
                 events.add("read " + buf.toString(StandardCharsets.US_ASCII));
                 ReferenceCountUtil.release(msg);
             }

@@ -2,9 +2,11 @@ package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageAggregator;
+import dev.npipe.codec.message.PipeMessageChunk;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -281,6 +283,57 @@ class MessageModeTest {
         assertInstanceOf(ConnectException.class, connect.cause());
         String message = connect.cause().getMessage();
         assertTrue(message.contains("byte pipe") && message.contains(address.path()), message);
+        server.close().sync();
+    }
+
+    /**
+     * Without an aggregator: a message that fits in one read is one whole PipeMessage (one object per message), a
+     * longer one a PipeMessageChunk per read with only the last marked last.
+     */
+    @Test
+    void aMessageThatFitsOneReadArrivesWholeAndALongerOneInChunks() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE)
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        children.add(ch);
+                    }
+                })
+                .bind(address).sync().channel();
+        BlockingQueue<String> reads = new LinkedBlockingQueue<>();
+        Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ByteBufHolder holder = (ByteBufHolder) msg;
+                        reads.add(msg instanceof PipeMessageChunk
+                                ? "chunk " + holder.content().readableBytes()
+                                        + (((PipeMessageChunk) msg).isLast() ? " last" : "")
+                                : msg.getClass().getSimpleName() + " " + holder.content().readableBytes());
+                        holder.release();
+                    }
+                })
+                .connect(address).sync().channel();
+        Channel child = children.poll(5, TimeUnit.SECONDS);
+        assertNotNull(child);
+        for (int size : new int[] {100, 0, RECEIVE_BUFFER, 2 * RECEIVE_BUFFER + 7, 5}) {
+            child.writeAndFlush(Unpooled.wrappedBuffer(new byte[size])).sync();
+        }
+        List<String> expected = List.of("PipeMessage 100", "PipeMessage 0", "PipeMessage " + RECEIVE_BUFFER,
+                "chunk " + RECEIVE_BUFFER, "chunk " + RECEIVE_BUFFER, "chunk 7 last", "PipeMessage 5");
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < expected.size(); i++) {
+            String read = reads.poll(10, TimeUnit.SECONDS);
+            assertNotNull(read, "read " + i + " of " + expected + " never came; got " + got);
+            got.add(read);
+        }
+        assertEquals(expected, got);
+        client.close().sync();
         server.close().sync();
     }
 

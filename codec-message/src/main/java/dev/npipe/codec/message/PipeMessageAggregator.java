@@ -1,6 +1,7 @@
 package dev.npipe.codec.message;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
@@ -10,13 +11,16 @@ import io.netty.util.internal.ObjectUtil;
 import java.util.List;
 
 /**
- * Joins the {@link PipeMessageChunk}s read from a message-mode pipe into whole {@link PipeMessage}s.
+ * Joins the {@link PipeMessageChunk}s read from a message-mode pipe into whole {@link PipeMessage}s, and holds
+ * every message to a size limit.
  *
- * <p>A message that is one chunk becomes a {@link PipeMessage} around that chunk's buffer, without a copy. The chunks
- * of a longer message are gathered in a {@link CompositeByteBuf}, again without a copy. A message longer than
+ * <p>A message that fits in one read arrives from the transport as a {@link PipeMessage} already and passes on as
+ * it is (a one-chunk message from elsewhere becomes a {@link PipeMessage} around that chunk's buffer, without a
+ * copy). The chunks of a longer message are gathered in a {@link CompositeByteBuf}, again without a copy. A
+ * message longer than
  * {@code maxMessageLength} fires exactly one {@link TooLongFrameException} down the pipeline, as soon as the chunk
  * that makes it too long arrives; what was gathered of it and the rest of its chunks are released unread, the channel
- * stays open, and the next message is delivered as usual. {@link PipeMessage}s and any other objects pass through
+ * stays open, and the next message is delivered as usual. Objects other than chunks and messages pass through
  * untouched.
  *
  * <p>With auto-read off, a read that produced only part of a message (or only discarded chunks) asks the channel for
@@ -26,7 +30,7 @@ import java.util.List;
  * cannot finish a message in its start message (a one-chunk message), and releases an oversized start message that
  * its caller releases again. Chunks carry their own position, so a direct decoder is simpler and exact.
  */
-public class PipeMessageAggregator extends MessageToMessageDecoder<PipeMessageChunk> {
+public class PipeMessageAggregator extends MessageToMessageDecoder<ByteBufHolder> {
     private final int maxMessageLength;
     /** The chunks so far of the message being gathered, or null between messages. */
     private CompositeByteBuf partial;
@@ -40,7 +44,7 @@ public class PipeMessageAggregator extends MessageToMessageDecoder<PipeMessageCh
      * @throws IllegalArgumentException if {@code maxMessageLength} is negative
      */
     public PipeMessageAggregator(int maxMessageLength) {
-        super(PipeMessageChunk.class);
+        super(ByteBufHolder.class);
         this.maxMessageLength = ObjectUtil.checkPositiveOrZero(maxMessageLength, "maxMessageLength");
     }
 
@@ -60,10 +64,16 @@ public class PipeMessageAggregator extends MessageToMessageDecoder<PipeMessageCh
      * @param chunk the chunk; the caller releases it afterwards, so what is kept of it is retained here
      * @param out where a finished message goes
      */
+    /** Chunks and whole messages; anything else passes on. */
     @Override
-    protected void decode(ChannelHandlerContext ctx, PipeMessageChunk chunk, List<Object> out) {
+    public boolean acceptInboundMessage(Object msg) {
+        return msg instanceof PipeMessageChunk || msg instanceof PipeMessage;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBufHolder chunk, List<Object> out) {
         ByteBuf data = chunk.content();
-        boolean last = chunk.isLast();
+        boolean last = !(chunk instanceof PipeMessageChunk) || ((PipeMessageChunk) chunk).isLast();
         if (discarding) {
             discarding = !last;
             return;
@@ -81,7 +91,7 @@ public class PipeMessageAggregator extends MessageToMessageDecoder<PipeMessageCh
         }
         if (partial == null) {
             if (last) {
-                out.add(new PipeMessage(data.retain()));
+                out.add(chunk instanceof PipeMessage ? chunk.retain() : new PipeMessage(data.retain()));
                 return;
             }
             partial = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);

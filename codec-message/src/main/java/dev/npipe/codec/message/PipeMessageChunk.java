@@ -4,11 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 
 /**
- * One completed read of a message-mode pipe: part of a message, and whether that part ends it. A read that filled
- * its buffer before the message ended (Win32 {@code ERROR_MORE_DATA}) is not last, and the next chunk continues the
- * same message; the read that takes the rest of the message is last. A message that fits in one read is one chunk
- * that is last, and a zero-length message is one empty chunk that is last. {@link PipeMessageAggregator} joins
- * chunks into {@link PipeMessage}s. Reference counted like the {@link ByteBuf} it holds.
+ * One completed read of a message-mode pipe that holds part of a longer message, and whether that part ends it. A
+ * read that filled its buffer before the message ended (Win32 {@code ERROR_MORE_DATA}) is not last, and the next
+ * chunk continues the same message; the read that takes the rest of the message is last. A message that fits in one
+ * read (a zero-length one too) arrives from the transport as a whole {@link PipeMessage} instead, one object and no
+ * chunk. {@link PipeMessageAggregator} joins chunks into {@link PipeMessage}s. Reference counted like the
+ * {@link ByteBuf} it holds.
  */
 public class PipeMessageChunk extends DefaultByteBufHolder {
     private final boolean last;

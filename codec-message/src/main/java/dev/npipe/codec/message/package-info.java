@@ -1,7 +1,8 @@
 /**
  * Whole messages for Netty pipelines over named pipes. A message-mode pipe keeps its writers' message boundaries,
- * and its transport fires one {@link dev.npipe.codec.message.PipeMessageChunk} per completed read;
- * {@link dev.npipe.codec.message.PipeMessageAggregator} joins them into
+ * and its transport fires a message that fits in one read as one {@link dev.npipe.codec.message.PipeMessage}, and
+ * a longer one as a {@link dev.npipe.codec.message.PipeMessageChunk} per read;
+ * {@link dev.npipe.codec.message.PipeMessageAggregator} joins chunks into
  * {@link dev.npipe.codec.message.PipeMessage}s under a size limit, and
  * {@link dev.npipe.codec.message.PipeMessageEncoder} sends each written message as exactly one write. On byte
  * streams (byte-mode pipes, sockets) {@link dev.npipe.codec.message.LengthPrefixedMessageDecoder} and

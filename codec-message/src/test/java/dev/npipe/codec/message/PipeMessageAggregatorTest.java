@@ -280,15 +280,28 @@ class PipeMessageAggregatorTest {
     }
 
     @Test
-    void wholeMessagesAndOtherObjectsPassThroughUntouched() {
-        EmbeddedChannel ch = channel(3);
-        PipeMessage whole = new PipeMessage(Unpooled.copiedBuffer("longer than the limit", StandardCharsets.US_ASCII));
+    void wholeMessagesWithinTheLimitAndOtherObjectsPassThroughUntouched() {
+        EmbeddedChannel ch = channel(5);
+        PipeMessage whole = new PipeMessage(Unpooled.copiedBuffer("whole", StandardCharsets.US_ASCII));
         ch.writeInbound(whole, "not a buffer");
-        assertSame(whole, ch.readInbound());
+        assertSame(whole, ch.readInbound(), "the transport's whole message, not a new object");
         assertEquals(1, whole.refCnt(), "not retained or released on the way");
         assertEquals("not a buffer", ch.readInbound());
         whole.release();
         assertTrue(exceptions.caught.isEmpty());
+        finish(ch);
+    }
+
+    @Test
+    void aWholeMessageOverTheLimitIsDroppedWithOneExceptionAndTheNextArrives() {
+        EmbeddedChannel ch = channel(3);
+        PipeMessage whole = new PipeMessage(Unpooled.copiedBuffer("longer than the limit", StandardCharsets.US_ASCII));
+        ch.writeInbound(whole);
+        assertNull(ch.readInbound(), "an oversized message is not handed on");
+        assertEquals(0, whole.refCnt(), "and is released");
+        assertOneTooLong("21 bytes", "maxMessageLength 3");
+        ch.writeInbound(new PipeMessage(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII)));
+        assertEquals("abc", readMessage(ch));
         finish(ch);
     }
 

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs npbench.exe, the native C server and client that the Java figures are compared with. */
+/**
+ * Runs a native echo server and load client with npbench.exe's command line and result line: npbench.exe itself
+ * (C, the limit the Java figures are compared with) or winio-bench.exe (go-winio, a peer).
+ */
 final class NativePeer {
     private final Path exe;
     private final int threads;
@@ -32,7 +35,7 @@ final class NativePeer {
         String line = out.readLine();
         if (!"READY".equals(line)) {
             p.destroyForcibly();
-            throw new IOException("npbench server on " + pipePath + " did not start (said: " + line + ")");
+            throw new IOException(exe.getFileName() + " server on " + pipePath + " did not start (said: " + line + ")");
         }
         return new Server(p);
     }
@@ -57,7 +60,7 @@ final class NativePeer {
                 return Figures.parseNative(line, w.test() == Workload.Test.LATENCY);
             }
         }
-        throw new IOException("npbench client " + (exited ? "exited with " + p.exitValue() : "hung")
+        throw new IOException(exe.getFileName() + " client " + (exited ? "exited with " + p.exitValue() : "hung")
                 + " without a result: " + String.join(" ", cmd) + "\n" + String.join("\n", lines));
     }
 

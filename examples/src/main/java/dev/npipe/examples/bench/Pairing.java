@@ -9,7 +9,14 @@ enum Pairing {
     /** Peer: Netty NIO over TCP loopback, Java client and server (what Java users on Windows use today). */
     NIO_TCP("NIO TCP Java -> Java"),
     /** Peer: a blocking RandomAccessFile client, a thread per connection, against our Java server. */
-    BLOCKING_TO_JAVA("blocking RAF -> Java");
+    BLOCKING_TO_JAVA("blocking RAF -> Java"),
+    /** Peer: Microsoft's go-winio as client and server (winio-bench.exe), what a Go program gets. */
+    WINIO_WINIO("go-winio -> go-winio");
+
+    /** Whether this pairing is a peer (what a user would use instead), compared with Java -> Java. */
+    boolean isPeer() {
+        return this == NIO_TCP || this == BLOCKING_TO_JAVA || this == WINIO_WINIO;
+    }
 
     /** "client -> server" as the table shows it. */
     final String label;

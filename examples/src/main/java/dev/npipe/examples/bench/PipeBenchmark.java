@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,18 +21,24 @@ import java.util.regex.Pattern;
  * figure as a ratio to the C figure. Run it with {@code scripts/bench.sh} (it builds npbench.exe and starts this
  * class on a Windows JVM).
  *
- * <pre>PipeBenchmark --npbench PATH [--quick | --full] [--out FILE] [--threads N] [--server-threads N]
- *               [--select REGEX]</pre>
+ * <pre>PipeBenchmark --npbench PATH [--winio-bench PATH] [--quick | --full] [--out FILE] [--threads N]
+ *               [--server-threads N] [--select REGEX]</pre>
  *
  * {@code --threads} sets the loop threads of each Java side and the worker threads of each C side (default: the
  * processors); {@code --server-threads} overrides it for the Java server's loops. {@code --select} runs only the
  * workloads whose "mode test connections size" (e.g. "message throughput 16 1024") the expression finds.
+ * {@code --winio-bench} adds go-winio's rows (winio-bench.exe, built by scripts/build-go-peers.sh). Full mode
+ * also runs the latency test at 256 and 1,024 connections; both modes end with the scale figures: bytes per idle
+ * connection and connect storms.
  */
 public final class PipeBenchmark {
     private static final int[] CONNECTIONS = {1, 16, 64};
+    /** Latency only, full mode only: how round trips grow with many connections. */
+    private static final int[] SCALE_CONNECTIONS = {256, 1024};
     private static final int[] SIZES = {64, 1024, 64 * 1024};
 
     private final NativePeer nativePeer;
+    private NativePeer winio;
     private final long warmupMillis;
     private final long measureMillis;
     private final String namePrefix = "npbench-" + ProcessHandle.current().pid() + "-";
@@ -57,6 +64,7 @@ public final class PipeBenchmark {
      */
     public static void main(String[] args) throws Exception {
         Path exe = null;
+        Path winioExe = null;
         Path out = null;
         boolean full = false;
         int threads = Runtime.getRuntime().availableProcessors();
@@ -65,6 +73,7 @@ public final class PipeBenchmark {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--npbench" -> exe = Path.of(args[++i]);
+                case "--winio-bench" -> winioExe = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--quick" -> full = false;
                 case "--full" -> full = true;
@@ -72,7 +81,8 @@ public final class PipeBenchmark {
                 case "--server-threads" -> serverThreads = Integer.parseInt(args[++i]);
                 case "--select" -> select = Pattern.compile(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: PipeBenchmark --npbench PATH [--quick | --full] [--out FILE] [--threads N]"
+                        + "; usage: PipeBenchmark --npbench PATH [--winio-bench PATH] [--quick | --full] [--out FILE]"
+                        + " [--threads N]"
                         + " [--server-threads N] [--select REGEX]");
             }
         }
@@ -81,6 +91,13 @@ public final class PipeBenchmark {
         }
         NativePeer nativePeer = new NativePeer(exe, threads, Files.createTempDirectory("npbench"));
         PipeBenchmark bench = full ? new PipeBenchmark(nativePeer, 1000, 3000) : new PipeBenchmark(nativePeer, 150, 400);
+        if (winioExe != null) {
+            if (!Files.isRegularFile(winioExe)) {
+                throw new IllegalArgumentException("--winio-bench must name the built winio-bench.exe (got "
+                        + winioExe + ")");
+            }
+            bench.winio = new NativePeer(winioExe, threads, Files.createTempDirectory("winio-bench"));
+        }
         bench.select = select;
         bench.full = full;
         String report = bench.run(threads, serverThreads > 0 ? serverThreads : threads, full);
@@ -104,9 +121,12 @@ public final class PipeBenchmark {
                 }
             }
             serverTotals = serverLoops.sample();
-            scale = "- " + Peers.probeUnixDomainSockets() + "\n" + IdleFootprint.measure(serverLoops.group(),
-                    clientLoops.group(), new NamedPipeAddress(namePrefix + "idle"), IDLE_CONNECTIONS);
+            scale = "- " + Peers.probeUnixDomainSockets() + "\n"
+                    + (winio == null ? "- go-winio: not run (no --winio-bench)\n" : "")
+                    + IdleFootprint.measure(serverLoops.group(), clientLoops.group(),
+                    new NamedPipeAddress(namePrefix + "idle"), IDLE_CONNECTIONS);
             System.err.print(scale);
+            scale += storms(serverLoops, clientLoops);
         }
         double minutes = (System.nanoTime() - start) / 60e9;
         return String.format(Locale.ROOT, "npipe benchmark, %s mode (warm-up %d ms, measured %d ms per run), %s%n"
@@ -131,14 +151,16 @@ public final class PipeBenchmark {
             throws Exception {
         NamedPipeAddress nativeAddress = new NamedPipeAddress(namePrefix + "c-" + Workload.nameOf(mode));
         NamedPipeAddress javaAddress = new NamedPipeAddress(namePrefix + "java-" + Workload.nameOf(mode));
+        NamedPipeAddress winioAddress = new NamedPipeAddress(namePrefix + "winio-" + Workload.nameOf(mode));
         try (NativePeer.Server nativeServer = nativePeer.startServer(nativeAddress.path(), mode);
+             NativePeer.Server winioServer = winio == null ? null : winio.startServer(winioAddress.path(), mode);
              BenchEchoServer javaServer = new BenchEchoServer(serverLoops.group(), javaAddress, mode)) {
             // Let the JIT compile the Java paths before anything is measured.
             for (Workload.Test test : Workload.Test.values()) {
                 client.run(javaAddress, new Workload(mode, test, 16, 1024), warmupMillis * 4, measureMillis, null);
             }
             for (Workload.Test test : Workload.Test.values()) {
-                for (int connections : CONNECTIONS) {
+                for (int connections : connectionCounts(test)) {
                     for (int size : SIZES) {
                         Workload w = new Workload(mode, test, connections, size);
                         if (select != null && !select.matcher(w.modeName() + " " + w.testName() + " " + connections
@@ -159,11 +181,44 @@ public final class PipeBenchmark {
                             }
                             row(w, Pairing.BLOCKING_TO_JAVA,
                                     Peers.blocking(javaAddress, w, warmupMillis, measureMillis), base);
+                            if (winio != null) {
+                                row(w, Pairing.WINIO_WINIO,
+                                        winio.runClient(winioAddress.path(), w, warmupMillis, measureMillis), base);
+                            }
                         }
                     }
                 }
             }
         }
+    }
+
+    private int[] connectionCounts(Workload.Test test) {
+        if (!full || test != Workload.Test.LATENCY) {
+            return CONNECTIONS;
+        }
+        int[] all = Arrays.copyOf(CONNECTIONS, CONNECTIONS.length + SCALE_CONNECTIONS.length);
+        System.arraycopy(SCALE_CONNECTIONS, 0, all, CONNECTIONS.length, SCALE_CONNECTIONS.length);
+        return all;
+    }
+
+    /**
+     * Connect storms: quick mode 200 clients at the default and at 16 listening instances; full mode 200 and
+     * 1,000 clients at 1, the default, 16 and 64.
+     */
+    private String storms(LoopProbe serverLoops, LoopProbe clientLoops) throws InterruptedException {
+        StringBuilder sb = new StringBuilder();
+        int[] clients = full ? new int[] {200, 1000} : new int[] {200};
+        int[] listening = full ? new int[] {1, 0, 16, 64} : new int[] {0, 16};
+        int run = 0;
+        for (int n : clients) {
+            for (int l : listening) {
+                String line = ConnectStorm.run(serverLoops.group(), clientLoops.group(),
+                        new NamedPipeAddress(namePrefix + "storm-" + run++), n, l);
+                System.err.print(line);
+                sb.append(line);
+            }
+        }
+        return sb.toString();
     }
 
     private void row(Workload w, Pairing pairing, Figures f, Figures base) {

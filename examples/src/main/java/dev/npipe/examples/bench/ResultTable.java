@@ -102,8 +102,7 @@ final class ResultTable {
                 batchSum += r.f.batchSize();
                 batchRows++;
             }
-            boolean peer = r.pairing == Pairing.NIO_TCP || r.pairing == Pairing.BLOCKING_TO_JAVA;
-            if (r.w.connections() == 16 && r.w.size() == 1024 && !peer) {
+            if (r.w.connections() == 16 && r.w.size() == 1024 && !r.pairing.isPeer()) {
                 boolean latency = r.w.test() == Workload.Test.LATENCY;
                 double ratio = latency ? r.f.p99Micros() / r.nativeBaseline.p99Micros()
                         : r.f.messagesPerSecond() / r.nativeBaseline.messagesPerSecond();
@@ -114,7 +113,7 @@ final class ResultTable {
             }
         }
         for (Row r : rows) {
-            if (r.pairing == Pairing.NIO_TCP || r.pairing == Pairing.BLOCKING_TO_JAVA) {
+            if (r.pairing.isPeer()) {
                 peerLine(sb, r);
             }
         }

@@ -27,6 +27,8 @@ public final class PipeHandle {
     private final AtomicInteger state;
     /** Out-parameters of the non-overlapped queries; loop thread only, freed at close. */
     private final NativeBlock scratch = new NativeBlock(24);
+    /** Where zero-byte reads point: nothing is written there, and it lives as long as the process. */
+    private static final NativeBlock NOTHING = new NativeBlock(8);
     /** FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is set: an operation that finishes at once queues no completion. */
     private boolean skipsPortOnSuccess;
 
@@ -169,6 +171,15 @@ public final class PipeHandle {
         }
         op.notStarted();
         return error;
+    }
+
+    /**
+     * Starts an overlapped zero-byte ReadFile: it takes nothing and completes when data is there (success; on a
+     * message pipe ERROR_MORE_DATA, or success if the message waiting is empty, which it consumes). Results as
+     * {@link #read}.
+     */
+    public int readNothing(Overlapped op) {
+        return read(op, NOTHING.address(), 0);
     }
 
     /** Starts an overlapped WriteFile from native memory; 0, {@link #DONE_AT_ONCE} or the error, as {@link #read}. */

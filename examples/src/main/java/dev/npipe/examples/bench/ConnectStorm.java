@@ -1,0 +1,84 @@
+package dev.npipe.examples.bench;
+
+import dev.npipe.transport.NamedPipeAddress;
+import dev.npipe.transport.NamedPipeChannel;
+import dev.npipe.transport.NamedPipeChannelOption;
+import dev.npipe.transport.NamedPipeServerChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A connect storm, as a new user meets it: {@code n} clients with default options connect at once to a server
+ * that sets nothing but (optionally) LISTENING_INSTANCES. Reports accepts per second, the slowest connect and how
+ * many failed (a client's default connect time-out is Netty's 30 s).
+ */
+final class ConnectStorm {
+    private ConnectStorm() {
+    }
+
+    /**
+     * One storm.
+     *
+     * @param listening LISTENING_INSTANCES for the server, or 0 for its default
+     */
+    static String run(EventLoopGroup serverGroup, EventLoopGroup clientGroup, NamedPipeAddress address, int n,
+                      int listening) throws InterruptedException {
+        ServerBootstrap sb = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter());
+        if (listening > 0) {
+            sb.option(NamedPipeChannelOption.LISTENING_INSTANCES, listening);
+        }
+        Channel server = sb.bind(address).sync().channel();
+        int used = server.config().getOption(NamedPipeChannelOption.LISTENING_INSTANCES);
+        List<ChannelFuture> connects = new ArrayList<>(n);
+        ConcurrentLinkedQueue<Long> connectNanos = new ConcurrentLinkedQueue<>();
+        try {
+            Bootstrap b = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter());
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ChannelFuture f = b.connect(address);
+                f.addListener(done -> {
+                    if (done.isSuccess()) {
+                        connectNanos.add(System.nanoTime() - t0);
+                    }
+                });
+                connects.add(f);
+            }
+            int failed = 0;
+            String firstFailure = "";
+            for (ChannelFuture f : connects) {
+                f.awaitUninterruptibly(60, TimeUnit.SECONDS);
+                if (!f.isSuccess()) {
+                    if (failed++ == 0) {
+                        firstFailure = "; first failure: " + f.cause();
+                    }
+                }
+            }
+            long slowest = connectNanos.stream().mapToLong(Long::longValue).max().orElse(0);
+            int ok = connectNanos.size();
+            return String.format(Locale.ROOT, "- connect storm: %d clients at once, LISTENING_INSTANCES %d%s: "
+                            + "%.0f accepts/s, slowest connect %.2f s, %d failed%s%n",
+                    n, used, listening > 0 ? "" : " (default)", ok / Math.max(1e-9, slowest / 1e9), slowest / 1e9,
+                    failed, firstFailure);
+        } finally {
+            for (ChannelFuture f : connects) {
+                f.channel().close();
+            }
+            for (ChannelFuture f : connects) {
+                f.channel().closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+            }
+            server.close().sync();
+        }
+    }
+}
