@@ -166,14 +166,14 @@ func client(path string, message, latency bool, conns, size int, warmup, measure
 	l.phase.Store(2)
 	secs := time.Since(start).Seconds()
 	msgs := l.messages.Load()
-	sort.Slice(l.rtts, func(i, j int) bool { return l.rtts[i] < l.rtts[j] })
-	fmt.Printf("RESULT msgs=%d bytes=%d secs=%.6f p50_us=%.1f p99_us=%.1f p999_us=%.1f at_once=NaN\n", msgs,
-		msgs*int64(size), secs, percentile(l.rtts, 0.50), percentile(l.rtts, 0.99), percentile(l.rtts, 0.999))
 	for _, c := range all {
 		c.Close() // ends the goroutines' reads and writes
 	}
 	all = nil
-	wg.Wait()
+	wg.Wait() // every round trip recorded
+	sort.Slice(l.rtts, func(i, j int) bool { return l.rtts[i] < l.rtts[j] })
+	fmt.Printf("RESULT msgs=%d bytes=%d secs=%.6f p50_us=%.1f p99_us=%.1f p999_us=%.1f at_once=NaN\n", msgs,
+		msgs*int64(size), secs, percentile(l.rtts, 0.50), percentile(l.rtts, 0.99), percentile(l.rtts, 0.999))
 	return nil
 }
 
@@ -217,30 +217,61 @@ func readEcho(c net.Conn, in []byte, message bool) error {
 	return err
 }
 
-// window keeps up to window messages in flight: a writer sends while the reader counts echoes.
+// window keeps up to window messages in flight: a writer sends while the reader counts echoes and hands the
+// freed places back. On a byte pipe the writer sends every free place with one Write, as npbench does.
 func (l *load) window(c net.Conn, message bool, size int) {
 	window := max(2, min(64, (64<<10)/size))
-	credits := make(chan struct{}, window)
-	for i := 0; i < window; i++ {
-		credits <- struct{}{}
-	}
+	credits := make(chan int, window) // messages that may be sent; never more than window in all
+	credits <- window
 	go func() {
-		out := make([]byte, size)
-		for range credits {
-			if _, err := c.Write(out); err != nil || l.phase.Load() == 2 {
+		out := make([]byte, window*size)
+		for n := range credits {
+			for more := true; more; {
+				select {
+				case m, ok := <-credits:
+					if !ok {
+						return
+					}
+					n += m
+				default:
+					more = false
+				}
+			}
+			if message {
+				for i := 0; i < n; i++ {
+					if _, err := c.Write(out[:size]); err != nil {
+						return
+					}
+				}
+			} else if _, err := c.Write(out[:n*size]); err != nil {
+				return
+			}
+			if l.phase.Load() == 2 {
 				return
 			}
 		}
 	}()
-	in := make([]byte, size)
+	in := make([]byte, max(size, 64<<10))
+	pending := 0
 	for l.phase.Load() < 2 {
-		if err := readEcho(c, in, message); err != nil {
+		n, err := c.Read(in)
+		if err != nil {
 			break
 		}
-		if l.phase.Load() == 1 {
-			l.messages.Add(1)
+		done := 1
+		if !message {
+			pending += n
+			done, pending = pending/size, pending%size
+		} else if n != size {
+			break // an echo of another length: the run is wrong, so it stops short
 		}
-		credits <- struct{}{}
+		if done == 0 {
+			continue
+		}
+		if l.phase.Load() == 1 {
+			l.messages.Add(int64(done))
+		}
+		credits <- done
 	}
 	close(credits)
 }

@@ -13,7 +13,7 @@ import static io.netty.util.internal.ObjectUtil.checkPositive;
  * independent: setting one never changes another.
  */
 public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
-    private volatile int listeningInstances = 4;
+    private volatile int listeningInstances = 64;
     private volatile int inBufferSize = 64 * 1024;
     private volatile int outBufferSize = 64 * 1024;
     private volatile NamedPipeMode pipeMode = NamedPipeMode.BYTE;

@@ -8,7 +8,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ final class ConnectStorm {
     static String run(EventLoopGroup serverGroup, EventLoopGroup clientGroup, NamedPipeAddress address, int n,
                       int listening) throws InterruptedException {
         ServerBootstrap sb = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter());
+                .childHandler(QuietHandler.INSTANCE);
         if (listening > 0) {
             sb.option(NamedPipeChannelOption.LISTENING_INSTANCES, listening);
         }
@@ -44,7 +43,7 @@ final class ConnectStorm {
         ConcurrentLinkedQueue<Long> connectNanos = new ConcurrentLinkedQueue<>();
         try {
             Bootstrap b = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
-                    .handler(new ChannelInboundHandlerAdapter());
+                    .handler(QuietHandler.INSTANCE);
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 ChannelFuture f = b.connect(address);
@@ -73,10 +72,14 @@ final class ConnectStorm {
                     failed, firstFailure);
         } finally {
             for (ChannelFuture f : connects) {
-                f.channel().close();
+                if (f.channel().isRegistered()) { // one whose registration failed has nothing to close
+                    f.channel().close();
+                }
             }
             for (ChannelFuture f : connects) {
-                f.channel().closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+                if (f.channel().isRegistered()) {
+                    f.channel().closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+                }
             }
             server.close().sync();
         }

@@ -2,12 +2,13 @@ package dev.npipe.examples.bench;
 
 import dev.npipe.transport.NamedPipeAddress;
 import dev.npipe.transport.NamedPipeChannel;
-import dev.npipe.transport.NamedPipeMode;
+import dev.npipe.transport.NamedPipeChannelOption;
+import dev.npipe.transport.NamedPipeServerChannel;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 
 import java.lang.management.ManagementFactory;
@@ -18,38 +19,47 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What an idle connection costs: heap and direct memory held with {@code n} idle pipe connections open (our client
- * to our echo server, so both ends count), each with its read posted, divided by {@code n}.
+ * to our server, so both ends count), each with its read waiting, divided by {@code n}. Both ends allocate from an
+ * unpooled allocator of their own, so the direct figure is exact bytes, not pool chunks; it is taken after the
+ * connections have idled past {@link NamedPipeChannelOption#IDLE_READ_BUFFER_MILLIS}'s default.
  */
 final class IdleFootprint {
+    /** Longer than the default IDLE_READ_BUFFER_MILLIS (1 s), after which waiting reads hold no buffer. */
+    private static final long IDLE_MILLIS = 2000;
+
     private IdleFootprint() {
     }
 
     static String measure(EventLoopGroup serverGroup, EventLoopGroup clientGroup, NamedPipeAddress address, int n)
             throws InterruptedException {
-        try (BenchEchoServer server = new BenchEchoServer(serverGroup, address, NamedPipeMode.BYTE)) {
+        UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true);
+        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.LISTENING_INSTANCES, 16)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childHandler(QuietHandler.INSTANCE)
+                .bind(address).sync().channel();
+        try {
             long heap0 = usedHeap();
-            long direct0 = usedDirect();
             List<Channel> channels = new ArrayList<>(n);
             long t0 = System.nanoTime();
             try {
                 Bootstrap bootstrap = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
-                        .handler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                // idle: the transport's posted read is all there is
-                            }
-                        });
+                        .option(ChannelOption.ALLOCATOR, alloc)
+                        .handler(QuietHandler.INSTANCE); // idle: the transport's waiting read is all
                 for (int i = 0; i < n; i++) {
                     channels.add(bootstrap.connect(address).sync().channel());
                 }
                 double connectSeconds = (System.nanoTime() - t0) / 1e9;
-                Thread.sleep(500); // every child registered and its read posted
+                long directBusy = alloc.metric().usedDirectMemory();
+                Thread.sleep(IDLE_MILLIS);
                 long heap = usedHeap() - heap0;
-                long direct = usedDirect() - direct0;
+                long direct = alloc.metric().usedDirectMemory();
                 return String.format(Locale.ROOT, "- idle connections: %d open (client and server end each), per "
-                                + "connection: heap %.0f B, direct (allocator's used memory, chunk-granular) %.0f B; "
-                                + "opened one after another at %.0f connections/s%n",
-                        n, (double) heap / n, (double) direct / n, n / connectSeconds);
+                                + "connection after %d ms idle: heap %.0f B, direct %.0f B (%.0f B right after "
+                                + "connecting, while reads held buffers); opened one after another at %.0f "
+                                + "connections/s%n",
+                        n, IDLE_MILLIS, (double) heap / n, (double) direct / n, (double) directBusy / n,
+                        n / connectSeconds);
             } finally {
                 for (Channel ch : channels) {
                     ch.close();
@@ -58,6 +68,8 @@ final class IdleFootprint {
                     ch.closeFuture().await(10, TimeUnit.SECONDS);
                 }
             }
+        } finally {
+            server.close().sync();
         }
     }
 
@@ -69,9 +81,4 @@ final class IdleFootprint {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static long usedDirect() {
-        ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
-        return alloc instanceof ByteBufAllocatorMetricProvider
-                ? ((ByteBufAllocatorMetricProvider) alloc).metric().usedDirectMemory() : 0;
-    }
 }
