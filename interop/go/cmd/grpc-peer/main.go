@@ -39,10 +39,7 @@ const (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Println("FAIL", err)
-		os.Exit(1)
-	}
+	pipe.Main(run)
 }
 
 func run(args []string) error {

@@ -36,19 +36,19 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Println("FAIL", err)
-		os.Exit(1)
-	}
+	pipe.Main(run)
 }
 
 func run(args []string) error {
 	usage := errors.New("usage: winio-bench server <pipe> byte|message <threads> | client <pipe> byte|message " +
 		"latency|throughput <conns> <size> <warmup-ms> <measure-ms> <threads>")
-	if len(args) < 4 || (args[2] != "byte" && args[2] != "message") {
+	if len(args) < 4 {
 		return usage
 	}
-	message := args[2] == "message"
+	message, err := pipe.ParseMode(args[2])
+	if err != nil {
+		return err
+	}
 	numbers := func(from []string) ([]int, error) {
 		n := make([]int, len(from))
 		for i, s := range from {

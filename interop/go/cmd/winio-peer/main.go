@@ -28,7 +28,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"time"
 
@@ -37,10 +36,7 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Println("FAIL", err)
-		os.Exit(1)
-	}
+	pipe.Main(run)
 }
 
 func run(args []string) error {
@@ -48,7 +44,7 @@ func run(args []string) error {
 		return errors.New("usage: winio-peer server <pipe> byte|message | " +
 			"client <pipe> byte|message echo <count> | client <pipe> byte|message stream <bytes> <chunk>")
 	}
-	message, err := parseMode(args[2])
+	message, err := pipe.ParseMode(args[2])
 	if err != nil {
 		return err
 	}
@@ -73,16 +69,6 @@ func run(args []string) error {
 		return streamClient(args[1], message, total, chunk)
 	}
 	return fmt.Errorf("unknown command %q", args)
-}
-
-func parseMode(s string) (bool, error) {
-	switch s {
-	case "byte":
-		return false, nil
-	case "message":
-		return true, nil
-	}
-	return false, fmt.Errorf("mode must be byte or message, not %q", s)
 }
 
 func serve(path string, message bool) error {

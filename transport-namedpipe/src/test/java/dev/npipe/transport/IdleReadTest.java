@@ -177,28 +177,16 @@ class IdleReadTest {
         }
     }
 
-    /** Byte pipe, every read waiting without a buffer, both ways at once: an echo keeps every byte in order. */
+    /**
+     * Byte pipe, every read waiting without a buffer, both ways at once, the echo turning auto-read off and on as its
+     * writes back up: every byte comes back in order.
+     */
     @Test
     void anEchoKeepsEveryByteWithZeroByteReadsOnBothEnds() throws Exception {
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
         Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
                 .childOption(NamedPipeChannelOption.IDLE_READ_BUFFER_MILLIS, 0)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public boolean isSharable() {
-                        return true;
-                    }
-
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ctx.write(msg);
-                    }
-
-                    @Override
-                    public void channelReadComplete(ChannelHandlerContext ctx) {
-                        ctx.flush();
-                    }
-                })
+                .childHandler(new EchoServer.EchoHandler()) // backpressure turns auto-read off and on: reads cancelled
                 .bind(address).sync().channel();
         ByteArrayOutputStream echoed = new ByteArrayOutputStream();
         Object lock = new Object();

@@ -1,5 +1,9 @@
 package dev.npipe.transport.win32;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,8 +31,14 @@ public final class PipeHandle {
     private final AtomicInteger state;
     /** Out-parameters of the non-overlapped queries; loop thread only, freed at close. */
     private final NativeBlock scratch = new NativeBlock(24);
-    /** Where zero-byte reads point: nothing is written there, and it lives as long as the process. */
-    private static final NativeBlock NOTHING = new NativeBlock(8);
+    /**
+     * Where zero-byte reads point: nothing is written there. Held for the life of the process (so not a counted
+     * {@link NativeBlock}, which tests expect freed), made at the first zero-byte read.
+     */
+    private static final class Nothing {
+        static final ByteBuffer BUFFER = ByteBuffer.allocateDirect(8);
+        static final long ADDRESS = Pointer.nativeValue(Native.getDirectBufferPointer(BUFFER));
+    }
     /** FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is set: an operation that finishes at once queues no completion. */
     private boolean skipsPortOnSuccess;
 
@@ -179,7 +189,7 @@ public final class PipeHandle {
      * {@link #read}.
      */
     public int readNothing(Overlapped op) {
-        return read(op, NOTHING.address(), 0);
+        return read(op, Nothing.ADDRESS, 0);
     }
 
     /** Starts an overlapped WriteFile from native memory; 0, {@link #DONE_AT_ONCE} or the error, as {@link #read}. */
