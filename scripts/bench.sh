@@ -4,8 +4,8 @@
 # scripts/build-go-peers.sh) and the examples, then runs
 # dev.npipe.examples.bench.PipeBenchmark, which prints the table (and writes it to examples/target/bench/).
 #
-#   scripts/bench.sh            quick mode: the whole matrix, short runs (about 2-3 minutes)
-#   scripts/bench.sh --full     full mode: 1 s warm-up and 3 s measured per run (about 11 minutes)
+#   scripts/bench.sh            quick mode: the whole matrix, short runs (about 3 minutes)
+#   scripts/bench.sh --full     full mode: 1 s warm-up and 3 s measured per run, scale rows (about 18 minutes)
 #   Further arguments go to PipeBenchmark, e.g. --select 'throughput 16 1024' --server-threads 1
 # BENCH_JAVA_OPTS adds JVM options, e.g. a JFR recording:
 #   BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=Z:\tmp\bench.jfr,settings=profile'
