@@ -1,13 +1,11 @@
 package dev.npipe.grpc;
 
-import dev.npipe.transport.LeakRecorder;
 import io.grpc.Context;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  */
 @Tag("win32")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class GoInteropTest {
+class GoInteropTest extends GrpcPipeTest {
     private static final int CHECKS = 100;
     /**
      * grpc-peer gives itself 10 s for all its calls; under Wine on a busy two-core machine a Go call took up to
@@ -36,16 +34,6 @@ class GoInteropTest {
     private static final int CHECKS_FROM_GO = 10;
     private static final int UPDATES = 100;
     private static final String FLIP = "npipe.flip";
-
-    private GrpcPipe pipe;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pipe != null) {
-            pipe.close();
-        }
-        LeakRecorder.assertNoLeaks();
-    }
 
     @Test
     void javaClientCallsGoServer() throws Exception {

@@ -1,6 +1,5 @@
 package dev.npipe.grpc;
 
-import dev.npipe.transport.LeakRecorder;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -12,7 +11,6 @@ import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,18 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** gRPC calls of every kind over a pipe, set up by {@link NamedPipeGrpc}; every test ends with a leak check. */
 @Tag("win32")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class GrpcCallsTest {
+class GrpcCallsTest extends GrpcPipeTest {
     private static final Logger log = Logger.getLogger(GrpcCallsTest.class.getName());
-
-    private GrpcPipe pipe;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pipe != null) {
-            pipe.close();
-        }
-        LeakRecorder.assertNoLeaks();
-    }
 
     @Test
     void thousandUnaryCalls() throws Exception {

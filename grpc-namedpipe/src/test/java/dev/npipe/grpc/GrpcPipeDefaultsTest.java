@@ -1,6 +1,5 @@
 package dev.npipe.grpc;
 
-import dev.npipe.transport.LeakRecorder;
 import dev.npipe.transport.NamedPipe;
 import dev.npipe.transport.NamedPipeAddress;
 import dev.npipe.transport.NamedPipePeerAddress;
@@ -16,7 +15,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import io.netty.channel.ChannelOption;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,16 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("win32")
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
-class GrpcPipeDefaultsTest {
-    private GrpcPipe pipe;
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (pipe != null) {
-            pipe.close();
-        }
-        LeakRecorder.assertNoLeaks();
-    }
+class GrpcPipeDefaultsTest extends GrpcPipeTest {
 
     @Test
     void defaultSetupLogsNoWarning() throws Exception {

@@ -13,7 +13,7 @@ import io.netty.channel.IoRegistration;
  */
 abstract class AbstractNamedPipeChannel extends AbstractChannel {
     /** Ours, for starting operations. */
-    NamedPipeIoHandler.Registration registration;
+    PipeRegistration registration;
     /** The event loop's wrapper around it, which must see the cancel. */
     private IoRegistration loopRegistration;
 

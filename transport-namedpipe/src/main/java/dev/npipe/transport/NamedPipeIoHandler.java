@@ -12,7 +12,6 @@ import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.ThreadAwareExecutor;
@@ -23,7 +22,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +48,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final NativeBlock removed;
     private final NativeBlock scratch;
     private final LongObjectHashMap<Overlapped> blocks = new LongObjectHashMap<>();
-    private final Set<Registration> registrations = new LinkedHashSet<>();
+    private final Set<PipeRegistration> registrations = new LinkedHashSet<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final NamedPipeIoEvent event = new NamedPipeIoEvent();
     private final NamedPipeCompletionStats stats = new NamedPipeCompletionStats();
@@ -211,7 +209,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         }
         for (int i = 0; i < count; i++) {
             Overlapped block = finishedAtOnce.poll();
-            if (!block.isPending() || !registrations.contains((Registration) block.owner())) {
+            if (!block.isPending() || !registrations.contains((PipeRegistration) block.owner())) {
                 continue; // delivered already (the loop is being destroyed)
             }
             try {
@@ -260,7 +258,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     /** Hands the finished operation of {@code block} to its channel; the block is free again afterwards. */
     private void deliver(Overlapped block, int bytes) {
         block.completed();
-        Registration registration = (Registration) block.owner();
+        PipeRegistration registration = (PipeRegistration) block.owner();
         int status = block.status();
         event.update(block, bytes, status == 0 ? 0 : NtDll.toWin32Error(status));
         try {
@@ -287,7 +285,7 @@ public final class NamedPipeIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
-        for (Registration registration : new ArrayList<>(registrations)) {
+        for (PipeRegistration registration : new ArrayList<>(registrations)) {
             closeQuietly(registration.handle);
         }
     }
@@ -308,7 +306,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         destroyCalled = true;
         // The loop runs no more tasks now: a full close would try to schedule its deregistration and be refused.
         // Close what is still registered without pipeline events, and cancel the registrations here.
-        for (Registration registration : new ArrayList<>(registrations)) {
+        for (PipeRegistration registration : new ArrayList<>(registrations)) {
             if (registration.handle instanceof Channel.Unsafe) {
                 ((Channel.Unsafe) registration.handle).closeForcibly();
             } else {
@@ -321,10 +319,10 @@ public final class NamedPipeIoHandler implements IoHandler {
             dequeue(10);
             completeOrphans();
         }
-        for (Registration registration : new ArrayList<>(registrations)) {
+        for (PipeRegistration registration : new ArrayList<>(registrations)) {
             registration.completeFinished();
         }
-        for (Registration registration : new ArrayList<>(registrations)) {
+        for (PipeRegistration registration : new ArrayList<>(registrations)) {
             logger.warn("{} still had I/O in flight when its event loop stopped", registration.handle);
             registration.abandon();
         }
@@ -397,8 +395,8 @@ public final class NamedPipeIoHandler implements IoHandler {
      */
     private void completeOrphans() {
         boolean drained = false;
-        for (Registration registration : new ArrayList<>(registrations)) {
-            if (registration.servedBy != null && registration.servedBy.destroyed) {
+        for (PipeRegistration registration : new ArrayList<>(registrations)) {
+            if (registration.isServedByStoppedLoop()) {
                 if (!drained) {
                     // The stopped loop may have passed completions on to us before it stopped: dequeue them all
                     // first, or a block freed below would be read again when its queued packet comes out.
@@ -422,7 +420,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         if (destroyCalled) {
             throw new IllegalStateException("the named-pipe event loop was shut down");
         }
-        Registration registration = new Registration((NamedPipeIoHandle) handle);
+        PipeRegistration registration = new PipeRegistration(this, (NamedPipeIoHandle) handle);
         registrations.add(registration);
         handle.registered();
         return registration;
@@ -460,169 +458,87 @@ public final class NamedPipeIoHandler implements IoHandler {
         return NamedPipeIoHandle.class.isAssignableFrom(handleType);
     }
 
+    // What a registration (PipeRegistration) needs of its loop. Loop thread, unless said otherwise.
+
+    /** A new block owned by {@code owner}, found again by its address when its completion is dequeued. */
+    Overlapped newBlock(PipeRegistration owner) {
+        Overlapped block = new Overlapped(port, owner);
+        blocks.put(block.address(), block);
+        return block;
+    }
+
+    void freeBlock(Overlapped block) {
+        blocks.remove(block.address());
+        block.free();
+    }
+
+    /** An operation finished at once: handed on in this run or the next, as if dequeued. */
+    void completeLater(Overlapped block) {
+        stats.recordFinishedAtOnce();
+        finishedAtOnce.add(block);
+    }
+
+    /** An operation finished at once and its owner handled it there and then. */
+    void completedAtOnce(Overlapped block) {
+        stats.recordFinishedAtOnce();
+        block.completed();
+    }
+
+    boolean isRegistered(PipeRegistration registration) {
+        return registrations.contains(registration);
+    }
+
+    /** Forgets a registration; false if it was forgotten already. */
+    boolean unregister(PipeRegistration registration) {
+        return registrations.remove(registration);
+    }
+
+    /** Runs {@code action} now when called on this loop, else on the loop soon. Any thread. */
+    void runOnLoop(Runnable action) {
+        if (executor.isExecutorThread(Thread.currentThread())) {
+            action.run();
+        } else {
+            executor.execute(action);
+        }
+    }
+
+    LoopHold hold() {
+        return hold;
+    }
+
+    /** Whether this loop's port is closed: the loop has stopped, and its relay too. Any thread. */
+    boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /** Hands a completion that never reached a port to its channel, as {@link #deliver} would. */
+    void deliverFinished(PipeRegistration registration, Overlapped block) {
+        block.completed();
+        int status = block.status();
+        event.update(block, block.bytesTransferred(), status == 0 ? 0 : NtDll.toWin32Error(status));
+        try {
+            registration.handle.handle(registration, event);
+        } catch (Throwable t) {
+            logger.warn("A named-pipe completion handler threw", t);
+        }
+        registration.completionHandled();
+    }
+
     /**
-     * One channel's registration: the {@link Overlapped} blocks it owns live until it is cancelled AND none of
-     * them has an operation in flight; only then are they freed and the handle told it is unregistered.
+     * Records that a channel of another loop gets its completions through this port: this loop is held (never
+     * suspended) until {@link #stopServingChannel()}. Fails once the port is closed. Any thread.
      */
-    final class Registration implements IoRegistration {
-        final NamedPipeIoHandle handle;
-        private final List<Overlapped> owned = new ArrayList<>(3);
-        /** Set by the first {@link #cancel()}, from any thread; the removal itself runs on the loop. */
-        private final AtomicBoolean cancelled = new AtomicBoolean();
-        /** Cancelled with I/O in flight: the loop is held until it has been released. Loop thread only. */
-        private boolean holdsLoop;
-        /** The loop whose port gets this handle's completions and passes them on, or null for our own port. */
-        private NamedPipeIoHandler servedBy;
-
-        Registration(NamedPipeIoHandle handle) {
-            this.handle = handle;
+    void serveChannel() {
+        if (!serve()) {
+            throw new IllegalStateException("the event loop of the server that accepted this pipe has shut "
+                    + "down, and Windows cannot move the pipe to this loop's completion port: it cannot be served");
         }
+        onLoop(hold::acquire);
+    }
 
-        /** A new block for one kind of operation, owned by this registration. Loop thread only. */
-        Overlapped newOverlapped() {
-            if (cancelled.get()) {
-                throw new IllegalStateException("registration was cancelled");
-            }
-            Overlapped block = new Overlapped(port, this);
-            blocks.put(block.address(), block);
-            owned.add(block);
-            return block;
-        }
-
-        /**
-         * The operation of {@code block} finished at once and no completion will be queued for it: this loop hands it
-         * on in its current or next run, as if it had been dequeued, with no round trip into the kernel. The block
-         * stays in use until then; if the loop stops first, {@link #completeFinished()} delivers it. Loop thread.
-         */
-        void completeLater(Overlapped block) {
-            stats.recordFinishedAtOnce();
-            finishedAtOnce.add(block);
-        }
-
-        /** The operation of {@code block} finished at once and its owner handled it there and then. */
-        void completedAtOnce(Overlapped block) {
-            stats.recordFinishedAtOnce();
-            block.completed();
-        }
-
-        /**
-         * Records that {@code other}'s port gets this handle's completions and passes them on to ours; {@code other}
-         * is held (never suspended) until this registration is released.
-         */
-        void servedBy(NamedPipeIoHandler other) {
-            if (!other.serve()) {
-                throw new IllegalStateException("the event loop of the server that accepted this pipe has shut "
-                        + "down, and Windows cannot move the pipe to this loop's completion port: it cannot be served");
-            }
-            servedBy = other;
-            other.onLoop(other.hold::acquire);
-        }
-
-        NamedPipeIoHandler handler() {
-            return NamedPipeIoHandler.this;
-        }
-
-        /** This registration itself: the event loop hands channels a wrapper, this unwraps it. */
-        @SuppressWarnings("unchecked")
-        @Override
-        public <T> T attachment() {
-            return (T) this;
-        }
-
-        /** Channels start their overlapped operations themselves, with the blocks of {@link #newOverlapped()}. */
-        @Override
-        public long submit(IoOps ops) {
-            throw new UnsupportedOperationException("named-pipe channels start their I/O themselves");
-        }
-
-        @Override
-        public boolean isValid() {
-            return !cancelled.get();
-        }
-
-        /** True for the first call only, from whichever thread; the blocks are freed on the loop when idle. */
-        @Override
-        public boolean cancel() {
-            if (!cancelled.compareAndSet(false, true)) {
-                return false;
-            }
-            if (executor.isExecutorThread(Thread.currentThread())) {
-                removeOrHold();
-            } else {
-                executor.execute(this::removeOrHold);
-            }
-            return true;
-        }
-
-        private void removeOrHold() {
-            removeIfIdle();
-            if (!holdsLoop && registrations.contains(this)) {
-                holdsLoop = true;
-                hold.acquire();
-            }
-        }
-
-        void completionHandled() {
-            if (cancelled.get()) {
-                removeIfIdle();
-            }
-        }
-
-        private void removeIfIdle() {
-            for (Overlapped block : owned) {
-                if (block.isPending()) {
-                    return;
-                }
-            }
-            release();
-        }
-
-        /**
-         * Delivers operations the kernel finished whose completion packet never reached this port (it went to a
-         * port that is gone), so their owners release buffers as usual.
-         */
-        void completeFinished() {
-            for (Overlapped block : new ArrayList<>(owned)) {
-                if (block.isPending() && block.hasKernelFinished()) {
-                    block.completed();
-                    int status = block.status();
-                    event.update(block, block.bytesTransferred(), status == 0 ? 0 : NtDll.toWin32Error(status));
-                    try {
-                        handle.handle(this, event);
-                    } catch (Throwable t) {
-                        logger.warn("A named-pipe completion handler threw", t);
-                    }
-                    completionHandled();
-                }
-            }
-        }
-
-        /** The loop is stopping with I/O still in flight: free what the kernel has finished with, leak the rest. */
-        void abandon() {
-            owned.removeIf(block -> block.isPending() && !block.hasKernelFinished());
-            release();
-        }
-
-        private void release() {
-            if (!registrations.remove(this)) {
-                return;
-            }
-            for (Overlapped block : owned) {
-                blocks.remove(block.address());
-                block.free();
-            }
-            owned.clear();
-            handle.unregistered();
-            if (holdsLoop) {
-                holdsLoop = false;
-                hold.release();
-            }
-            NamedPipeIoHandler server = servedBy;
-            if (server != null) {
-                servedBy = null;
-                server.stopServing();
-                server.onLoop(server.hold::release);
-            }
-        }
+    /** The channel {@link #serveChannel()} counted is gone. Any thread. */
+    void stopServingChannel() {
+        stopServing();
+        onLoop(hold::release);
     }
 }

@@ -8,12 +8,12 @@ import io.netty.buffer.ByteBuf;
  * buffer the kernel reads or writes while it is in flight. The buffer is released only once the kernel is done.
  */
 abstract class OperationSlot {
-    private NamedPipeIoHandler.Registration registration;
+    private PipeRegistration registration;
     private Overlapped op;
     private ByteBuf buffer;
 
     /** Takes this slot's block from the channel's registration. */
-    final void registered(NamedPipeIoHandler.Registration owner) {
+    final void registered(PipeRegistration owner) {
         registration = owner;
         op = owner.newOverlapped();
     }

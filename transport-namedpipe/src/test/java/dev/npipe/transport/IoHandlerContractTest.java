@@ -65,7 +65,7 @@ class IoHandlerContractTest {
         IoEventLoop loop = (IoEventLoop) group.next();
         ThrowingHandle handle = new ThrowingHandle();
         IoRegistration registration = loop.register(handle).get(5, TimeUnit.SECONDS);
-        NamedPipeIoHandler.Registration ours = registration.attachment();
+        PipeRegistration ours = registration.attachment();
         Overlapped block = loop.submit(() -> {
             Overlapped b = ours.newOverlapped();
             b.start(); // as if an operation were in flight

@@ -111,4 +111,59 @@ class NameHoldingTest {
         second.channel().close().sync();
         server.close().sync();
     }
+    /**
+     * A restart while clients reconnect: eight clients try the name every millisecond while the server is closed and
+     * bound again, twenty times. A client can take the first instance before the server's own name-holding
+     * connection does; bind must still succeed (it makes the first instance afresh) and serve the clients after.
+     */
+    @Test
+    void bindSucceedsWhileClientsHammerTheName() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        NamedPipeEventLoopGroup clients = PipeTestSupport.newGroup("name-hammer", 1);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger connects = new AtomicInteger();
+        Bootstrap bootstrap = new Bootstrap().group(clients).channel(NamedPipeChannel.class)
+                .option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, 0) // fail at once, try again at once
+                .handler(NO_OP); // shared by every connect
+        try {
+            Channel server = bindServer(address);
+            for (int i = 0; i < 8; i++) {
+                hammer(bootstrap, address, stop, connects);
+            }
+            for (int restart = 0; restart < 20; restart++) {
+                int before = connects.get();
+                assertTrue(PipeTestSupport.eventually(10_000, () -> connects.get() > before),
+                        "restart " + restart + ": no client got in");
+                server.close().sync();
+                server = bindServer(address); // failed with ERROR_PIPE_BUSY (231) when a client took the first instance
+            }
+            server.close().sync();
+        } finally {
+            stop.set(true);
+            PipeTestSupport.shutdown(clients);
+        }
+    }
+
+    private Channel bindServer(NamedPipeAddress address) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(NO_OP).bind(address).sync().channel();
+    }
+
+    /** Connects, closes and connects again, a millisecond after each end, until stopped. */
+    private static void hammer(Bootstrap bootstrap, NamedPipeAddress address, AtomicBoolean stop,
+                               AtomicInteger connects) {
+        if (stop.get()) {
+            return;
+        }
+        bootstrap.connect(address).addListener((io.netty.channel.ChannelFuture f) -> {
+            Runnable again = () -> f.channel().eventLoop().schedule(
+                    () -> hammer(bootstrap, address, stop, connects), 1, TimeUnit.MILLISECONDS);
+            if (f.isSuccess()) {
+                connects.incrementAndGet();
+                f.channel().close().addListener(closed -> again.run());
+            } else {
+                again.run();
+            }
+        });
+    }
 }

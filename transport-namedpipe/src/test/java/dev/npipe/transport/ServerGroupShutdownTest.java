@@ -8,6 +8,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Promise;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,63 +33,64 @@ class ServerGroupShutdownTest {
     private static final int CHILDREN = 10;
     private static final int BYTES = 100_000;
 
+    private long handles;
+    private long blocks;
+    private NamedPipeEventLoopGroup boss;
+    private NamedPipeEventLoopGroup workers;
+    private NamedPipeEventLoopGroup clientGroup;
+    private EchoServer server;
+    private List<Channel> clients;
+
+    /** A boss loop, two worker loops and ten connected clients, each test stopping one of the server's groups. */
+    @BeforeEach
+    void setUp() throws Exception {
+        handles = NativeResources.openHandles();
+        blocks = NativeResources.liveBlocks();
+        boss = PipeTestSupport.newGroup("boss", 1);
+        workers = PipeTestSupport.newGroup("workers", 2);
+        clientGroup = PipeTestSupport.newGroup("clients", 2);
+        server = newServer(boss, workers);
+        clients = connect(clientGroup, server);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(clientGroup, workers, boss);
+        assertResourcesBack(handles, blocks);
+    }
+
     /** The boss group stops first: every child goes on echoing, and the boss port is closed after the last one. */
     @Test
     void childrenKeepServingWhenTheServerGroupStopsFirst() throws Exception {
-        long handles = NativeResources.openHandles();
-        long blocks = NativeResources.liveBlocks();
-        NamedPipeEventLoopGroup boss = PipeTestSupport.newGroup("boss", 1);
-        NamedPipeEventLoopGroup workers = PipeTestSupport.newGroup("workers", 2);
-        NamedPipeEventLoopGroup clientGroup = PipeTestSupport.newGroup("clients", 2);
-        try {
-            EchoServer server = newServer(boss, workers);
-            List<Channel> clients = connect(clientGroup, server);
-            PipeTestSupport.shutdownLeavingRelays(boss);
-            assertFalse(server.channel.isOpen(), "the server closes with its loop");
-            for (int i = 0; i < CHILDREN; i++) {
-                assertEquals(BYTES, echo(clients.get(i), i), "bytes echoed to client " + i);
-            }
-            for (Channel child : server.children) {
-                assertTrue(child.isActive(), child + " is served and active");
-            }
-            for (Channel client : clients) {
-                client.close().sync();
-            }
-            assertTrue(PipeTestSupport.eventually(10_000, server.children::isEmpty),
-                    "children still open after their clients closed: " + server.children);
-        } finally {
-            PipeTestSupport.shutdown(clientGroup, workers, boss);
+        PipeTestSupport.shutdownLeavingRelays(boss);
+        assertFalse(server.channel.isOpen(), "the server closes with its loop");
+        for (int i = 0; i < CHILDREN; i++) {
+            assertEquals(BYTES, echo(clients.get(i), i), "bytes echoed to client " + i);
         }
-        assertResourcesBack(handles, blocks);
+        for (Channel child : server.children) {
+            assertTrue(child.isActive(), child + " is served and active");
+        }
+        for (Channel client : clients) {
+            client.close().sync();
+        }
+        assertTrue(PipeTestSupport.eventually(10_000, server.children::isEmpty),
+                "children still open after their clients closed: " + server.children);
     }
 
     /** The worker group stops first: every child closes, its client sees the end at once, then the boss stops. */
     @Test
     void childrenCloseWhenTheirGroupStopsFirst() throws Exception {
-        long handles = NativeResources.openHandles();
-        long blocks = NativeResources.liveBlocks();
-        NamedPipeEventLoopGroup boss = PipeTestSupport.newGroup("boss", 1);
-        NamedPipeEventLoopGroup workers = PipeTestSupport.newGroup("workers", 2);
-        NamedPipeEventLoopGroup clientGroup = PipeTestSupport.newGroup("clients", 2);
-        try {
-            EchoServer server = newServer(boss, workers);
-            List<Channel> clients = connect(clientGroup, server);
-            for (int i = 0; i < CHILDREN; i++) {
-                assertEquals(BYTES, echo(clients.get(i), i), "bytes echoed to client " + i);
-            }
-            PipeTestSupport.shutdownLeavingRelays(workers);
-            assertTrue(PipeTestSupport.eventually(10_000, server.children::isEmpty),
-                    "children still open 10 s after their group stopped: " + server.children);
-            for (Channel client : clients) {
-                assertTrue(client.closeFuture().await(10, TimeUnit.SECONDS),
-                        client + " did not see its server end close");
-            }
-            assertTrue(server.channel.isActive(), "the server lives on its own loop");
-            PipeTestSupport.shutdown(boss);
-        } finally {
-            PipeTestSupport.shutdown(clientGroup, workers, boss);
+        for (int i = 0; i < CHILDREN; i++) {
+            assertEquals(BYTES, echo(clients.get(i), i), "bytes echoed to client " + i);
         }
-        assertResourcesBack(handles, blocks);
+        PipeTestSupport.shutdownLeavingRelays(workers);
+        assertTrue(PipeTestSupport.eventually(10_000, server.children::isEmpty),
+                "children still open 10 s after their group stopped: " + server.children);
+        for (Channel client : clients) {
+            assertTrue(client.closeFuture().await(10, TimeUnit.SECONDS),
+                    client + " did not see its server end close");
+        }
+        assertTrue(server.channel.isActive(), "the server lives on its own loop");
     }
 
     private static EchoServer newServer(NamedPipeEventLoopGroup boss, NamedPipeEventLoopGroup workers)

@@ -1,44 +1,94 @@
 package dev.npipe.examples.demo;
 
 import dev.npipe.examples.rpc.RpcClient;
+import io.grpc.Channel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
-/** Keeps calls in flight on one RPC client: each call that ends starts the next, until stopped. */
+/**
+ * Keeps calls in flight: each call that ends starts the next, until stopped. A call completes with {@code null}
+ * when it succeeded, or with what went wrong.
+ */
 final class CallLoop {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private final RpcClient client;
+    private final Supplier<CompletionStage<String>> call;
     private final Latency latency;
     private final Throughput calls;
-    private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
     private volatile boolean stopped;
 
-    CallLoop(RpcClient client, Latency latency, Throughput calls) {
-        this.client = client;
+    CallLoop(Supplier<CompletionStage<String>> call, Latency latency, Throughput calls) {
+        this.call = call;
         this.latency = latency;
         this.calls = calls;
+    }
+
+    /** RPC calls on one client, each with a new argument whose reversed bytes must come back. */
+    static CallLoop rpc(RpcClient client, Latency latency, Throughput calls) {
+        AtomicInteger sequence = new AtomicInteger();
+        return new CallLoop(() -> {
+            byte[] argument = ("call-" + sequence.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+            return client.call(argument, TIMEOUT).handle((result, error) -> error != null ? error.toString()
+                    : Arrays.equals(reversed(argument), result) ? null : "wrong result");
+        }, latency, calls);
+    }
+
+    /** Unary {@code Health/Check} calls on one gRPC channel; anything but SERVING is a failure. */
+    static CallLoop healthChecks(Channel channel, Latency latency, Throughput calls) {
+        HealthGrpc.HealthStub stub = HealthGrpc.newStub(channel);
+        return new CallLoop(() -> {
+            CompletableFuture<String> ended = new CompletableFuture<>();
+            stub.withDeadlineAfter(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).check(
+                    HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
+                        private ServingStatus status;
+
+                        @Override
+                        public void onNext(HealthCheckResponse response) {
+                            status = response.getStatus();
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                            ended.complete(error.toString());
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            ended.complete(status == ServingStatus.SERVING ? null : "status " + status);
+                        }
+                    });
+            return ended;
+        }, latency, calls);
     }
 
     void next() {
         if (stopped) {
             return;
         }
-        byte[] argument = ("call-" + sequence.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
         long start = System.nanoTime();
-        client.call(argument, TIMEOUT).whenComplete((result, error) -> {
+        call.get().whenComplete((failure, error) -> {
             if (stopped) {
                 return; // calls cut off by the end of the demo are not failures
             }
-            if (error != null || !Arrays.equals(reversed(argument), result)) {
+            String wrong = error != null ? error.toString() : failure;
+            if (wrong != null) {
                 failed.incrementAndGet();
-                firstFailure.compareAndSet(null, error != null ? error.toString() : "wrong result");
+                firstFailure.compareAndSet(null, wrong);
             } else {
                 latency.record((System.nanoTime() - start) / 1000);
                 calls.add(1);
@@ -59,7 +109,7 @@ final class CallLoop {
         return loops.stream().map(l -> l.firstFailure.get()).filter(f -> f != null).findFirst().orElse("none");
     }
 
-    /** The demo's service: returns its argument reversed. */
+    /** The demo's RPC service: returns its argument reversed. */
     static byte[] reversed(byte[] argument) {
         byte[] r = new byte[argument.length];
         for (int i = 0; i < argument.length; i++) {

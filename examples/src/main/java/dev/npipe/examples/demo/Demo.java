@@ -121,7 +121,7 @@ public final class Demo {
                 for (int i = 0; i < RPC_CLIENTS; i++) {
                     RpcClient client = RpcClient.connect(transport, name, Duration.ofSeconds(10));
                     clients.add(client);
-                    CallLoop loop = new CallLoop(client, latency, calls);
+                    CallLoop loop = CallLoop.rpc(client, latency, calls);
                     loops.add(loop);
                     for (int w = 0; w < RPC_WINDOW; w++) {
                         loop.next();
@@ -167,7 +167,7 @@ public final class Demo {
             Latency latency = new Latency();
             Throughput calls = new Throughput();
             List<ManagedChannel> channels = new ArrayList<>();
-            List<HealthCallLoop> loops = new ArrayList<>();
+            List<CallLoop> loops = new ArrayList<>();
             try {
                 long connecting = System.nanoTime();
                 for (int i = 0; i < GRPC_CHANNELS; i++) {
@@ -180,7 +180,7 @@ public final class Demo {
                 System.out.printf(Locale.ROOT, "grpc: %d channels connected, first calls answered in %d ms%n",
                         GRPC_CHANNELS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connecting));
                 for (ManagedChannel channel : channels) {
-                    HealthCallLoop loop = new HealthCallLoop(channel, latency, calls);
+                    CallLoop loop = CallLoop.healthChecks(channel, latency, calls);
                     loops.add(loop);
                     for (int w = 0; w < GRPC_WINDOW; w++) {
                         loop.next();
@@ -189,23 +189,23 @@ public final class Demo {
                 Phase phase = new Phase("grpc", seconds);
                 phase.run(() -> String.format(Locale.ROOT, "%d channels x %d in flight, %.0f calls/s, p50 %s p99 %s,"
                                 + " %d failed, caller %s", GRPC_CHANNELS, GRPC_WINDOW, calls.perSecond(),
-                        latency.percentile(50), latency.percentile(99), HealthCallLoop.failed(loops),
+                        latency.percentile(50), latency.percentile(99), CallLoop.failed(loops),
                         caller.get() == null ? "none yet" : "pid " + caller.get().processId() + " user "
                                 + caller.get().userSid()), () -> {
                     calls.reset();
                     latency.reset();
                 });
             } finally {
-                for (HealthCallLoop loop : loops) {
+                for (CallLoop loop : loops) {
                     loop.stop();
                 }
                 for (ManagedChannel channel : channels) {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 }
             }
-            if (HealthCallLoop.failed(loops) > 0) {
-                throw new IllegalStateException("grpc: " + HealthCallLoop.failed(loops) + " calls failed, e.g. "
-                        + HealthCallLoop.firstFailure(loops));
+            if (CallLoop.failed(loops) > 0) {
+                throw new IllegalStateException("grpc: " + CallLoop.failed(loops) + " calls failed, e.g. "
+                        + CallLoop.firstFailure(loops));
             }
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();

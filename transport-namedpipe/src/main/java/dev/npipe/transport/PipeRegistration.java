@@ -1,0 +1,161 @@
+package dev.npipe.transport;
+
+import dev.npipe.transport.win32.Overlapped;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One channel's registration: the {@link Overlapped} blocks it owns live until it is cancelled AND none of
+ * them has an operation in flight; only then are they freed and the handle told it is unregistered.
+ */
+final class PipeRegistration implements IoRegistration {
+    private final NamedPipeIoHandler loop;
+    final NamedPipeIoHandle handle;
+    private final List<Overlapped> owned = new ArrayList<>(3);
+    /** Set by the first {@link #cancel()}, from any thread; the removal itself runs on the loop. */
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Cancelled with I/O in flight: the loop is held until it has been released. Loop thread only. */
+    private boolean holdsLoop;
+    /** The loop whose port gets this handle's completions and passes them on, or null for our own port. */
+    private NamedPipeIoHandler servedBy;
+
+    PipeRegistration(NamedPipeIoHandler loop, NamedPipeIoHandle handle) {
+        this.loop = loop;
+        this.handle = handle;
+    }
+
+    /** A new block for one kind of operation, owned by this registration. Loop thread only. */
+    Overlapped newOverlapped() {
+        if (cancelled.get()) {
+            throw new IllegalStateException("registration was cancelled");
+        }
+        Overlapped block = loop.newBlock(this);
+        owned.add(block);
+        return block;
+    }
+
+    /**
+     * The operation of {@code block} finished at once and no completion will be queued for it: this loop hands it
+     * on in its current or next run, as if it had been dequeued, with no round trip into the kernel. The block
+     * stays in use until then; if the loop stops first, {@link #completeFinished()} delivers it. Loop thread.
+     */
+    void completeLater(Overlapped block) {
+        loop.completeLater(block);
+    }
+
+    /** The operation of {@code block} finished at once and its owner handled it there and then. */
+    void completedAtOnce(Overlapped block) {
+        loop.completedAtOnce(block);
+    }
+
+    /**
+     * Records that {@code other}'s port gets this handle's completions and passes them on to ours; {@code other}
+     * is held (never suspended) until this registration is released.
+     */
+    void servedBy(NamedPipeIoHandler other) {
+        other.serveChannel();
+        servedBy = other;
+    }
+
+    /** Whether another loop's port serves this handle and that loop has stopped (its relay too). */
+    boolean isServedByStoppedLoop() {
+        return servedBy != null && servedBy.isDestroyed();
+    }
+
+    NamedPipeIoHandler handler() {
+        return loop;
+    }
+
+    /** This registration itself: the event loop hands channels a wrapper, this unwraps it. */
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> T attachment() {
+        return (T) this;
+    }
+
+    /** Channels start their overlapped operations themselves, with the blocks of {@link #newOverlapped()}. */
+    @Override
+    public long submit(IoOps ops) {
+        throw new UnsupportedOperationException("named-pipe channels start their I/O themselves");
+    }
+
+    @Override
+    public boolean isValid() {
+        return !cancelled.get();
+    }
+
+    /** True for the first call only, from whichever thread; the blocks are freed on the loop when idle. */
+    @Override
+    public boolean cancel() {
+        if (!cancelled.compareAndSet(false, true)) {
+            return false;
+        }
+        loop.runOnLoop(this::removeOrHold);
+        return true;
+    }
+
+    private void removeOrHold() {
+        removeIfIdle();
+        if (!holdsLoop && loop.isRegistered(this)) {
+            holdsLoop = true;
+            loop.hold().acquire();
+        }
+    }
+
+    void completionHandled() {
+        if (cancelled.get()) {
+            removeIfIdle();
+        }
+    }
+
+    private void removeIfIdle() {
+        for (Overlapped block : owned) {
+            if (block.isPending()) {
+                return;
+            }
+        }
+        release();
+    }
+
+    /**
+     * Delivers operations the kernel finished whose completion packet never reached this port (it went to a
+     * port that is gone), so their owners release buffers as usual.
+     */
+    void completeFinished() {
+        for (Overlapped block : new ArrayList<>(owned)) {
+            if (block.isPending() && block.hasKernelFinished()) {
+                loop.deliverFinished(this, block);
+            }
+        }
+    }
+
+    /** The loop is stopping with I/O still in flight: free what the kernel has finished with, leak the rest. */
+    void abandon() {
+        owned.removeIf(block -> block.isPending() && !block.hasKernelFinished());
+        release();
+    }
+
+    private void release() {
+        if (!loop.unregister(this)) {
+            return;
+        }
+        for (Overlapped block : owned) {
+            loop.freeBlock(block);
+        }
+        owned.clear();
+        handle.unregistered();
+        if (holdsLoop) {
+            holdsLoop = false;
+            loop.hold().release();
+        }
+        NamedPipeIoHandler server = servedBy;
+        if (server != null) {
+            servedBy = null;
+            server.stopServingChannel();
+        }
+    }
+}
