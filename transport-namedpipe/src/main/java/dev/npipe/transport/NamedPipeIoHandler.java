@@ -370,25 +370,6 @@ public final class NamedPipeIoHandler implements IoHandler {
         }
     }
 
-    /** A channel of another loop gets its completions through this port; false once the port is closed. */
-    private boolean serve() {
-        synchronized (portLock) {
-            if (portClosed) {
-                return false;
-            }
-            servedChannels++;
-            return true;
-        }
-    }
-
-    private void stopServing() {
-        synchronized (portLock) {
-            if (--servedChannels == 0 && destroyCalled && !portClosed) {
-                Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L); // the relay closes the port at once
-            }
-        }
-    }
-
     /**
      * Completions of a handle that another loop's port serves come to us only while that loop runs; once it has
      * stopped, what the kernel finished is delivered from the blocks, instead of waiting out the drain.
@@ -511,17 +492,13 @@ public final class NamedPipeIoHandler implements IoHandler {
         return destroyed;
     }
 
-    /** Hands a completion that never reached a port to its channel, as {@link #deliver} would. */
-    void deliverFinished(PipeRegistration registration, Overlapped block) {
-        block.completed();
-        int status = block.status();
-        event.update(block, block.bytesTransferred(), status == 0 ? 0 : NtDll.toWin32Error(status));
+    /** Hands an operation the kernel finished, whose completion never reached a port, to its channel. */
+    void deliverFinished(Overlapped block) {
         try {
-            registration.handle.handle(registration, event);
+            deliver(block, block.bytesTransferred());
         } catch (Throwable t) {
             logger.warn("A named-pipe completion handler threw", t);
         }
-        registration.completionHandled();
     }
 
     /**
@@ -529,16 +506,23 @@ public final class NamedPipeIoHandler implements IoHandler {
      * suspended) until {@link #stopServingChannel()}. Fails once the port is closed. Any thread.
      */
     void serveChannel() {
-        if (!serve()) {
-            throw new IllegalStateException("the event loop of the server that accepted this pipe has shut "
-                    + "down, and Windows cannot move the pipe to this loop's completion port: it cannot be served");
+        synchronized (portLock) {
+            if (portClosed) {
+                throw new IllegalStateException("the event loop of the server that accepted this pipe has shut "
+                        + "down, and Windows cannot move the pipe to this loop's completion port: it cannot be served");
+            }
+            servedChannels++;
         }
         onLoop(hold::acquire);
     }
 
     /** The channel {@link #serveChannel()} counted is gone. Any thread. */
     void stopServingChannel() {
-        stopServing();
+        synchronized (portLock) {
+            if (--servedChannels == 0 && destroyCalled && !portClosed) {
+                Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L); // the relay closes the port at once
+            }
+        }
         onLoop(hold::release);
     }
 }

@@ -128,7 +128,7 @@ final class PipeRegistration implements IoRegistration {
     void completeFinished() {
         for (Overlapped block : new ArrayList<>(owned)) {
             if (block.isPending() && block.hasKernelFinished()) {
-                loop.deliverFinished(this, block);
+                loop.deliverFinished(block);
             }
         }
     }

@@ -58,18 +58,25 @@ public class PipeMessageAggregator extends MessageToMessageDecoder<ByteBufHolder
     }
 
     /**
-     * Adds one chunk to the message being gathered, and delivers the message when the chunk is its last.
+     * Takes chunks and whole messages; anything else passes on.
      *
-     * @param ctx this handler's context
-     * @param chunk the chunk; the caller releases it afterwards, so what is kept of it is retained here
-     * @param out where a finished message goes
+     * @param msg an inbound object
+     * @return whether it is a {@link PipeMessageChunk} or a {@link PipeMessage}
      */
-    /** Chunks and whole messages; anything else passes on. */
     @Override
     public boolean acceptInboundMessage(Object msg) {
         return msg instanceof PipeMessageChunk || msg instanceof PipeMessage;
     }
 
+    /**
+     * Adds one chunk to the message being gathered, and delivers the message when the chunk is its last; a whole
+     * message (a {@link PipeMessage}: one read) is its own last chunk, and passes on as it is when within the limit.
+     *
+     * @param ctx this handler's context
+     * @param chunk the chunk or whole message; the caller releases it afterwards, so what is kept of it is retained
+     *        here
+     * @param out where a finished message goes
+     */
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBufHolder chunk, List<Object> out) {
         ByteBuf data = chunk.content();

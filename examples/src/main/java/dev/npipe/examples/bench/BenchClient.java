@@ -18,6 +18,7 @@ import org.HdrHistogram.Histogram;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -81,17 +82,22 @@ final class BenchClient {
             setMeasuring(loads, false);
             long t1 = System.nanoTime();
             LoopProbe.Sample during = probe == null ? null : sample(probe, javaServer).minus(before);
-            for (Channel ch : channels) {
-                ch.close();
-            }
-            for (Channel ch : channels) {
-                ch.closeFuture().await(10, TimeUnit.SECONDS);
-            }
+            closeAll(channels);
             return figures(loads, w, (t1 - t0) / 1e9, during);
         } finally {
             for (Channel ch : channels) {
                 ch.close();
             }
+        }
+    }
+
+    /** Closes every channel, then waits up to 10 s for each to have closed. */
+    static void closeAll(Collection<? extends Channel> channels) throws InterruptedException {
+        for (Channel ch : channels) {
+            ch.close();
+        }
+        for (Channel ch : channels) {
+            ch.closeFuture().await(10, TimeUnit.SECONDS);
         }
     }
 

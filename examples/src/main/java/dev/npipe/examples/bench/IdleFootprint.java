@@ -15,7 +15,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What an idle connection costs: heap and direct memory held with {@code n} idle pipe connections open (our client
@@ -61,12 +60,7 @@ final class IdleFootprint {
                         n, IDLE_MILLIS, (double) heap / n, (double) direct / n, (double) directBusy / n,
                         n / connectSeconds);
             } finally {
-                for (Channel ch : channels) {
-                    ch.close();
-                }
-                for (Channel ch : channels) {
-                    ch.closeFuture().await(10, TimeUnit.SECONDS);
-                }
+                BenchClient.closeAll(channels);
             }
         } finally {
             server.close().sync();
