@@ -15,8 +15,11 @@ ensure_windows_jre >/dev/null || { echo "demo: the Windows JRE could not be down
 OUT=$PWD/examples/target/demo
 mkdir -p "$OUT"
 echo "demo: building (a minute on a cold cache) ..."
-./mvnw -B -q -pl examples -am package dependency:build-classpath -Dmaven.test.skip=true \
-  -Dmdep.outputFile="$OUT/classpath.txt" >&2
+# -DskipTests, not -Dmaven.test.skip: the reactor must still make transport-namedpipe's test jar, which
+# grpc-namedpipe names as a test dependency (Maven resolves it even when no test runs); only the runtime
+# class path goes to the demo.
+./mvnw -B -q -pl examples -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=runtime -Dmdep.outputFile="$OUT/classpath.txt" >&2
 cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
 
 exec 9>"$WIN32_LOCK"
