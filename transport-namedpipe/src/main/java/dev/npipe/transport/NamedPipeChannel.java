@@ -1,5 +1,6 @@
 package dev.npipe.transport;
 
+import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import io.netty.channel.ChannelFuture;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.internal.SystemPropertyUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -43,7 +45,7 @@ import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
 public final class NamedPipeChannel extends AbstractNamedPipeChannel implements DuplexChannel {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeChannel.class);
     private static final boolean SKIP_PORT_ON_SUCCESS =
-            !"false".equals(System.getProperty("dev.npipe.skipCompletionPortOnSuccess"));
+            SystemPropertyUtil.getBoolean("dev.npipe.transport.skipCompletionPortOnSuccess", true);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
@@ -124,6 +126,15 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             throw new ClosedChannelException();
         }
         return handle;
+    }
+
+    /** The blocks of the read and the write, for tests that post completions as Windows would. */
+    Overlapped readBlock() {
+        return reader.block();
+    }
+
+    Overlapped writeBlock() {
+        return writer.block();
     }
 
     /** The pipe handle, for tests that ask Windows about it; 0 when not connected. */
@@ -210,17 +221,17 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         writer.registered(registration);
         if (server != null) {
             setUpChild(server, handle);
-            skipPortOnSuccess(handle);
+            skipPortOnSuccess(handle, childOfMessagePipe);
         }
     }
 
     /**
      * From here on a read or write that finishes at once is handled without a dequeue. Connecting is done by then,
-     * so ConnectNamedPipe keeps its queued completion. {@code -Ddev.npipe.skipCompletionPortOnSuccess=false} turns
-     * this off (to measure what it saves).
+     * so ConnectNamedPipe keeps its queued completion. {@code -Ddev.npipe.transport.skipCompletionPortOnSuccess=false}
+     * turns this off (to measure what it saves).
      */
-    private void skipPortOnSuccess(PipeHandle handle) {
-        int error = SKIP_PORT_ON_SUCCESS ? handle.skipCompletionPortOnSuccess() : 0;
+    private void skipPortOnSuccess(PipeHandle handle, boolean messagePipe) {
+        int error = SKIP_PORT_ON_SUCCESS ? handle.skipCompletionPortOnSuccess(messagePipe) : 0;
         if (error != 0) {
             logger.debug("{}: SetFileCompletionNotificationModes refused: {}", this, Win32Error.describe(error));
         }
@@ -444,7 +455,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private void connected(PipeHandle handle, boolean messagePipe) {
         connector = null;
         pipe = handle;
-        skipPortOnSuccess(handle);
+        skipPortOnSuccess(handle, messagePipe);
         state.set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
                 | (messagePipe ? MESSAGE_PIPE : 0));
         ChannelPromise promise = connectPromise;

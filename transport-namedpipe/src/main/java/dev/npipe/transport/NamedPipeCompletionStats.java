@@ -7,10 +7,14 @@ package dev.npipe.transport;
  * from any thread, e.g. as metrics.
  */
 public final class NamedPipeCompletionStats {
+    /** {@link #dropped()} of every loop of the process, so a test can tell that none was dropped anywhere. */
+    private static final java.util.concurrent.atomic.AtomicLong DROPPED_BY_EVERY_LOOP =
+            new java.util.concurrent.atomic.AtomicLong();
     private volatile long completions;
     private volatile long batches;
     private volatile long passedOn;
     private volatile long finishedAtOnce;
+    private volatile long dropped;
 
     void record(int count) {
         if (count > 0) {
@@ -25,6 +29,25 @@ public final class NamedPipeCompletionStats {
 
     void recordFinishedAtOnce() {
         finishedAtOnce++;
+    }
+
+    void recordDropped() {
+        dropped++;
+        DROPPED_BY_EVERY_LOOP.incrementAndGet();
+    }
+
+    /** {@return {@link #dropped()} summed over every loop this process has run} */
+    static long droppedByEveryLoop() {
+        return DROPPED_BY_EVERY_LOOP.get();
+    }
+
+    /**
+     * {@return completions dropped, never delivered: their OVERLAPPED block had no operation in flight, or one the
+     * kernel had not finished. None is expected; a count above 0 means a packet came that Windows' rules say should
+     * not (it is logged as a warning too)}
+     */
+    public long dropped() {
+        return dropped;
     }
 
     /** {@return reads and writes that finished at once, so no completion was queued and none dequeued} */

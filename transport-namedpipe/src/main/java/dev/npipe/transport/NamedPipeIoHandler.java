@@ -247,9 +247,13 @@ public final class NamedPipeIoHandler implements IoHandler {
             passOn(address, bytes);
             return;
         }
-        if (!block.isPending()) {
-            // Only an operation that finished at once (its completion handled without the port) could leave one.
-            logger.warn("Dropping a completion for an OVERLAPPED block with no operation in flight: {}", block);
+        // A packet that belongs to no operation in flight, or whose operation the kernel has not finished, is not
+        // that operation's completion (a packet queued for an operation handled at once, against the rule
+        // WarningCompletions measured): delivering it would free a buffer the kernel still writes into.
+        if (!block.isPending() || !block.hasKernelFinished()) {
+            stats.recordDropped();
+            logger.warn("Dropping a completion ({} bytes) for an OVERLAPPED block with {}: {}", bytes,
+                    block.isPending() ? "its operation still in the kernel" : "no operation in flight", block);
             return;
         }
         deliver(block, bytes);

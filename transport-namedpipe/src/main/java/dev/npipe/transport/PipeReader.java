@@ -29,7 +29,7 @@ import static dev.npipe.transport.ChannelState.READ_PENDING;
  * The read side of a connected pipe: one overlapped ReadFile at a time, in batches as Netty's read loop asks.
  * A batch starts with a completion; while the {@link RecvByteBufAllocator} wants more, the next ReadFile belongs
  * to it as long as it finishes at once (the bytes were there: no completion is queued for it, see
- * {@link PipeHandle#skipCompletionPortOnSuccess()}). The first read that has to wait ends the batch with one
+ * {@link PipeHandle#skipCompletionPortOnSuccess(boolean)}). The first read that has to wait ends the batch with one
  * {@code channelReadComplete}, so what handlers wrote in it is flushed now rather than after another trip through
  * the completion port; that read's completion starts the next batch. The end of the peer's output follows Netty's
  * half-closure rules.

@@ -15,6 +15,16 @@ public final class PipeTestSupport {
 
     private static final AtomicLong NEXT = new AtomicLong();
 
+    /** Whether this Win32 is Wine (its ntdll exports wine_get_version), not Windows. */
+    public static boolean isWine() {
+        try {
+            com.sun.jna.NativeLibrary.getInstance("ntdll").getFunction("wine_get_version");
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
     /**
      * A pipe address no other test uses: process id, start time and a counter (no UUID: it seeds SecureRandom,
      * which newer Windows JDKs cannot do under Wine).

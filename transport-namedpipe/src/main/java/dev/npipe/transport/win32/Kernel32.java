@@ -110,6 +110,8 @@ public final class Kernel32 {
 
     public static native int GetNamedPipeServerProcessId(long pipe, long processId);
 
+    public static native int ProcessIdToSessionId(int processId, long sessionId);
+
     /** Moves memory between two native addresses; used to read a block the caller only has the address of. */
     public static native void RtlMoveMemory(long destination, long source, long length);
 

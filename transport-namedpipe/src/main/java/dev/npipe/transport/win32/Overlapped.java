@@ -78,4 +78,10 @@ public final class Overlapped extends NativeBlock {
     public Object owner() {
         return owner;
     }
+
+    @Override
+    public String toString() {
+        return "Overlapped(0x" + Long.toHexString(address()) + ", status 0x" + Integer.toHexString(status()) + ", "
+                + owner + ')';
+    }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * registered with it {@link #claim() claims} it, or the server {@link #closeIfUnclaimed() closes} it when nobody
  * did; whichever comes first wins, so the handle is never closed twice or used after close. The calls that start
  * overlapped I/O return 0 when the operation started (its completion will be queued), {@link #DONE_AT_ONCE} when
- * it finished at once on a handle that {@link #skipCompletionPortOnSuccess() skips the port} (no completion will
+ * it finished at once on a handle that {@link #skipCompletionPortOnSuccess(boolean) skips the port} (no completion will
  * be queued: the result is in the block), and the Win32 error otherwise; then the block was not handed to the
  * kernel.
  */
@@ -41,6 +41,8 @@ public final class PipeHandle {
     }
     /** FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is set: an operation that finishes at once queues no completion. */
     private boolean skipsPortOnSuccess;
+    /** The completion port the handle's completions go to; 0 before {@link #associate}. Loop thread. */
+    private long port;
 
     private PipeHandle(long handle, String path, int state) {
         this.handle = handle;
@@ -143,20 +145,32 @@ public final class PipeHandle {
         if (Kernel32.CreateIoCompletionPort(handle, port, 0L, 0) == 0L) {
             throw new Win32Exception("CreateIoCompletionPort(" + path + ")", Kernel32.lastError());
         }
+        this.port = port;
     }
 
     /** Moves the handle's completions to another port (Windows 8.1+); false where Windows cannot. */
     public boolean moveToPort(long port) {
-        return NtDll.replaceCompletionPort(handle, port) == 0;
+        if (NtDll.replaceCompletionPort(handle, port) != 0) {
+            return false;
+        }
+        this.port = port;
+        return true;
     }
 
     /**
      * Sets FILE_SKIP_COMPLETION_PORT_ON_SUCCESS (and FILE_SKIP_SET_EVENT_ON_HANDLE): from now on a read or write
      * that finishes at once is not queued to the port, which saves a dequeue (a round trip into the kernel, into
      * wineserver under Wine). Returns 0, or the Win32 error where Windows refuses (completions are then queued as
-     * before).
+     * before). A message pipe's reads may end at once with a warning (ERROR_MORE_DATA), for which Windows' rules
+     * differ (see {@link WarningCompletions}): the rule is measured first, and where it cannot be, a message pipe
+     * keeps queuing every completion ({@code ERROR_NOT_SUPPORTED}).
+     *
+     * @param messagePipe whether the pipe is a message pipe
      */
-    public int skipCompletionPortOnSuccess() {
+    public int skipCompletionPortOnSuccess(boolean messagePipe) {
+        if (messagePipe && WarningCompletions.rule() == WarningCompletions.Rule.UNKNOWN) {
+            return Win32Error.ERROR_NOT_SUPPORTED;
+        }
         skipsPortOnSuccess = Kernel32.SetFileCompletionNotificationModes(handle,
                 (byte) (Kernel32.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | Kernel32.FILE_SKIP_SET_EVENT_ON_HANDLE)) != 0;
         return skipsPortOnSuccess ? 0 : Kernel32.lastError();
@@ -174,10 +188,15 @@ public final class PipeHandle {
         if (error == Win32Error.ERROR_IO_PENDING) {
             return 0;
         }
-        // ERROR_MORE_DATA at once is a partial success: queued like a success, or skipped like one (measured
-        // under Wine 8, see Win32FactsTest; go-winio relies on the same with its message pipes).
+        // ERROR_MORE_DATA at once (part of a longer message) is a warning status, not a success: under skip mode
+        // Windows 8+ still queue its completion, Windows 7 and Wine do not (WarningCompletions measures which).
+        // The block stays the kernel's until that packet is dequeued, so the read counts as queued there.
         if (error == Win32Error.ERROR_MORE_DATA) {
-            return finishedAtOnce();
+            if (!skipsPortOnSuccess) {
+                return 0;
+            }
+            WarningCompletions.emulate(port, op);
+            return WarningCompletions.queued() ? 0 : DONE_AT_ONCE;
         }
         op.notStarted();
         return error;
