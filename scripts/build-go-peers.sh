@@ -27,6 +27,10 @@ ensure_go() {
     v=$(cd / && GOTOOLCHAIN=local go env GOVERSION 2>/dev/null || true)
     if [[ $v =~ ^go1\.([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 26 ]; then command -v go; return; fi
   fi
+  if [ -n "$ON_WINDOWS" ]; then
+    echo "build-go-peers: Go >= 1.26 is needed on PATH (https://go.dev/dl, or actions/setup-go)" >&2
+    return 1
+  fi
   local home=$REPO/.build/go/go$GO_VERSION
   if [ ! -x "$home/bin/go" ]; then
     echo "build-go-peers: bootstrapping Go $GO_VERSION from the Go module proxy ..." >&2
@@ -61,13 +65,15 @@ else
     (cd "$SRC" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 GOFLAGS=-mod=readonly GOTOOLCHAIN=local \
       "$GO" build -trimpath -o "$W/$peer.exe" "./cmd/$peer")
   done
-  x86_64-w64-mingw32-gcc -O2 -Wall -Werror -shared -s -o "$W/bcryptprimitives.dll" "$DLL_SRC" -ladvapi32
+  "$MINGW_CC" -O2 -Wall -Werror -shared -s -o "$W/bcryptprimitives.dll" "$DLL_SRC" -ladvapi32
   echo "$stamp" >"$W/go-peers.stamp"
   echo "build-go-peers: built ${outputs[*]} with $("$GO" version)"
 fi
 
-# Every time: the prefix may have been made anew since the last build.
-if ensure_wine; then
+# Every time: the prefix may have been made anew since the last build. Windows has the real DLL.
+if [ -n "$ON_WINDOWS" ]; then
+  :
+elif ensure_wine; then
   sys32=$WINEPREFIX/drive_c/windows/system32
   if [ ! -f "$sys32/bcryptprimitives.dll" ] || [ "$W/bcryptprimitives.dll" -nt "$sys32/bcryptprimitives.dll" ]; then
     cp "$W/bcryptprimitives.dll" "$sys32/bcryptprimitives.dll"

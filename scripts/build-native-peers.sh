@@ -6,6 +6,6 @@ TARGET=$(realpath "${1:?usage: build-native-peers.sh TARGET_DIR}")
 source "$(dirname "${BASH_SOURCE[0]}")/wine-env.sh"
 ensure_mingw || { echo "build-native-peers: mingw-w64 is missing and could not be installed" >&2; exit 1; }
 mkdir -p "$TARGET/win32"
-x86_64-w64-mingw32-gcc -O2 -Wall -Werror -o "$TARGET/win32/msgpeer.exe" \
+"$MINGW_CC" -O2 -Wall -Werror -o "$TARGET/win32/msgpeer.exe" \
   "$TARGET/../src/test/c/msgpeer.c"
 echo "build-native-peers: built $TARGET/win32/msgpeer.exe"

