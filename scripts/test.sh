@@ -51,6 +51,11 @@ stage "maven verify (Linux JVM tests, Win32 suite on JDK 17)" ./mvnw -B verify "
 # emulated (see WarningCompletions.java): its own "Win32 suite (JDK 25, Windows 8+ completion rule emulated)" line.
 stage "Win32 suite on JDK 25, Windows 8+ completion rule emulated" \
   scripts/win32-suite-jdk25.sh transport-namedpipe/target
+# The RPC example runs on message pipes: its Win32 test again under Windows 8's rule (gRPC uses byte pipes, where no
+# read ends with ERROR_MORE_DATA, so the rule cannot matter there).
+stage "RPC example (message pipes), Windows 8+ completion rule emulated" \
+  env WIN32_SUITE_JAVA_OPTS=-Ddev.npipe.transport.emulateWindows8Completions=true \
+  WIN32_SUITE_SELECT="--select-class dev.npipe.examples.rpc.RpcExampleTest" scripts/win32-suite.sh examples/target
 # Javadoc of the API: doclint 'all' with failOnWarnings, so an undocumented public member fails here.
 stage "javadoc" ./mvnw -B -q package javadoc:javadoc -DskipTests
 

@@ -1,6 +1,7 @@
 package dev.npipe.transport;
 
 import dev.npipe.transport.win32.Win32Error;
+import dev.npipe.transport.win32.Win32Handle;
 import dev.npipe.transport.win32.Win32Exception;
 
 import java.io.IOException;
@@ -55,7 +56,12 @@ final class PipeErrors {
     /** Why a bind failed, with what to do about it. */
     static BindException bindFailure(NamedPipeAddress address, Win32Exception cause) {
         String advice = "";
-        if (cause.errorCode() == Win32Error.ERROR_ACCESS_DENIED) {
+        int stillOpen = Win32Handle.openInstances(address.path());
+        if (cause.errorCode() == Win32Error.ERROR_ACCESS_DENIED && stillOpen > 0) {
+            advice = "; " + stillOpen + " instance(s) of this name are still open in this process: connections an "
+                    + "earlier server of this name accepted, which keep the name until they close (Windows refuses a new "
+                    + "first instance meanwhile); close them before binding the name again";
+        } else if (cause.errorCode() == Win32Error.ERROR_ACCESS_DENIED) {
             advice = "; the name is already in use by another server (it may have been created first to squat it)";
         } else if (cause.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
             advice = "; the pipe already has its maximum number of instances";

@@ -5,11 +5,13 @@ import dev.npipe.transport.win32.Kernel32;
 import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
+import dev.npipe.transport.win32.Win32Handle;
 
 /**
  * Makes a server's pipe instances with what was fixed at bind (pipe type, limits, buffer sizes, security), and
- * holds the server's name: the first instance, created with FILE_FLAG_FIRST_PIPE_INSTANCE, is connected to by the
- * server itself and kept so for the server's life. The name therefore exists every moment from bind to close,
+ * holds the server's name: the first instance, created with FILE_FLAG_FIRST_PIPE_INSTANCE (unless connections of an
+ * earlier server of this name in this process still hold it), is connected to by the server itself, which checks
+ * that it reached that instance, and kept so for the server's life. The name therefore exists every moment from bind to close,
  * whatever the other instances do, and no other process can create it in between.
  */
 final class PipeInstances {
@@ -59,7 +61,11 @@ final class PipeInstances {
      * @throws Win32Exception {@code ERROR_ACCESS_DENIED} when someone else holds the name already
      */
     void holdName() throws Win32Exception {
-        holder = create(Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE);
+        // A restart in this process: connections an earlier server of this name accepted may still be open, and
+        // they keep the name, so Windows would refuse a first instance (Wine would not). The name is then ours
+        // already and no stranger can have created it first: the new first instance joins them, without the flag.
+        int firstOnly = Win32Handle.openInstances(address.path()) > 0 ? 0 : Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE;
+        holder = create(firstOnly);
         // Clients waiting for the name (a restart with clients reconnecting) can take the first instance before our
         // own connection does. That client was never accepted: close the instance under it (it sees its pipe end
         // and retries, as after any refused connection) and make the first instance again. (A disconnected instance
@@ -67,6 +73,7 @@ final class PipeInstances {
         for (int attempt = 1; ; attempt++) {
             try {
                 holderClient = PipeHandle.openPlaceholderClient(address.path());
+                checkHolderReachedOurInstance();
                 return;
             } catch (Win32Exception e) {
                 if (e.errorCode() != Win32Error.ERROR_PIPE_BUSY || attempt == HOLD_ATTEMPTS) {
@@ -74,8 +81,31 @@ final class PipeInstances {
                 }
                 holder.close();
                 holder = null;
-                holder = create(Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE);
+                holder = create(firstOnly);
             }
+        }
+    }
+
+    /**
+     * The connection that holds the name must have reached our first instance, not another server's: where the
+     * first-instance flag is not enforced (Wine), a server that already listens on the name (say a Node.js one) can
+     * take it, and our own instances would then serve clients alongside a stranger. Our first instance's client
+     * must be this process; else the name is another server's, as Windows would have said at creation.
+     */
+    private void checkHolderReachedOurInstance() throws Win32Exception {
+        int ours = Kernel32.GetCurrentProcessId();
+        int client;
+        try {
+            client = holder.clientProcessId();
+        } catch (Win32Exception e) {
+            client = 0; // no client on our first instance: the holder went elsewhere
+        }
+        if (client != ours) {
+            holderClient.close();
+            holderClient = null;
+            throw new Win32Exception("holding " + address.path() + ": this server's own connection to the name reached "
+                    + "another server's instance (our first instance's client: "
+                    + (client == 0 ? "none" : "process " + client) + ")", Win32Error.ERROR_ACCESS_DENIED);
         }
     }
 

@@ -144,6 +144,77 @@ class NameHoldingTest {
         }
     }
 
+    /**
+     * A restart while connections of the earlier server are still open: they keep the name, so Windows refuses a new
+     * FILE_FLAG_FIRST_PIPE_INSTANCE (and the transport refuses it under Wine too). The new server joins them: the old
+     * connection still works, and a new client reaches the new server.
+     */
+    @Test
+    void aRestartSucceedsWhileTheEarlierServersConnectionsAreOpen() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<Channel> children = new java.util.concurrent.LinkedBlockingQueue<>();
+        io.netty.channel.ChannelHandler echo = new io.netty.channel.ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new EchoServer.EchoHandler());
+                children.add(ch);
+            }
+        };
+        Channel first = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(echo).bind(address).sync().channel();
+        Channel oldClient = connectCollecting(address, received);
+        Channel oldChild = children.poll(10, TimeUnit.SECONDS);
+        assertTrue(oldChild != null, "the first server accepted no child");
+        first.close().sync();
+        assertTrue(dev.npipe.transport.win32.Win32Handle.openInstances(address.path()) > 0,
+                "the earlier server's child is still open");
+        Channel second = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(echo).bind(address).sync().channel();
+        Channel newClient = connectCollecting(address, received);
+        oldClient.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("old", java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("old", received.poll(10, TimeUnit.SECONDS), "the earlier server's connection");
+        newClient.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("new", java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("new", received.poll(10, TimeUnit.SECONDS), "the restarted server's connection");
+        oldClient.close().sync();
+        newClient.close().sync();
+        second.close().sync();
+    }
+
+    /**
+     * A name another server already listens on (its instance made with raw calls, as another process would, so the
+     * transport's own bookkeeping does not know it): Windows refuses our first instance; under Wine, which lets it
+     * through, the server's own connection to the name reaches the other server's instance, and bind refuses all
+     * the same. Either way a BindException that says the name is in use.
+     */
+    @Test
+    void aNameAnotherServerListensOnIsRefused() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        long stranger = Kernel32.CreateNamedPipeW(Kernel32.wide(address.path()), Kernel32.PIPE_ACCESS_DUPLEX
+                        | Kernel32.FILE_FLAG_OVERLAPPED, Kernel32.PIPE_TYPE_BYTE, Kernel32.PIPE_UNLIMITED_INSTANCES,
+                4096, 4096, 0, 0L);
+        assertTrue(stranger != Kernel32.INVALID_HANDLE_VALUE, "the other server's instance");
+        try {
+            Throwable cause = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                    .childHandler(NO_OP).bind(address).await().cause();
+            assertTrue(cause instanceof java.net.BindException, "bind of a name another server listens on: " + cause);
+            assertTrue(cause.getMessage().contains("already in use by another server"), cause.getMessage());
+        } finally {
+            Kernel32.CloseHandle(stranger);
+        }
+    }
+
+    private Channel connectCollecting(NamedPipeAddress address, java.util.concurrent.BlockingQueue<String> received)
+            throws InterruptedException {
+        return new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new io.netty.channel.SimpleChannelInboundHandler<io.netty.buffer.ByteBuf>() {
+                    @Override
+                    protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx, io.netty.buffer.ByteBuf msg) {
+                        received.add(msg.toString(java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                }).connect(address).sync().channel();
+    }
+
     private Channel bindServer(NamedPipeAddress address) throws InterruptedException {
         return new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
                 .childHandler(NO_OP).bind(address).sync().channel();

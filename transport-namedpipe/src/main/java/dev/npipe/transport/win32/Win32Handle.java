@@ -1,11 +1,34 @@
 package dev.npipe.transport.win32;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Opens and closes counted Win32 handles. Every handle the transport creates goes through here, so
  * {@link NativeResources#openHandles()} tells whether any was left open.
  */
 public final class Win32Handle {
+    /**
+     * The server-end pipe instances this process holds, by handle: the pipe's path in lower case (pipe names are
+     * case-insensitive). Windows keeps a name while any instance of it exists, and refuses FILE_FLAG_FIRST_PIPE_INSTANCE
+     * for it meanwhile; Wine does not enforce the flag.
+     */
+    private static final Map<Long, String> INSTANCES = new ConcurrentHashMap<>();
+
     private Win32Handle() {
+    }
+
+    /** {@return how many server-end instances of the pipe at {@code path} this process holds open} */
+    public static int openInstances(String path) {
+        String key = path.toLowerCase(Locale.ROOT);
+        int count = 0;
+        for (String name : INSTANCES.values()) {
+            if (name.equals(key)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -16,12 +39,20 @@ public final class Win32Handle {
     public static long createNamedPipe(String path, int openMode, int pipeMode, int maxInstances, int outBufferSize,
                                        int inBufferSize, int defaultTimeoutMillis, long securityAttributes)
             throws Win32Exception {
+        String key = path.toLowerCase(Locale.ROOT);
+        if ((openMode & Kernel32.FILE_FLAG_FIRST_PIPE_INSTANCE) != 0 && INSTANCES.containsValue(key)) {
+            // Windows refuses this while any instance of the name exists; Wine lets it through. Refused here on
+            // every Win32 for the instances this process holds, so Windows' rule holds under Wine too.
+            throw new Win32Exception("CreateNamedPipeW(" + path + ") with FILE_FLAG_FIRST_PIPE_INSTANCE while this "
+                    + "process holds " + openInstances(path) + " instance(s) of the name", Win32Error.ERROR_ACCESS_DENIED);
+        }
         long handle = Kernel32.CreateNamedPipeW(Kernel32.wide(path), openMode | Kernel32.FILE_FLAG_OVERLAPPED,
                 pipeMode, maxInstances, outBufferSize, inBufferSize, defaultTimeoutMillis, securityAttributes);
         if (handle == Kernel32.INVALID_HANDLE_VALUE) {
             throw new Win32Exception("CreateNamedPipeW(" + path + ")", Kernel32.lastError());
         }
         NativeResources.handleOpened();
+        INSTANCES.put(handle, key);
         return handle;
     }
 
@@ -53,6 +84,7 @@ public final class Win32Handle {
 
     /** Closes a handle this class opened; call exactly once per handle. */
     public static void close(long handle) {
+        INSTANCES.remove(handle); // first: once closed, the value may be reused by another thread's new handle
         if (Kernel32.CloseHandle(handle) != 0) {
             NativeResources.handleClosed();
         }
