@@ -457,6 +457,17 @@ public final class NamedPipeIoHandler implements IoHandler {
         block.free();
     }
 
+    /**
+     * Forgets a block the kernel or another loop's port may still use, without freeing it: from now on a packet for
+     * it is dropped by every loop (its owner port reads 0), and its memory stays allocated for good.
+     */
+    void forgetBlock(Overlapped block) {
+        blocks.remove(block.address());
+        block.forgetOwnerPort();
+        logger.warn("An OVERLAPPED block of {} is left allocated: its completion may still come after its loop "
+                + "stopped", block.owner());
+    }
+
     /** An operation finished at once: handed on in this run or the next, as if dequeued. */
     void completeLater(Overlapped block) {
         stats.recordFinishedAtOnce();

@@ -1,5 +1,6 @@
 package dev.npipe.transport;
 
+import dev.npipe.transport.win32.Advapi32;
 import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Exception;
 
@@ -30,9 +31,35 @@ final class PipeIdentity {
         return loop.submit(query);
     }
 
-    /** The client of a server instance; its user is read by impersonating it just long enough. */
+    /**
+     * The client of a server instance. Its user is read by impersonating it just long enough; where that cannot
+     * open a token (a client that connected at anonymous level, as go-winio's DialPipe and so grpc-go and Docker's
+     * clients do: ERROR_CANT_OPEN_ANONYMOUS on Windows), from the token of the client's process instead.
+     */
     static NamedPipePeerCredentials clientOf(PipeHandle pipe) throws Win32Exception {
-        return new NamedPipePeerCredentials(pipe.clientProcessId(), pipe.clientSessionId(), pipe.clientUserSid());
+        return clientOf(pipe, true);
+    }
+
+    /** {@link #clientOf(PipeHandle)}; {@code impersonate} false goes straight to the process token (tests). */
+    static NamedPipePeerCredentials clientOf(PipeHandle pipe, boolean impersonate) throws Win32Exception {
+        int processId = pipe.clientProcessId();
+        int sessionId = pipe.clientSessionId();
+        if (impersonate) {
+            try {
+                return new NamedPipePeerCredentials(processId, sessionId, pipe.clientUserSid(),
+                        NamedPipePeerCredentials.UserSource.IMPERSONATION);
+            } catch (Win32Exception impersonation) {
+                try {
+                    return new NamedPipePeerCredentials(processId, sessionId, Advapi32.userSidOfProcess(processId),
+                            NamedPipePeerCredentials.UserSource.CLIENT_PROCESS);
+                } catch (Win32Exception process) {
+                    impersonation.addSuppressed(process);
+                    throw impersonation;
+                }
+            }
+        }
+        return new NamedPipePeerCredentials(processId, sessionId, Advapi32.userSidOfProcess(processId),
+                NamedPipePeerCredentials.UserSource.CLIENT_PROCESS);
     }
 
     /**
@@ -49,6 +76,11 @@ final class PipeIdentity {
                     + e.getMessage() + "; REQUIRED_SERVER_USER cannot be checked, so the connection is refused");
             refused.initCause(e);
             throw refused;
+        }
+        if (owner == null) {
+            throw new ConnectException("the pipe " + address + " has a security descriptor that names no owner, so "
+                    + "REQUIRED_SERVER_USER " + requiredSid + " cannot be checked and the connection is refused (a "
+                    + "server made by another runtime may create its pipes so, e.g. Node.js or CPython under Wine)");
         }
         if (!requiredSid.equalsIgnoreCase(owner)) {
             throw new ConnectException("the pipe " + address + " is owned by " + owner + ", not " + requiredSid

@@ -16,6 +16,8 @@ final class PipeRegistration implements IoRegistration {
     private final NamedPipeIoHandler loop;
     final NamedPipeIoHandle handle;
     private final List<Overlapped> owned = new ArrayList<>(3);
+    /** Blocks another loop's port may still hand on when this registration goes: never freed (see keepIfServed). */
+    private final List<Overlapped> outliving = new ArrayList<>(0);
     /** Set by the first {@link #cancel()}, from any thread; the removal itself runs on the loop. */
     private final AtomicBoolean cancelled = new AtomicBoolean();
     /** Cancelled with I/O in flight: the loop is held until it has been released. Loop thread only. */
@@ -128,15 +130,37 @@ final class PipeRegistration implements IoRegistration {
     void completeFinished() {
         for (Overlapped block : new ArrayList<>(owned)) {
             if (block.isPending() && block.hasKernelFinished()) {
+                keepIfServed(block);
                 loop.deliverFinished(block);
             }
         }
     }
 
-    /** The loop is stopping with I/O still in flight: free what the kernel has finished with, leak the rest. */
+    /**
+     * The loop is stopping with I/O still in flight: free what the kernel has finished with, leak the rest (the
+     * kernel may still write into it).
+     */
     void abandon() {
-        owned.removeIf(block -> block.isPending() && !block.hasKernelFinished());
+        owned.removeIf(block -> {
+            if (block.isPending() && !block.hasKernelFinished()) {
+                keepIfServed(block);
+                loop.forgetBlock(block);
+                return true;
+            }
+            return false;
+        });
         release();
+    }
+
+    /**
+     * A block whose completion goes to a port another loop serves: that loop may still dequeue its packet and read
+     * the block to pass it on, so it must outlive this registration. It is left allocated and unknown to every
+     * loop (its owner port reads 0, so it is dropped, not passed on to a port that is closed by then).
+     */
+    private void keepIfServed(Overlapped block) {
+        if (servedBy != null && !servedBy.isDestroyed()) {
+            outliving.add(block);
+        }
     }
 
     private void release() {
@@ -144,9 +168,14 @@ final class PipeRegistration implements IoRegistration {
             return;
         }
         for (Overlapped block : owned) {
-            loop.freeBlock(block);
+            if (outliving.contains(block)) {
+                loop.forgetBlock(block);
+            } else {
+                loop.freeBlock(block);
+            }
         }
         owned.clear();
+        outliving.clear();
         handle.unregistered();
         if (holdsLoop) {
             holdsLoop = false;

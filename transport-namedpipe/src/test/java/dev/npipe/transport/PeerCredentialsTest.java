@@ -102,4 +102,38 @@ class PeerCredentialsTest {
         client.close().sync();
         server.close().sync();
     }
+
+    /**
+     * The fallback for clients whose level does not let the server open their token (anonymous, as go-winio dials;
+     * Wine does not enforce levels, so it is forced here): the user is read from the client's process token, and the
+     * credentials say so. Our own clients allow identification, so the default path impersonates.
+     */
+    @Test
+    void theUserCanBeReadFromTheClientsProcessWhenImpersonationCannotTell() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        BlockingQueue<NamedPipeChannel> children = new LinkedBlockingQueue<>();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        children.add(ch);
+                    }
+                })
+                .bind(address).sync().channel();
+        Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+        NamedPipeChannel child = children.poll(5, TimeUnit.SECONDS);
+        assertNotNull(child);
+        NamedPipePeerCredentials byImpersonation = child.peerCredentials().get(5, TimeUnit.SECONDS);
+        assertEquals(NamedPipePeerCredentials.UserSource.IMPERSONATION, byImpersonation.userSource());
+        NamedPipePeerCredentials byProcess = child.eventLoop()
+                .submit(() -> PipeIdentity.clientOf(child.pipe(), false)).get(5, TimeUnit.SECONDS);
+        assertEquals(NamedPipePeerCredentials.UserSource.CLIENT_PROCESS, byProcess.userSource());
+        assertEquals(Kernel32.GetCurrentProcessId(), byProcess.processId());
+        assertEquals(byImpersonation.sessionId(), byProcess.sessionId());
+        assertEquals(NamedPipe.currentUserSid(), byProcess.userSid(), "the user of the client's process");
+        assertEquals(byImpersonation.userSid(), byProcess.userSid());
+        client.close().sync();
+        server.close().sync();
+    }
 }

@@ -64,6 +64,39 @@ class ServerUserTest {
         server.close().sync();
     }
 
+    /**
+     * A pipe made with a descriptor that names no owner (raw calls, as another runtime would: Node.js and CPython
+     * pipes read so under Wine). Where the system then names none (Wine), the refusal says so instead of an
+     * "Invalid SID"; where it fills in the creator (Windows does), the check goes on as for any pipe.
+     */
+    @Test
+    void aPipeWhoseDescriptorNamesNoOwnerIsRefusedSayingSo() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        dev.npipe.transport.win32.Advapi32.SecurityAttributes noOwner =
+                dev.npipe.transport.win32.Advapi32.securityAttributes("D:(A;;GA;;;WD)");
+        long instance = dev.npipe.transport.win32.Kernel32.CreateNamedPipeW(
+                dev.npipe.transport.win32.Kernel32.wide(address.path()),
+                dev.npipe.transport.win32.Kernel32.PIPE_ACCESS_DUPLEX
+                        | dev.npipe.transport.win32.Kernel32.FILE_FLAG_OVERLAPPED,
+                dev.npipe.transport.win32.Kernel32.PIPE_TYPE_BYTE, 1, 4096, 4096, 0, noOwner.address());
+        noOwner.free();
+        try {
+            assertTrue(instance != dev.npipe.transport.win32.Kernel32.INVALID_HANDLE_VALUE, "the raw instance");
+            String owner = dev.npipe.transport.win32.Advapi32.ownerOf(instance);
+            ChannelFuture f = connect(address, NamedPipe.currentUserSid()).await();
+            if (owner == null) {
+                assertInstanceOf(ConnectException.class, f.cause());
+                assertTrue(f.cause().getMessage().contains("names no owner"), f.cause().getMessage());
+            } else {
+                assertEquals(NamedPipe.currentUserSid(), owner, "the owner the system filled in");
+                assertTrue(f.isSuccess(), () -> "connect failed: " + f.cause());
+                f.channel().close().sync();
+            }
+        } finally {
+            dev.npipe.transport.win32.Kernel32.CloseHandle(instance);
+        }
+    }
+
     @Test
     void requiredUserMustBeASid() {
         NamedPipeChannelConfig config = new NamedPipeChannel().config();

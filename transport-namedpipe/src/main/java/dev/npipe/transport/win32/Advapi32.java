@@ -9,6 +9,7 @@ public final class Advapi32 {
     private static final int SDDL_REVISION_1 = 1;
     private static final int SE_KERNEL_OBJECT = 6;
     static final int TOKEN_QUERY = 0x0008;
+    static final int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
     private static final int TOKEN_USER = 1;
     /** TOKEN_USER: a SID pointer, its attributes, then the SID itself (at most 68 bytes); 8 bytes for the size. */
     private static final int TOKEN_USER_BUFFER = 136;
@@ -88,10 +89,38 @@ public final class Advapi32 {
      * @throws IllegalStateException naming the Win32 error when Windows cannot tell
      */
     public static String currentUserSid() {
+        try {
+            return userSidOfProcess(Kernel32.GetCurrentProcess(), "this process");
+        } catch (Win32Exception e) {
+            throw new IllegalStateException("cannot tell which user this process runs as: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The string SID of the user process {@code processId} runs as, read from its process token
+     * (PROCESS_QUERY_LIMITED_INFORMATION, TOKEN_QUERY). Windows grants that for one's own processes and, to
+     * administrators, others'. Both handles are counted and closed before returning.
+     *
+     * @throws Win32Exception naming the call that failed, e.g. ERROR_ACCESS_DENIED for another user's process
+     */
+    public static String userSidOfProcess(int processId) throws Win32Exception {
+        long process = Kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, processId);
+        if (process == 0L) {
+            throw new Win32Exception("OpenProcess(" + processId + ")", Kernel32.lastError());
+        }
+        NativeResources.handleOpened();
+        try {
+            return userSidOfProcess(process, "process " + processId);
+        } finally {
+            Win32Handle.close(process);
+        }
+    }
+
+    private static String userSidOfProcess(long process, String which) throws Win32Exception {
         NativeBlock out = new NativeBlock(8);
         try {
-            if (OpenProcessToken(Kernel32.GetCurrentProcess(), TOKEN_QUERY, out.address()) == 0) {
-                throw new Win32Exception("OpenProcessToken", Kernel32.lastError());
+            if (OpenProcessToken(process, TOKEN_QUERY, out.address()) == 0) {
+                throw new Win32Exception("OpenProcessToken(" + which + ")", Kernel32.lastError());
             }
             long token = out.view().getLong(0);
             NativeResources.handleOpened();
@@ -100,8 +129,6 @@ public final class Advapi32 {
             } finally {
                 Win32Handle.close(token);
             }
-        } catch (Win32Exception e) {
-            throw new IllegalStateException("cannot tell which user this process runs as: " + e.getMessage(), e);
         } finally {
             out.free();
         }
@@ -110,6 +137,7 @@ public final class Advapi32 {
     /**
      * The string SID of the owner of a kernel object, read from its handle (GetSecurityInfo with
      * OWNER_SECURITY_INFORMATION; the handle needs READ_CONTROL). No process is opened and no name looked up.
+     * Null when the descriptor names no owner.
      */
     public static String ownerOf(long handle) throws Win32Exception {
         NativeBlock out = new NativeBlock(16);
@@ -121,7 +149,8 @@ public final class Advapi32 {
             }
             long descriptor = out.view().getLong(8);
             try {
-                return sidToString(out.view().getLong(0)); // the owner SID points into the descriptor
+                long owner = out.view().getLong(0); // points into the descriptor; null when it names no owner
+                return owner == 0L ? null : sidToString(owner);
             } finally {
                 Kernel32.LocalFree(descriptor);
             }

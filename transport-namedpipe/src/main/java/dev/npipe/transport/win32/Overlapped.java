@@ -28,6 +28,11 @@ public final class Overlapped extends NativeBlock {
         view().putLong(OWNER_PORT_OFFSET, ownerPort);
     }
 
+    /** Makes a completion of this block that comes later unknown to every loop: the owner port reads 0. */
+    public void forgetOwnerPort() {
+        view().putLong(OWNER_PORT_OFFSET, 0L);
+    }
+
     /** Resets the OVERLAPPED part before a new operation and marks the block in use by the kernel. */
     public long start() {
         view().putLong(0, 0L);

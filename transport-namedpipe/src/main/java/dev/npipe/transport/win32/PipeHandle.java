@@ -329,7 +329,10 @@ public final class PipeHandle {
             NativeResources.handleOpened();
         } finally {
             if (Advapi32.RevertToSelf() == 0) {
-                throw new IllegalStateException("RevertToSelf failed: " + Win32Error.describe(Kernel32.lastError()));
+                // The thread would go on as the client: an Error, which no completion handler catches, ends it.
+                throw new ImpersonationNotRevertedError("RevertToSelf failed after impersonating the client of "
+                        + path + ": " + Win32Error.describe(Kernel32.lastError()) + "; this thread stops rather than "
+                        + "go on as the client");
             }
         }
         try {
@@ -339,7 +342,16 @@ public final class PipeHandle {
         }
     }
 
-    /** The SID that owns the pipe object (who created it), read from this handle. */
+    /** RevertToSelf failed: the thread that impersonated a client cannot be trusted with anything else. */
+    public static final class ImpersonationNotRevertedError extends Error {
+        private static final long serialVersionUID = 1L;
+
+        ImpersonationNotRevertedError(String message) {
+            super(message);
+        }
+    }
+
+    /** The SID that owns the pipe object (who created it), read from this handle; null when none is named. */
     public String ownerSid() throws Win32Exception {
         return Advapi32.ownerOf(handle);
     }
