@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *
  * <p>In {@link NamedPipeMode#MESSAGE message mode} handlers read and write whole {@code PipeMessage}s on every kind:
  * {@link #addFraming(ChannelPipeline)} adds a {@code PipeMessageAggregator} on a named message pipe and
- * length-prefixed framing on a socket, both with the same size limit. In byte mode channels carry plain bytes.
+ * length-prefixed framing on a socket, both with the same size limit. In byte mode channels carry plain bytes, and
+ * writing a {@code PipeMessage} fails on every kind, saying to use {@link #withMessageMode(int)}.
  *
  * <p>{@link #bind(ServerBootstrap, String)} and {@link #connect(Bootstrap, String)} add what the plain bootstrap
  * calls cannot: on named pipes, the pipe and read mode; on sockets, the private directory, removal of a stale socket
@@ -218,14 +219,19 @@ public final class LocalPipeTransport {
     }
 
     /**
-     * Adds what message mode needs at the end of {@code pipeline} (nothing in byte mode): handlers added after it
-     * read and write whole {@code PipeMessage}s (plain {@code ByteBuf} writes are sent as one message each).
+     * Adds this transport's framing at the end of {@code pipeline}. In message mode, handlers added after it read and
+     * write whole {@code PipeMessage}s (plain {@code ByteBuf} writes are sent as one message each). In byte mode they
+     * read and write {@code ByteBuf}s, and a {@code PipeMessage} written fails its write with an
+     * {@link IllegalArgumentException} that points to {@link #withMessageMode(int)} (also fired as
+     * {@code exceptionCaught}), on every kind: a byte stream would not keep its boundaries.
      *
      * @param pipeline a pipeline of one of this transport's channels
      */
     public void addFraming(ChannelPipeline pipeline) {
         if (mode == NamedPipeMode.MESSAGE) {
             MessageFraming.addTo(pipeline, kind, maxMessageLength);
+        } else {
+            pipeline.addLast(ByteModeGuard.NAME, ByteModeGuard.INSTANCE);
         }
     }
 

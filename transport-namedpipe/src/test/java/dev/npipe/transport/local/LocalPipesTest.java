@@ -132,6 +132,42 @@ class LocalPipesTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void aPipeMessageWrittenInByteModeFailsNamingMessageMode(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        BlockingQueue<Throwable> caught = new LinkedBlockingQueue<>();
+        LocalPipeTestKit.ByteSink sink = new LocalPipeTestKit.ByteSink() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                caught.add(cause);
+            }
+        };
+        Channel client = transport.connect(transport.bootstrap(group, sink), name).sync().channel();
+        io.netty.buffer.ByteBuf content = io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer().writeInt(42);
+        ChannelFuture write = client.writeAndFlush(new dev.npipe.codec.message.PipeMessage(content))
+                .awaitUninterruptibly();
+        assertFalse(write.isSuccess(), "a PipeMessage was written on a byte-mode " + kind);
+        IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, write.cause());
+        assertTrue(e.getMessage().startsWith("PipeMessage written to ") && e.getMessage().contains("withMessageMode"),
+                e.getMessage());
+        assertEquals(e, caught.poll(10, TimeUnit.SECONDS), "the failure was not fired as exceptionCaught");
+        assertEquals(0, content.refCnt(), "the refused message was not released");
+        // The channel goes on carrying bytes.
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sink.received().length < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertArrayEquals(new byte[] {1, 2, 3}, sink.received());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void messagesFromEmptyTo16MiBArriveWhole(LocalPipeKind kind) throws Exception {
         LocalPipeTransport transport = LocalPipes.transport(kind).withMessageMode(MAX_MESSAGE);
         MultiThreadIoEventLoopGroup group = group(transport);
