@@ -308,8 +308,13 @@ public final class LocalPipeTransport {
      * not changed). Named pipes: the pipe is read in this transport's mode. Unix domain sockets: the socket
      * directory must be this user's and private (so the server is this user's too: the counterpart of
      * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}), and options of {@link NamedPipeChannelOption} are dropped
-     * with one debug log each. A socket with no server fails at once, where a named pipe client retries until
-     * {@code CONNECT_TIMEOUT_MILLIS}.
+     * with one debug log each.
+     *
+     * <p>With no server the connect fails at once on every kind, with a {@link java.net.ConnectException} that says
+     * "no server listens at <i>name</i>" (and names the pipe or socket file), as a TCP connect to a closed port
+     * does; connect again to wait for a server. On named pipes this sets
+     * {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} to 0 unless {@code bootstrap} sets it (a busy pipe,
+     * whose server exists, is still retried until {@code CONNECT_TIMEOUT_MILLIS}).
      *
      * @param bootstrap a bootstrap with its group and handler; its channel class is set if missing
      * @param name the service's name, as for {@link #address(String)}
@@ -323,9 +328,14 @@ public final class LocalPipeTransport {
             if (mode == NamedPipeMode.MESSAGE) {
                 copy.option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE);
             }
-            return copy.connect(address);
+            // Fail fast as a socket client does (the raw channel's default waits the connect time-out), unless
+            // the bootstrap asks otherwise with this Windows-only option.
+            if (!copy.config().options().containsKey(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS)) {
+                copy.option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, 0);
+            }
+            return AbsentServer.explain(copy.connect(address), name, address, null);
         }
-        return SocketBinding.connect(copy, address, socketDirectory);
+        return SocketBinding.connect(copy, name, address, socketDirectory, socketFile0(name));
     }
 
     private <C extends Channel, B extends AbstractBootstrap<B, C>> B prepare(B copy, Class<? extends C> channelClass) {

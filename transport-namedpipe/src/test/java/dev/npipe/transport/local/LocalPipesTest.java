@@ -263,13 +263,45 @@ class LocalPipesTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void connectingToNoServerFails(LocalPipeKind kind) {
+    void connectingToNoServerFailsAtOnceSayingNoServerListens(LocalPipeKind kind) {
         LocalPipeTransport transport = LocalPipes.transport(kind);
-        Bootstrap bootstrap = transport.bootstrap(group(transport), new LocalPipeTestKit.Echo())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300);
-        ChannelFuture connect = transport.connect(bootstrap, LocalPipeTestKit.uniqueName()).awaitUninterruptibly();
+        // Netty's default connect time-out (30 s): the raw named-pipe client would wait all of it.
+        Bootstrap bootstrap = transport.bootstrap(group(transport), new LocalPipeTestKit.Echo());
+        String name = LocalPipeTestKit.uniqueName();
+        long start = System.nanoTime();
+        ChannelFuture connect = transport.connect(bootstrap, name).awaitUninterruptibly();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertFalse(connect.isSuccess(), "connected to nobody");
-        assertNotNull(connect.cause());
+        java.net.ConnectException e = assertInstanceOf(java.net.ConnectException.class, connect.cause());
+        assertTrue(e.getMessage().startsWith("no server listens at " + name + " ("
+                + transport.address(name) + ": "), e.getMessage());
+        assertNotNull(e.getCause(), "the system's own error is not attached");
+        assertTrue(millis < 10_000, "took " + millis + " ms to fail");
+        assertFalse(connect.channel().isOpen(), "the failed channel is still open");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aBootstrapsOwnAbsentPipeTimeoutStillWaitsForTheServer(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        Bootstrap bootstrap = transport.bootstrap(group, new LocalPipeTestKit.Echo())
+                .option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, 20_000);
+        if (kind != LocalPipeKind.NAMED_PIPE) {
+            // A Windows-only option: sockets ignore it and fail at once as without it.
+            ChannelFuture connect = transport.connect(bootstrap, name).awaitUninterruptibly();
+            assertTrue(connect.cause().getMessage().startsWith("no server listens at " + name),
+                    String.valueOf(connect.cause()));
+            return;
+        }
+        ChannelFuture connect = transport.connect(bootstrap, name);
+        Thread.sleep(500);
+        assertFalse(connect.isDone(), "did not wait for the server: " + connect.cause());
+        Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        connect.sync().channel().close().sync();
+        server.close().sync();
     }
 
     @ParameterizedTest
