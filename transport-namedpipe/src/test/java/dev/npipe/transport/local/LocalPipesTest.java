@@ -353,23 +353,47 @@ class LocalPipesTest {
         assertNotNull(child, "no child channel");
         LocalPipePeer peer = LocalPipePeer.of(child);
         long pid = ProcessHandle.current().pid();
-        switch (kind) {
-            case NAMED_PIPE:
-                assertEquals(pid, peer.processId().orElseThrow(), peer.toString());
-                assertTrue(peer.user().startsWith("S-1-"), peer.toString());
-                break;
-            case NIO_DOMAIN_SOCKET:
-                assertFalse(peer.processId().isPresent(), peer.toString());
-                assertEquals(java.nio.file.Files.getOwner(transport.socketFile(name).orElseThrow()).getName(),
-                        peer.user());
-                break;
-            default:
-                assertEquals(pid, peer.processId().orElseThrow(), peer.toString());
-                assertEquals(Long.toString(SocketDirectory.currentUid()), peer.user());
+        // One type on every kind: this process's own user, as a SID on Windows and a uid elsewhere.
+        assertEquals(LocalPipeUser.current(), peer.user(), peer.toString());
+        if (kind == LocalPipeKind.NAMED_PIPE) {
+            assertTrue(peer.user().getName().startsWith("S-1-"), peer.toString());
+            assertEquals(peer.user().getName(), peer.user().sid().orElseThrow());
+            assertFalse(peer.user().uid().isPresent(), peer.toString());
+        } else {
+            assertEquals(SocketDirectory.currentUid(), peer.user().uid().orElseThrow(), peer.toString());
+            assertEquals(Long.toString(SocketDirectory.currentUid()), peer.user().getName());
+            assertFalse(peer.user().sid().isPresent(), peer.toString());
+        }
+        if (kind == LocalPipeKind.NIO_DOMAIN_SOCKET) {
+            assertFalse(peer.processId().isPresent(), peer.toString());
+        } else {
+            assertEquals(pid, peer.processId().orElseThrow(), peer.toString());
         }
         assertThrows(IllegalArgumentException.class, () -> LocalPipePeer.of(server));
         client.close().sync();
         server.close().sync();
+    }
+
+    @Test
+    void aUserHasOneStableStringFormAndItsRawValue() {
+        LocalPipeUser sid = LocalPipeUser.ofSid("S-1-5-21-1-2-3-1001");
+        assertEquals("S-1-5-21-1-2-3-1001", sid.getName());
+        assertEquals("S-1-5-21-1-2-3-1001", sid.toString());
+        assertEquals("S-1-5-21-1-2-3-1001", sid.sid().orElseThrow());
+        assertFalse(sid.uid().isPresent());
+        LocalPipeUser uid = LocalPipeUser.ofUid(4_000_000_000L);
+        assertEquals("4000000000", uid.getName());
+        assertEquals(4_000_000_000L, uid.uid().orElseThrow());
+        assertFalse(uid.sid().isPresent());
+        assertEquals(LocalPipeUser.ofUid(1000), LocalPipeUser.ofUid(1000));
+        assertEquals(LocalPipeUser.ofUid(1000).hashCode(), LocalPipeUser.ofUid(1000).hashCode());
+        assertFalse(LocalPipeUser.ofUid(1000).equals(LocalPipeUser.ofUid(1001)));
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeUser.ofUid(-1));
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeUser.ofUid(1L << 32));
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeUser.ofSid("1000"));
+        LocalPipeUser self = LocalPipeUser.current();
+        assertEquals(OS.WINDOWS.isCurrentOs(), self.sid().isPresent(), self.toString());
+        assertEquals(!OS.WINDOWS.isCurrentOs(), self.uid().isPresent(), self.toString());
     }
 
     @Test
