@@ -10,6 +10,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -242,8 +243,29 @@ public final class LocalPipeTransport {
      *
      * @param handler the application's handler
      * @return the initializer, itself sharable
+     * @throws IllegalArgumentException if {@code handler} is not {@code @Sharable}
      */
     public ChannelInitializer<Channel> initializer(ChannelHandler handler) {
+        return initializer0(requireSharable(handler, "initializer(...)"));
+    }
+
+    /**
+     * Refuses at once what Netty would refuse only at the second channel (on a socket server the second client's
+     * channel fails with a stack trace; on a named-pipe server it stays open with no handler until it times out).
+     */
+    private static ChannelHandler requireSharable(ChannelHandler handler, String method) {
+        Objects.requireNonNull(handler, "handler");
+        boolean sharable = handler instanceof ChannelHandlerAdapter ? ((ChannelHandlerAdapter) handler).isSharable()
+                : handler.getClass().isAnnotationPresent(ChannelHandler.Sharable.class);
+        if (!sharable) {
+            throw new IllegalArgumentException(handler.getClass().getName() + " is not @Sharable, but " + method
+                    + " adds this one instance to every channel: annotate it @ChannelHandler.Sharable if it keeps no"
+                    + " per-channel state, or pass a ChannelInitializer that adds a new one to each channel");
+        }
+        return handler;
+    }
+
+    private ChannelInitializer<Channel> initializer0(ChannelHandler handler) {
         Objects.requireNonNull(handler, "handler");
         return new ChannelInitializer<>() {
             @Override
@@ -259,11 +281,14 @@ public final class LocalPipeTransport {
      * framing followed by {@code childHandler}. Set further options on it, then {@link #bind(ServerBootstrap, String)}.
      *
      * @param group the event loops, from {@link #ioHandlerFactory()}; used for the server and its children
-     * @param childHandler as for {@link #initializer(ChannelHandler)}
+     * @param childHandler as for {@link #initializer(ChannelHandler)}: {@code @Sharable}, or a
+     *        {@link ChannelInitializer} that adds new handlers to each accepted channel
      * @return a new bootstrap
+     * @throws IllegalArgumentException if {@code childHandler} is not {@code @Sharable}
      */
     public ServerBootstrap serverBootstrap(EventLoopGroup group, ChannelHandler childHandler) {
-        return new ServerBootstrap().group(group).channel(serverChannelClass()).childHandler(initializer(childHandler));
+        return new ServerBootstrap().group(group).channel(serverChannelClass())
+                .childHandler(initializer0(requireSharable(childHandler, "serverBootstrap(...)")));
     }
 
     /**
@@ -271,11 +296,12 @@ public final class LocalPipeTransport {
      * on it, then {@link #connect(Bootstrap, String)}.
      *
      * @param group the event loops, from {@link #ioHandlerFactory()}
-     * @param handler as for {@link #initializer(ChannelHandler)}
+     * @param handler the application's handler; it may be one that is not {@code @Sharable} if the bootstrap
+     *        connects once (as with Netty's own {@code Bootstrap}, a second connect then fails)
      * @return a new bootstrap
      */
     public Bootstrap bootstrap(EventLoopGroup group, ChannelHandler handler) {
-        return new Bootstrap().group(group).channel(channelClass()).handler(initializer(handler));
+        return new Bootstrap().group(group).channel(channelClass()).handler(initializer0(handler));
     }
 
     /**

@@ -375,6 +375,32 @@ class LocalPipesTest {
     }
 
     @Test
+    void aHandlerThatIsNotSharableIsRefusedByServerBootstrap() throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport();
+        MultiThreadIoEventLoopGroup group = group(transport);
+        ChannelInboundHandlerAdapter notSharable = new ChannelInboundHandlerAdapter();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> transport.serverBootstrap(group, notSharable));
+        assertTrue(e.getMessage().startsWith(ChannelInboundHandlerAdapter.class.getName() + " is not @Sharable, but"
+                + " serverBootstrap(...) adds this one instance to every channel"), e.getMessage());
+        assertTrue(e.getMessage().contains("ChannelInitializer"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> transport.initializer(notSharable));
+        // What it says to do instead works, and a client's handler for one connect may be unsharable, as in Netty.
+        String name = LocalPipeTestKit.uniqueName();
+        Channel server = transport.bind(transport.serverBootstrap(group, new io.netty.channel.ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new LocalPipeTestKit.Echo());
+            }
+        }), name).sync().channel();
+        for (int i = 0; i < 2; i++) {
+            transport.connect(transport.bootstrap(group, new ChannelInboundHandlerAdapter()), name).sync().channel()
+                    .close().sync();
+        }
+        server.close().sync();
+    }
+
+    @Test
     void aUserHasOneStableStringFormAndItsRawValue() {
         LocalPipeUser sid = LocalPipeUser.ofSid("S-1-5-21-1-2-3-1001");
         assertEquals("S-1-5-21-1-2-3-1001", sid.getName());
