@@ -36,26 +36,111 @@ final class KindBindings {
         causes.put(LocalPipeKind.NAMED_PIPE, isWindows() ? NamedPipe.unavailabilityCause()
                 : new UnsupportedOperationException("Windows named pipes need Windows; this JVM runs on "
                         + System.getProperty("os.name")));
-        causes.put(LocalPipeKind.EPOLL_DOMAIN_SOCKET, probeNative(EPOLL + "Epoll"));
-        causes.put(LocalPipeKind.KQUEUE_DOMAIN_SOCKET, probeNative(KQUEUE + "KQueue"));
+        causes.put(LocalPipeKind.EPOLL_DOMAIN_SOCKET, probeNative(NativeTransport.EPOLL));
+        causes.put(LocalPipeKind.KQUEUE_DOMAIN_SOCKET, probeNative(NativeTransport.KQUEUE));
         causes.put(LocalPipeKind.NIO_DOMAIN_SOCKET, probePosix());
         return causes;
     }
 
+    /** Netty's two native transports, as a user adds them: artifacts, the OS of their classifier, module names. */
+    enum NativeTransport {
+        EPOLL("Epoll", "epoll", "linux"),
+        KQUEUE("KQueue", "kqueue", "osx");
+
+        final String availabilityClass;
+        final String family;
+        final String os;
+
+        NativeTransport(String simpleName, String family, String os) {
+            this.availabilityClass = "io.netty.channel." + family + "." + simpleName;
+            this.family = family;
+            this.os = os;
+        }
+
+        /** The classifier's architecture as Netty spells it, from {@code os.arch}. */
+        static String arch(String osArch) {
+            switch (osArch) {
+                case "amd64":
+                case "x86_64":
+                    return "x86_64";
+                case "aarch64":
+                case "arm64":
+                    return "aarch_64";
+                default:
+                    return osArch;
+            }
+        }
+
+        String classifier(String osArch) {
+            return os + "-" + arch(osArch);
+        }
+
+        String classesModule() {
+            return "io.netty.transport.classes." + family;
+        }
+
+        String nativeModule(String osArch) {
+            return "io.netty.transport." + family + "." + os + "." + arch(osArch);
+        }
+
+        /** Why the classes are not found, and how to add them, on the class path or on the module path. */
+        String notFound(boolean modulePath, String osArch) {
+            String jars = "io.netty:netty-transport-native-" + family + ":<Netty version>:" + classifier(osArch)
+                    + " (it brings netty-transport-classes-" + family + " and netty-transport-native-unix-common,"
+                    + " all three at one version)";
+            String fallback = "; until then LocalPipes.transport() uses the next kind (NIO domain sockets need no"
+                    + " native code)";
+            if (!modulePath) {
+                return availabilityClass + " is not on the class path: add " + jars + fallback;
+            }
+            return availabilityClass + " is not in the module graph: dev.npipe.transport runs on the module path,"
+                    + " where Netty's " + family + " modules are resolved only when asked for. Put " + jars
+                    + " on the module path and add the modules with --add-modules " + classesModule() + ","
+                    + nativeModule(osArch) + " (or 'requires' them in your module-info)" + fallback;
+        }
+
+        /** The resource Netty loads the native library from. */
+        String nativeLibrary(String osArch) {
+            return "META-INF/native/libnetty_transport_native_" + family + "_" + arch(osArch)
+                    + (os.equals("osx") ? ".jnilib" : ".so");
+        }
+
+        /** The native library did not load on the module path: often because its module is not in the graph. */
+        String nativeNotResolved(String osArch) {
+            return "the " + family + " native library is not found: dev.npipe.transport runs on the module path, and"
+                    + " module " + nativeModule(osArch) + " (netty-transport-native-" + family + "-<version>-"
+                    + classifier(osArch) + ".jar, which holds the library) is not in the module graph; add it with"
+                    + " --add-modules " + nativeModule(osArch);
+        }
+    }
+
     /** Epoll and KQueue have the same static {@code unavailabilityCause()}. */
-    private static Throwable probeNative(String availabilityClass) {
+    private static Throwable probeNative(NativeTransport transport) {
         Throwable posix = probePosix();
         if (posix != null) {
             return posix;
         }
+        String osArch = System.getProperty("os.arch", "");
+        Module module = KindBindings.class.getModule();
         try {
-            Class<?> type = Class.forName(availabilityClass, true, KindBindings.class.getClassLoader());
-            return (Throwable) type.getMethod("unavailabilityCause").invoke(null);
+            Class<?> type = Class.forName(transport.availabilityClass, true, KindBindings.class.getClassLoader());
+            Throwable cause = (Throwable) type.getMethod("unavailabilityCause").invoke(null);
+            if (cause != null && module.isNamed() && !isResolved(module, transport.nativeModule(osArch))
+                    && KindBindings.class.getClassLoader().getResource(transport.nativeLibrary(osArch)) == null) {
+                return new UnsupportedOperationException(transport.nativeNotResolved(osArch), cause);
+            }
+            return cause;
         } catch (ClassNotFoundException e) {
-            return new UnsupportedOperationException(availabilityClass + " is not on the class path", e);
+            return new UnsupportedOperationException(transport.notFound(module.isNamed(), osArch), e);
         } catch (ReflectiveOperationException | LinkageError e) {
             return e;
         }
+    }
+
+    /** Whether {@code name} is a module of the layer {@code module} is in (the boot layer for the unnamed). */
+    private static boolean isResolved(Module module, String name) {
+        ModuleLayer layer = module.getLayer() != null ? module.getLayer() : ModuleLayer.boot();
+        return layer.findModule(name).isPresent();
     }
 
     /** Socket files live in a directory only this user may enter: that needs POSIX permissions. */
