@@ -10,13 +10,18 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.util.Version;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What each {@link LocalPipeKind} is made of in Netty. The native epoll and kqueue transports are optional: they are
@@ -99,6 +104,36 @@ final class KindBindings {
                     + nativeModule(osArch) + " (or 'requires' them in your module-info)" + fallback;
         }
 
+        /** The artifacts that must be one version: the native library holds the JNI code of the other two. */
+        List<String> artifacts() {
+            return List.of("netty-transport-classes-" + family, "netty-transport-native-" + family,
+                    "netty-transport-native-unix-common");
+        }
+
+        /**
+         * Why the artifacts found (artifact id to version) cannot work together, or {@code null} if they are one
+         * version (those absent are not compared: their absence fails on its own).
+         */
+        String versionMismatch(Map<String, String> versions) {
+            Map<String, String> found = new LinkedHashMap<>();
+            for (String artifact : artifacts()) {
+                if (versions.containsKey(artifact)) {
+                    found.put(artifact, versions.get(artifact));
+                }
+            }
+            if (new HashSet<>(found.values()).size() <= 1) {
+                return null;
+            }
+            StringBuilder list = new StringBuilder();
+            found.forEach((artifact, version) -> list.append(list.length() == 0 ? "" : ", ").append(artifact)
+                    .append(' ').append(version));
+            return "Netty's " + family + " artifacts are not one version (" + list + "): the native library"
+                    + " must come from the same Netty release as its classes, or it fails later (e.g. an"
+                    + " UnsatisfiedLinkError under load). Pin " + String.join(", ", artifacts()) + " to one version"
+                    + " (one that has the native jar for " + os + "), e.g. in dependencyManagement; the rest of"
+                    + " Netty may stay at its own version";
+        }
+
         /** The resource Netty loads the native library from. */
         String nativeLibrary(String osArch) {
             return "META-INF/native/libnetty_transport_native_" + family + "_" + arch(osArch)
@@ -124,6 +159,11 @@ final class KindBindings {
         Module module = KindBindings.class.getModule();
         try {
             Class<?> type = Class.forName(transport.availabilityClass, true, KindBindings.class.getClassLoader());
+            // Before the library loads: a mismatched one may load, report itself available, and fail later.
+            String mismatch = transport.versionMismatch(nettyVersions(type.getClassLoader()));
+            if (mismatch != null) {
+                return new UnsupportedOperationException(mismatch);
+            }
             Throwable cause = (Throwable) type.getMethod("unavailabilityCause").invoke(null);
             if (cause != null && module.isNamed() && !isResolved(module, transport.nativeModule(osArch))
                     && KindBindings.class.getClassLoader().getResource(transport.nativeLibrary(osArch)) == null) {
@@ -135,6 +175,15 @@ final class KindBindings {
         } catch (ReflectiveOperationException | LinkageError e) {
             return e;
         }
+    }
+
+    /** Netty's artifacts and their versions, as each jar's {@code META-INF/io.netty.versions.properties} says. */
+    private static Map<String, String> nettyVersions(ClassLoader loader) {
+        Map<String, String> versions = new TreeMap<>();
+        for (Map.Entry<String, Version> e : Version.identify(loader).entrySet()) {
+            versions.put(e.getKey(), e.getValue().artifactVersion());
+        }
+        return versions;
     }
 
     /** Whether {@code name} is a module of the layer {@code module} is in (the boot layer for the unnamed). */

@@ -60,4 +60,28 @@ class NativeTransportAdviceTest {
                 .map(ModuleReference::descriptor).map(d -> d.name()).collect(Collectors.toSet());
         assertEquals(Set.of(NativeTransport.EPOLL.nativeModule(arch), NativeTransport.EPOLL.classesModule()), names);
     }
+
+    @Test
+    void epollArtifactsOfDifferentVersionsAreRefusedNamingEachAndWhatToPin() {
+        String message = NativeTransport.EPOLL.versionMismatch(java.util.Map.of(
+                "netty-transport-classes-epoll", "4.2.18.Final", "netty-transport-native-epoll", "4.2.18.Final",
+                "netty-transport-native-unix-common", "4.2.20.Final", "netty-transport", "4.2.20.Final"));
+        assertNotNull(message, "a mismatch was let through");
+        assertTrue(message.startsWith("Netty's epoll artifacts are not one version (netty-transport-classes-epoll"
+                + " 4.2.18.Final, netty-transport-native-epoll 4.2.18.Final, netty-transport-native-unix-common"
+                + " 4.2.20.Final)"), message);
+        assertTrue(message.contains("Pin netty-transport-classes-epoll, netty-transport-native-epoll,"
+                + " netty-transport-native-unix-common to one version"), message);
+        assertNotNull(NativeTransport.EPOLL.versionMismatch(java.util.Map.of(
+                "netty-transport-classes-epoll", "4.2.20.Final", "netty-transport-native-epoll", "4.2.18.Final")));
+        // One version (the rest of Netty apart) is fine, and so is an absent artifact: its absence fails alone.
+        assertEquals(null, NativeTransport.EPOLL.versionMismatch(java.util.Map.of(
+                "netty-transport-classes-epoll", "4.2.18.Final", "netty-transport-native-epoll", "4.2.18.Final",
+                "netty-transport-native-unix-common", "4.2.18.Final", "netty-transport", "4.2.20.Final")));
+        assertEquals(null, NativeTransport.EPOLL.versionMismatch(java.util.Map.of(
+                "netty-transport-classes-epoll", "4.2.20.Final", "netty-transport-native-unix-common",
+                "4.2.20.Final")));
+        assertNotNull(NativeTransport.KQUEUE.versionMismatch(java.util.Map.of(
+                "netty-transport-classes-kqueue", "4.2.20.Final", "netty-transport-native-kqueue", "4.2.19.Final")));
+    }
 }
