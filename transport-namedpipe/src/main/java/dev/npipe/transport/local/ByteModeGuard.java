@@ -33,7 +33,11 @@ final class ByteModeGuard extends ChannelOutboundHandlerAdapter {
                 + ", a byte-mode local pipe: it carries plain ByteBufs, and the reader would get bytes, not messages."
                 + " Use LocalPipes.transport().withMessageMode(maxMessageLength) on both ends, or write the"
                 + " content ByteBuf");
-        promise.setFailure(e);
+        if (promise.isVoid()) {
+            promise.tryFailure(e); // a void promise fires exceptionCaught itself
+            return;
+        }
+        promise.tryFailure(e);
         // A failed write is seen only by whoever checks its future: tell the pipeline too, so that the mistake is
         // not silent (Netty logs an exceptionCaught that no handler takes).
         ctx.fireExceptionCaught(e);

@@ -155,6 +155,12 @@ class LocalPipesTest {
                 e.getMessage());
         assertEquals(e, caught.poll(10, TimeUnit.SECONDS), "the failure was not fired as exceptionCaught");
         assertEquals(0, content.refCnt(), "the refused message was not released");
+        // Written with a void promise: one exceptionCaught, as Netty's void promises report failures.
+        client.writeAndFlush(new dev.npipe.codec.message.PipeMessage(Unpooled.wrappedBuffer(new byte[1])),
+                client.voidPromise());
+        Throwable viaVoid = caught.poll(10, TimeUnit.SECONDS);
+        assertInstanceOf(IllegalArgumentException.class, viaVoid, String.valueOf(viaVoid));
+        assertEquals(null, caught.poll(200, TimeUnit.MILLISECONDS), "reported twice");
         // The channel goes on carrying bytes.
         client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})).sync();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
