@@ -10,22 +10,25 @@ import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.attribute.UserPrincipal;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * Who is at the other end of a local pipe, as the operating system tells it: on Windows the named pipe's client
- * (process id and user SID, from {@code NamedPipeChannel.peerCredentials()}); on Linux and macOS the socket's peer,
- * from {@code SO_PEERCRED} (epoll: process id and uid, through {@code EpollDomainSocketChannel.peerCredentials()}),
+ * Who is at the other end of a local pipe, as the operating system tells it: its user as a {@link LocalPipeUser}
+ * (a SID on Windows, a uid elsewhere, on every kind) and its process id where the system gives one. On Windows the
+ * named pipe's client (from {@code NamedPipeChannel.peerCredentials()}); on Linux and macOS the socket's peer, from
+ * {@code SO_PEERCRED} (epoll: process id and uid, through {@code EpollDomainSocketChannel.peerCredentials()}),
  * {@code LOCAL_PEERCRED} (kqueue: process id, where the system gives it, and uid) or the JDK's {@code SO_PEERCRED}
- * option (NIO: user name only, no process id).
+ * option (NIO: uid, no process id).
  */
 public final class LocalPipePeer {
     private final long processId;
-    private final String user;
+    private final LocalPipeUser user;
 
-    private LocalPipePeer(long processId, String user) {
+    private LocalPipePeer(long processId, LocalPipeUser user) {
         this.processId = processId;
         this.user = user;
     }
@@ -48,7 +51,7 @@ public final class LocalPipePeer {
             if (principal == null) {
                 throw new IOException("SO_PEERCRED is not supported for " + channel + " on this system");
             }
-            return new LocalPipePeer(-1, principal.user().getName());
+            return new LocalPipePeer(-1, LocalPipeUser.ofUid(uidOf(principal.user(), channel)));
         }
         String type = channel.getClass().getName();
         if (type.equals("io.netty.channel.epoll.EpollDomainSocketChannel")
@@ -57,7 +60,8 @@ public final class LocalPipePeer {
         }
         if (channel instanceof NamedPipeChannel) {
             NamedPipePeerCredentials credentials = ofNamedPipe((NamedPipeChannel) channel);
-            return new LocalPipePeer(Integer.toUnsignedLong(credentials.processId()), credentials.userSid());
+            return new LocalPipePeer(Integer.toUnsignedLong(credentials.processId()),
+                    LocalPipeUser.ofSid(credentials.userSid()));
         }
         throw new IllegalArgumentException(type + " is not a channel of a local pipe transport");
     }
@@ -78,13 +82,35 @@ public final class LocalPipePeer {
         return answer.getNow();
     }
 
+    /**
+     * The uid behind the JDK's {@code SO_PEERCRED} answer, which is a {@code UserPrincipal} with a name only. The
+     * JDK makes it from the peer's uid ({@code UnixUserPrincipals.fromUid}), whose {@code hashCode()} is that uid;
+     * the name is the uid in decimal when the system has no entry for it. Any other principal is compared with this
+     * process's own user, the peer a private socket directory admits in practice.
+     */
+    private static long uidOf(UserPrincipal user, Channel channel) throws IOException {
+        if (user.getClass().getName().equals("sun.nio.fs.UnixUserPrincipals$User")) {
+            return Integer.toUnsignedLong(user.hashCode());
+        }
+        if (user.getName().matches("[0-9]{1,10}")) {
+            return Long.parseLong(user.getName());
+        }
+        UserPrincipal self = FileSystems.getDefault().getUserPrincipalLookupService()
+                .lookupPrincipalByName(System.getProperty("user.name"));
+        if (user.equals(self)) {
+            return SocketDirectory.currentUid();
+        }
+        throw new IOException("cannot tell the uid of " + user.getName() + ", the peer of " + channel
+                + ": this JDK's SO_PEERCRED gives a " + user.getClass().getName());
+    }
+
     /** Netty's {@code PeerCredentials}: {@code pid()} (0 where the system does not give it) and {@code uid()}. */
     private static LocalPipePeer ofNative(Channel channel) throws IOException {
         try {
             Object credentials = channel.getClass().getMethod("peerCredentials").invoke(channel);
             int pid = (Integer) credentials.getClass().getMethod("pid").invoke(credentials);
             int uid = (Integer) credentials.getClass().getMethod("uid").invoke(credentials);
-            return new LocalPipePeer(pid > 0 ? pid : -1, Integer.toUnsignedString(uid));
+            return new LocalPipePeer(pid > 0 ? pid : -1, LocalPipeUser.ofUid(Integer.toUnsignedLong(uid)));
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof IOException ? (IOException) e.getCause()
                     : new IOException("cannot read the peer credentials of " + channel, e.getCause());
@@ -103,12 +129,11 @@ public final class LocalPipePeer {
     }
 
     /**
-     * The user the peer runs as, in the system's own terms: a SID such as {@code S-1-5-21-...} on Windows, the
-     * numeric uid with epoll or kqueue, the user name with NIO sockets.
+     * The user the peer runs as: its SID on Windows, its uid on Linux and macOS, with every kind of socket.
      *
-     * @return the user
+     * @return the user; {@code user().equals(LocalPipeUser.current())} tells whether it is this process's own
      */
-    public String user() {
+    public LocalPipeUser user() {
         return user;
     }
 

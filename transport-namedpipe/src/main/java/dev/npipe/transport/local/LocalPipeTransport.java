@@ -10,6 +10,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -32,7 +33,8 @@ import java.util.regex.Pattern;
  *
  * <p>In {@link NamedPipeMode#MESSAGE message mode} handlers read and write whole {@code PipeMessage}s on every kind:
  * {@link #addFraming(ChannelPipeline)} adds a {@code PipeMessageAggregator} on a named message pipe and
- * length-prefixed framing on a socket, both with the same size limit. In byte mode channels carry plain bytes.
+ * length-prefixed framing on a socket, both with the same size limit. In byte mode channels carry plain bytes, and
+ * writing a {@code PipeMessage} fails on every kind, saying to use {@link #withMessageMode(int)}.
  *
  * <p>{@link #bind(ServerBootstrap, String)} and {@link #connect(Bootstrap, String)} add what the plain bootstrap
  * calls cannot: on named pipes, the pipe and read mode; on sockets, the private directory, removal of a stale socket
@@ -218,14 +220,19 @@ public final class LocalPipeTransport {
     }
 
     /**
-     * Adds what message mode needs at the end of {@code pipeline} (nothing in byte mode): handlers added after it
-     * read and write whole {@code PipeMessage}s (plain {@code ByteBuf} writes are sent as one message each).
+     * Adds this transport's framing at the end of {@code pipeline}. In message mode, handlers added after it read and
+     * write whole {@code PipeMessage}s (plain {@code ByteBuf} writes are sent as one message each). In byte mode they
+     * read and write {@code ByteBuf}s, and a {@code PipeMessage} written fails its write with an
+     * {@link IllegalArgumentException} that points to {@link #withMessageMode(int)} (also fired as
+     * {@code exceptionCaught}), on every kind: a byte stream would not keep its boundaries.
      *
      * @param pipeline a pipeline of one of this transport's channels
      */
     public void addFraming(ChannelPipeline pipeline) {
         if (mode == NamedPipeMode.MESSAGE) {
             MessageFraming.addTo(pipeline, kind, maxMessageLength);
+        } else {
+            pipeline.addLast(ByteModeGuard.NAME, ByteModeGuard.INSTANCE);
         }
     }
 
@@ -236,8 +243,29 @@ public final class LocalPipeTransport {
      *
      * @param handler the application's handler
      * @return the initializer, itself sharable
+     * @throws IllegalArgumentException if {@code handler} is not {@code @Sharable}
      */
     public ChannelInitializer<Channel> initializer(ChannelHandler handler) {
+        return initializer0(requireSharable(handler, "initializer(...)"));
+    }
+
+    /**
+     * Refuses at once what Netty would refuse only at the second channel (on a socket server the second client's
+     * channel fails with a stack trace; on a named-pipe server it stays open with no handler until it times out).
+     */
+    private static ChannelHandler requireSharable(ChannelHandler handler, String method) {
+        Objects.requireNonNull(handler, "handler");
+        boolean sharable = handler instanceof ChannelHandlerAdapter ? ((ChannelHandlerAdapter) handler).isSharable()
+                : handler.getClass().isAnnotationPresent(ChannelHandler.Sharable.class);
+        if (!sharable) {
+            throw new IllegalArgumentException(handler.getClass().getName() + " is not @Sharable, but " + method
+                    + " adds this one instance to every channel: annotate it @ChannelHandler.Sharable if it keeps no"
+                    + " per-channel state, or pass a ChannelInitializer that adds a new one to each channel");
+        }
+        return handler;
+    }
+
+    private ChannelInitializer<Channel> initializer0(ChannelHandler handler) {
         Objects.requireNonNull(handler, "handler");
         return new ChannelInitializer<>() {
             @Override
@@ -253,11 +281,14 @@ public final class LocalPipeTransport {
      * framing followed by {@code childHandler}. Set further options on it, then {@link #bind(ServerBootstrap, String)}.
      *
      * @param group the event loops, from {@link #ioHandlerFactory()}; used for the server and its children
-     * @param childHandler as for {@link #initializer(ChannelHandler)}
+     * @param childHandler as for {@link #initializer(ChannelHandler)}: {@code @Sharable}, or a
+     *        {@link ChannelInitializer} that adds new handlers to each accepted channel
      * @return a new bootstrap
+     * @throws IllegalArgumentException if {@code childHandler} is not {@code @Sharable}
      */
     public ServerBootstrap serverBootstrap(EventLoopGroup group, ChannelHandler childHandler) {
-        return new ServerBootstrap().group(group).channel(serverChannelClass()).childHandler(initializer(childHandler));
+        return new ServerBootstrap().group(group).channel(serverChannelClass())
+                .childHandler(initializer0(requireSharable(childHandler, "serverBootstrap(...)")));
     }
 
     /**
@@ -265,11 +296,12 @@ public final class LocalPipeTransport {
      * on it, then {@link #connect(Bootstrap, String)}.
      *
      * @param group the event loops, from {@link #ioHandlerFactory()}
-     * @param handler as for {@link #initializer(ChannelHandler)}
+     * @param handler the application's handler; it may be one that is not {@code @Sharable} if the bootstrap
+     *        connects once (as with Netty's own {@code Bootstrap}, a second connect then fails)
      * @return a new bootstrap
      */
     public Bootstrap bootstrap(EventLoopGroup group, ChannelHandler handler) {
-        return new Bootstrap().group(group).channel(channelClass()).handler(initializer(handler));
+        return new Bootstrap().group(group).channel(channelClass()).handler(initializer0(handler));
     }
 
     /**
@@ -302,8 +334,13 @@ public final class LocalPipeTransport {
      * not changed). Named pipes: the pipe is read in this transport's mode. Unix domain sockets: the socket
      * directory must be this user's and private (so the server is this user's too: the counterpart of
      * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}), and options of {@link NamedPipeChannelOption} are dropped
-     * with one debug log each. A socket with no server fails at once, where a named pipe client retries until
-     * {@code CONNECT_TIMEOUT_MILLIS}.
+     * with one debug log each.
+     *
+     * <p>With no server the connect fails at once on every kind, with a {@link java.net.ConnectException} that says
+     * "no server listens at <i>name</i>" (and names the pipe or socket file), as a TCP connect to a closed port
+     * does; connect again to wait for a server. On named pipes this sets
+     * {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} to 0 unless {@code bootstrap} sets it (a busy pipe,
+     * whose server exists, is still retried until {@code CONNECT_TIMEOUT_MILLIS}).
      *
      * @param bootstrap a bootstrap with its group and handler; its channel class is set if missing
      * @param name the service's name, as for {@link #address(String)}
@@ -317,9 +354,14 @@ public final class LocalPipeTransport {
             if (mode == NamedPipeMode.MESSAGE) {
                 copy.option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE);
             }
-            return copy.connect(address);
+            // Fail fast as a socket client does (the raw channel's default waits the connect time-out), unless
+            // the bootstrap asks otherwise with this Windows-only option.
+            if (!copy.config().options().containsKey(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS)) {
+                copy.option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, 0);
+            }
+            return AbsentServer.explain(copy.connect(address), name, address, null);
         }
-        return SocketBinding.connect(copy, address, socketDirectory);
+        return SocketBinding.connect(copy, name, address, socketDirectory, socketFile0(name));
     }
 
     private <C extends Channel, B extends AbstractBootstrap<B, C>> B prepare(B copy, Class<? extends C> channelClass) {

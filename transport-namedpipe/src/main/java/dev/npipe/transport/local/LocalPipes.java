@@ -1,6 +1,8 @@
 package dev.npipe.transport.local;
 
 import dev.npipe.transport.NamedPipeMode;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +25,16 @@ public final class LocalPipes {
         LocalPipeKind.NIO_DOMAIN_SOCKET,
     };
 
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(LocalPipes.class);
+
     private LocalPipes() {
     }
 
     /**
      * The transport for this system, in byte mode: named pipes on Windows; elsewhere Unix domain sockets in
-     * {@link #defaultSocketDirectory()}, through Netty's epoll or kqueue transport when it is on the class path and
-     * loads, else through Netty's NIO.
+     * {@link #defaultSocketDirectory()}, through Netty's epoll or kqueue transport when it is on the class path (or,
+     * on the module path, in the module graph) and loads, else through Netty's NIO. Why a kind was passed over is
+     * logged at debug level, and told by {@link LocalPipeKind#unavailabilityCause()}.
      *
      * @return the transport
      * @throws UnsupportedOperationException if no kind is available, with each kind's reason
@@ -43,6 +48,15 @@ public final class LocalPipes {
                 e.addSuppressed(kind.unavailabilityCause());
             }
             throw e;
+        }
+        if (logger.isDebugEnabled()) {
+            // Say why a preferred kind was passed over (e.g. epoll on the module path without --add-modules).
+            for (LocalPipeKind kind : PREFERENCE) {
+                if (kind == kinds.get(0)) {
+                    break;
+                }
+                logger.debug("{} skipped: {}", kind, kind.unavailabilityCause().getMessage());
+            }
         }
         return transport(kinds.get(0));
     }

@@ -8,6 +8,9 @@ import io.netty.channel.ChannelPromise;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -44,13 +47,18 @@ final class SocketBinding {
         return result;
     }
 
-    static ChannelFuture connect(Bootstrap bootstrap, SocketAddress address, Path directory) {
+    static ChannelFuture connect(Bootstrap bootstrap, String name, SocketAddress address, Path directory,
+                                 Path file) {
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return failed(bootstrap, AbsentServer.failure(name, address, "the socket directory does not exist",
+                    new NoSuchFileException(directory.toString())));
+        }
         try {
             SocketDirectory.checkPrivate(directory);
         } catch (IOException e) {
             return failed(bootstrap, e);
         }
-        return bootstrap.connect(address);
+        return AbsentServer.explain(bootstrap.connect(address), name, address, file);
     }
 
     /** A future failed with {@code cause}, on a channel that is registered and closed at once. */

@@ -92,7 +92,7 @@ final class LocalPipeTestKit {
 
     /** Gathers every byte read, in order. */
     @ChannelHandler.Sharable
-    static final class ByteSink extends SimpleChannelInboundHandler<ByteBuf> {
+    static class ByteSink extends SimpleChannelInboundHandler<ByteBuf> {
         private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
 
         @Override

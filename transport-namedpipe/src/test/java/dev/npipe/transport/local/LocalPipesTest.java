@@ -132,6 +132,48 @@ class LocalPipesTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void aPipeMessageWrittenInByteModeFailsNamingMessageMode(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        BlockingQueue<Throwable> caught = new LinkedBlockingQueue<>();
+        LocalPipeTestKit.ByteSink sink = new LocalPipeTestKit.ByteSink() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                caught.add(cause);
+            }
+        };
+        Channel client = transport.connect(transport.bootstrap(group, sink), name).sync().channel();
+        io.netty.buffer.ByteBuf content = io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer().writeInt(42);
+        ChannelFuture write = client.writeAndFlush(new dev.npipe.codec.message.PipeMessage(content))
+                .awaitUninterruptibly();
+        assertFalse(write.isSuccess(), "a PipeMessage was written on a byte-mode " + kind);
+        IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, write.cause());
+        assertTrue(e.getMessage().startsWith("PipeMessage written to ") && e.getMessage().contains("withMessageMode"),
+                e.getMessage());
+        assertEquals(e, caught.poll(10, TimeUnit.SECONDS), "the failure was not fired as exceptionCaught");
+        assertEquals(0, content.refCnt(), "the refused message was not released");
+        // Written with a void promise: one exceptionCaught, as Netty's void promises report failures.
+        client.writeAndFlush(new dev.npipe.codec.message.PipeMessage(Unpooled.wrappedBuffer(new byte[1])),
+                client.voidPromise());
+        Throwable viaVoid = caught.poll(10, TimeUnit.SECONDS);
+        assertInstanceOf(IllegalArgumentException.class, viaVoid, String.valueOf(viaVoid));
+        assertEquals(null, caught.poll(200, TimeUnit.MILLISECONDS), "reported twice");
+        // The channel goes on carrying bytes.
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sink.received().length < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertArrayEquals(new byte[] {1, 2, 3}, sink.received());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void messagesFromEmptyTo16MiBArriveWhole(LocalPipeKind kind) throws Exception {
         LocalPipeTransport transport = LocalPipes.transport(kind).withMessageMode(MAX_MESSAGE);
         MultiThreadIoEventLoopGroup group = group(transport);
@@ -227,13 +269,45 @@ class LocalPipesTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void connectingToNoServerFails(LocalPipeKind kind) {
+    void connectingToNoServerFailsAtOnceSayingNoServerListens(LocalPipeKind kind) {
         LocalPipeTransport transport = LocalPipes.transport(kind);
-        Bootstrap bootstrap = transport.bootstrap(group(transport), new LocalPipeTestKit.Echo())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300);
-        ChannelFuture connect = transport.connect(bootstrap, LocalPipeTestKit.uniqueName()).awaitUninterruptibly();
+        // Netty's default connect time-out (30 s): the raw named-pipe client would wait all of it.
+        Bootstrap bootstrap = transport.bootstrap(group(transport), new LocalPipeTestKit.Echo());
+        String name = LocalPipeTestKit.uniqueName();
+        long start = System.nanoTime();
+        ChannelFuture connect = transport.connect(bootstrap, name).awaitUninterruptibly();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertFalse(connect.isSuccess(), "connected to nobody");
-        assertNotNull(connect.cause());
+        java.net.ConnectException e = assertInstanceOf(java.net.ConnectException.class, connect.cause());
+        assertTrue(e.getMessage().startsWith("no server listens at " + name + " ("
+                + transport.address(name) + ": "), e.getMessage());
+        assertNotNull(e.getCause(), "the system's own error is not attached");
+        assertTrue(millis < 10_000, "took " + millis + " ms to fail");
+        assertFalse(connect.channel().isOpen(), "the failed channel is still open");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aBootstrapsOwnAbsentPipeTimeoutStillWaitsForTheServer(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        Bootstrap bootstrap = transport.bootstrap(group, new LocalPipeTestKit.Echo())
+                .option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, 20_000);
+        if (kind != LocalPipeKind.NAMED_PIPE) {
+            // A Windows-only option: sockets ignore it and fail at once as without it.
+            ChannelFuture connect = transport.connect(bootstrap, name).awaitUninterruptibly();
+            assertTrue(connect.cause().getMessage().startsWith("no server listens at " + name),
+                    String.valueOf(connect.cause()));
+            return;
+        }
+        ChannelFuture connect = transport.connect(bootstrap, name);
+        Thread.sleep(500);
+        assertFalse(connect.isDone(), "did not wait for the server: " + connect.cause());
+        Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        connect.sync().channel().close().sync();
+        server.close().sync();
     }
 
     @ParameterizedTest
@@ -285,23 +359,73 @@ class LocalPipesTest {
         assertNotNull(child, "no child channel");
         LocalPipePeer peer = LocalPipePeer.of(child);
         long pid = ProcessHandle.current().pid();
-        switch (kind) {
-            case NAMED_PIPE:
-                assertEquals(pid, peer.processId().orElseThrow(), peer.toString());
-                assertTrue(peer.user().startsWith("S-1-"), peer.toString());
-                break;
-            case NIO_DOMAIN_SOCKET:
-                assertFalse(peer.processId().isPresent(), peer.toString());
-                assertEquals(java.nio.file.Files.getOwner(transport.socketFile(name).orElseThrow()).getName(),
-                        peer.user());
-                break;
-            default:
-                assertEquals(pid, peer.processId().orElseThrow(), peer.toString());
-                assertEquals(Long.toString(SocketDirectory.currentUid()), peer.user());
+        // One type on every kind: this process's own user, as a SID on Windows and a uid elsewhere.
+        assertEquals(LocalPipeUser.current(), peer.user(), peer.toString());
+        if (kind == LocalPipeKind.NAMED_PIPE) {
+            assertTrue(peer.user().getName().startsWith("S-1-"), peer.toString());
+            assertEquals(peer.user().getName(), peer.user().sid().orElseThrow());
+            assertFalse(peer.user().uid().isPresent(), peer.toString());
+        } else {
+            assertEquals(SocketDirectory.currentUid(), peer.user().uid().orElseThrow(), peer.toString());
+            assertEquals(Long.toString(SocketDirectory.currentUid()), peer.user().getName());
+            assertFalse(peer.user().sid().isPresent(), peer.toString());
+        }
+        if (kind == LocalPipeKind.NIO_DOMAIN_SOCKET) {
+            assertFalse(peer.processId().isPresent(), peer.toString());
+        } else {
+            assertEquals(pid, peer.processId().orElseThrow(), peer.toString());
         }
         assertThrows(IllegalArgumentException.class, () -> LocalPipePeer.of(server));
         client.close().sync();
         server.close().sync();
+    }
+
+    @Test
+    void aHandlerThatIsNotSharableIsRefusedByServerBootstrap() throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport();
+        MultiThreadIoEventLoopGroup group = group(transport);
+        ChannelInboundHandlerAdapter notSharable = new ChannelInboundHandlerAdapter();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> transport.serverBootstrap(group, notSharable));
+        assertTrue(e.getMessage().startsWith(ChannelInboundHandlerAdapter.class.getName() + " is not @Sharable, but"
+                + " serverBootstrap(...) adds this one instance to every channel"), e.getMessage());
+        assertTrue(e.getMessage().contains("ChannelInitializer"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> transport.initializer(notSharable));
+        // What it says to do instead works, and a client's handler for one connect may be unsharable, as in Netty.
+        String name = LocalPipeTestKit.uniqueName();
+        Channel server = transport.bind(transport.serverBootstrap(group, new io.netty.channel.ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new LocalPipeTestKit.Echo());
+            }
+        }), name).sync().channel();
+        for (int i = 0; i < 2; i++) {
+            transport.connect(transport.bootstrap(group, new ChannelInboundHandlerAdapter()), name).sync().channel()
+                    .close().sync();
+        }
+        server.close().sync();
+    }
+
+    @Test
+    void aUserHasOneStableStringFormAndItsRawValue() {
+        LocalPipeUser sid = LocalPipeUser.ofSid("S-1-5-21-1-2-3-1001");
+        assertEquals("S-1-5-21-1-2-3-1001", sid.getName());
+        assertEquals("S-1-5-21-1-2-3-1001", sid.toString());
+        assertEquals("S-1-5-21-1-2-3-1001", sid.sid().orElseThrow());
+        assertFalse(sid.uid().isPresent());
+        LocalPipeUser uid = LocalPipeUser.ofUid(4_000_000_000L);
+        assertEquals("4000000000", uid.getName());
+        assertEquals(4_000_000_000L, uid.uid().orElseThrow());
+        assertFalse(uid.sid().isPresent());
+        assertEquals(LocalPipeUser.ofUid(1000), LocalPipeUser.ofUid(1000));
+        assertEquals(LocalPipeUser.ofUid(1000).hashCode(), LocalPipeUser.ofUid(1000).hashCode());
+        assertFalse(LocalPipeUser.ofUid(1000).equals(LocalPipeUser.ofUid(1001)));
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeUser.ofUid(-1));
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeUser.ofUid(1L << 32));
+        assertThrows(IllegalArgumentException.class, () -> LocalPipeUser.ofSid("1000"));
+        LocalPipeUser self = LocalPipeUser.current();
+        assertEquals(OS.WINDOWS.isCurrentOs(), self.sid().isPresent(), self.toString());
+        assertEquals(!OS.WINDOWS.isCurrentOs(), self.uid().isPresent(), self.toString());
     }
 
     @Test

@@ -283,4 +283,32 @@ class SocketFilesTest {
             return e;
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    @DisabledOnOs(OS.WINDOWS)
+    void aClientSaysNoServerListensForAMissingDirectoryOrFileAndAStaleSocket(LocalPipeKind kind) throws Exception {
+        Path dir = newDirectory();
+        LocalPipeTransport transport = LocalPipes.transport(kind).withSocketDirectory(dir);
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        assertNoServer(transport, group, name, "the socket directory does not exist");
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        assertNoServer(transport, group, name, "no such socket file");
+        Path file = transport.socketFile(name).orElseThrow();
+        try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            gone.bind(UnixDomainSocketAddress.of(file));
+        }
+        assertTrue(Files.exists(file), "the JDK removed the socket file at close");
+        assertNoServer(transport, group, name, "nothing accepts on the socket file");
+    }
+
+    private static void assertNoServer(LocalPipeTransport transport, MultiThreadIoEventLoopGroup group, String name,
+                                       String why) {
+        ChannelFuture connect = transport.connect(transport.bootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .awaitUninterruptibly();
+        java.net.ConnectException e = assertInstanceOf(java.net.ConnectException.class, connect.cause());
+        assertTrue(e.getMessage().startsWith("no server listens at " + name + " (" + transport.address(name) + ": "
+                + why), e.getMessage());
+    }
 }

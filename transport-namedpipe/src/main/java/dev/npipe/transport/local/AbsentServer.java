@@ -1,0 +1,79 @@
+package dev.npipe.transport.local;
+
+import dev.npipe.transport.win32.Win32Error;
+import dev.npipe.transport.win32.Win32Exception;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Says the same thing on every kind when a client finds no server: "no server listens at name", with the pipe or
+ * socket file and what the system said as the cause. A named pipe reports {@code ERROR_FILE_NOT_FOUND}; a socket
+ * client finds no directory ({@link SocketBinding} tells that one), no socket file, or a file nobody accepts on (left
+ * by a server that has gone).
+ */
+final class AbsentServer {
+    static final String MESSAGE = "no server listens at ";
+
+    private AbsentServer() {
+    }
+
+    /**
+     * The outcome of {@code connect}, with an absent server's failure replaced by one that says so.
+     *
+     * @param file the socket file, or {@code null} for a named pipe
+     */
+    static ChannelFuture explain(ChannelFuture connect, String name, SocketAddress address, Path file) {
+        ChannelPromise result = connect.channel().newPromise();
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                result.trySuccess();
+            } else if (f.isCancelled()) {
+                result.cancel(false);
+            } else {
+                String why = file == null ? pipeAbsence(f.cause()) : socketAbsence(f.cause(), file);
+                result.tryFailure(why == null ? f.cause() : failure(name, address, why, f.cause()));
+            }
+        });
+        // Cancelling what the caller holds cancels the connect, as with a plain bootstrap.
+        result.addListener(r -> {
+            if (r.isCancelled()) {
+                connect.cancel(false);
+            }
+        });
+        return result;
+    }
+
+    static ConnectException failure(String name, SocketAddress address, String why, Throwable cause) {
+        ConnectException e = new ConnectException(MESSAGE + name + " (" + address + ": " + why + "); start the"
+                + " server first, or connect again later: a local pipe client does not wait for one");
+        e.initCause(cause);
+        return e;
+    }
+
+    private static String pipeAbsence(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof Win32Exception && ((Win32Exception) t).errorCode() == Win32Error.ERROR_FILE_NOT_FOUND) {
+                return "no such pipe";
+            }
+        }
+        return null;
+    }
+
+    private static String socketAbsence(Throwable cause, Path file) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return "no such socket file";
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "nothing accepts on the socket file, left by a server that has gone";
+            }
+        }
+        return null;
+    }
+}
