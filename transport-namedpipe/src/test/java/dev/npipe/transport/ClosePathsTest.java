@@ -1,0 +1,113 @@
+package dev.npipe.transport;
+
+import dev.npipe.codec.message.PipeMessage;
+import dev.npipe.transport.win32.NativeResources;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 18: every close path keeps Netty's promises; each test names the item it shows. */
+@Tag("win32")
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ClosePathsTest {
+    private NamedPipeEventLoopGroup group;
+    private long handlesBefore;
+    private long blocksBefore;
+
+    @BeforeEach
+    void setUp() {
+        handlesBefore = NativeResources.openHandles();
+        blocksBefore = NativeResources.liveBlocks();
+        group = PipeTestSupport.newGroup("close-paths", 1);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(group);
+        LeakRecorder.assertNoLeaks();
+        assertTrue(PipeTestSupport.eventually(5_000, () -> NativeResources.openHandles() == handlesBefore
+                        && NativeResources.liveBlocks() == blocksBefore),
+                "handles left open: " + (NativeResources.openHandles() - handlesBefore) + ", native blocks left: "
+                        + (NativeResources.liveBlocks() - blocksBefore));
+    }
+
+    /**
+     * Item 3: a write the transport refuses is released by Netty's write, once; the filter released it too, so a
+     * buffer written with two references lost both.
+     */
+    @Test
+    void aRefusedWriteIsReleasedOnce() throws Exception {
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE,
+                NamedPipeMode.MESSAGE), b -> b.option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true), null, null)) {
+            // Refused by ZERO_LENGTH_EOF: an empty buffer and an empty message.
+            assertRefusedOnce(pair.client, Unpooled.directBuffer(8), IllegalArgumentException.class, null);
+            assertRefusedOnce(pair.client, new PipeMessage(Unpooled.directBuffer(8)), IllegalArgumentException.class,
+                    null);
+            // Refused because copying into native memory fails: a heap buffer and a message holding one.
+            assertRefusedOnce(pair.client, Unpooled.buffer(8).writeLong(1), OutOfMemoryError.class,
+                    new FailingAllocator());
+            assertRefusedOnce(pair.client, new PipeMessage(Unpooled.buffer(8).writeLong(2)), OutOfMemoryError.class,
+                    new FailingAllocator());
+        }
+    }
+
+    /** Writes {@code msg} holding two references (on the loop, with {@code allocator} if given): one must be left. */
+    private static void assertRefusedOnce(NamedPipeChannel channel, Object msg, Class<? extends Throwable> expected,
+                                          ByteBufAllocator allocator) throws Exception {
+        io.netty.util.ReferenceCounted counted = (io.netty.util.ReferenceCounted) msg;
+        counted.retain();
+        ChannelFuture write = channel.eventLoop().submit(() -> {
+            ByteBufAllocator before = channel.config().getAllocator();
+            if (allocator != null) {
+                channel.config().setAllocator(allocator);
+            }
+            try {
+                return channel.writeAndFlush(msg);
+            } finally {
+                channel.config().setAllocator(before);
+            }
+        }).get(5, TimeUnit.SECONDS).await();
+        assertInstanceOf(expected, write.cause(), msg.getClass().getSimpleName() + " write");
+        int left = counted.refCnt();
+        if (left > 0) {
+            counted.release(left);
+        }
+        assertEquals(1, left, "references left of a refused " + msg.getClass().getSimpleName()
+                + " written holding two");
+    }
+
+    /** An allocator whose direct buffers cannot be had. */
+    private static final class FailingAllocator extends AbstractByteBufAllocator {
+        FailingAllocator() {
+            super(true);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return Unpooled.buffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            throw new OutOfMemoryError("no direct memory (test)");
+        }
+    }
+}
