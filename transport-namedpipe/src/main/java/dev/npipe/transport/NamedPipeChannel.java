@@ -17,6 +17,7 @@ import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -388,7 +389,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     /** Stops reading: the read in flight is cancelled; what the peer writes from now on is not read. */
     private void shutdownInput0(ChannelPromise promise) {
         if (!isActive()) {
-            promise.setFailure(new ClosedChannelException());
+            promise.setFailure(notConnected());
             return;
         }
         reader.shutdown();
@@ -414,10 +415,15 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     @Override
     protected void doShutdownOutput() throws Exception {
         if (!isActive()) {
-            throw new ClosedChannelException();
+            throw notConnected();
         }
         state.set(OUTPUT_SHUTDOWN);
         writer.shutdownOutput();
+    }
+
+    /** Why a shutdown is refused on a channel that is not active: as a Netty socket, open means not yet connected. */
+    private Exception notConnected() {
+        return isOpen() ? new NotYetConnectedException() : new ClosedChannelException();
     }
 
     @Override

@@ -2,17 +2,22 @@ package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.transport.win32.NativeResources;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -109,5 +114,23 @@ class ClosePathsTest {
         protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
             throw new OutOfMemoryError("no direct memory (test)");
         }
+    }
+
+    /**
+     * Item 12: a registered client that never connected is open but not connected: both shutdowns fail with
+     * NotYetConnectedException, as a Netty socket's do; once closed, with ClosedChannelException.
+     */
+    @Test
+    void shutdownBeforeConnectIsNotYetConnected() throws Exception {
+        Channel channel = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).register().sync().channel();
+        NamedPipeChannel client = (NamedPipeChannel) channel;
+        assertInstanceOf(NotYetConnectedException.class, client.shutdownInput().await().cause(), "shutdownInput");
+        assertInstanceOf(NotYetConnectedException.class, client.shutdownOutput().await().cause(), "shutdownOutput");
+        assertTrue(client.isOpen(), "a refused shutdown leaves the channel open");
+        client.close().sync();
+        assertInstanceOf(ClosedChannelException.class, client.shutdownInput().await().cause(), "shutdownInput closed");
+        assertInstanceOf(ClosedChannelException.class, client.shutdownOutput().await().cause(),
+                "shutdownOutput closed");
     }
 }
