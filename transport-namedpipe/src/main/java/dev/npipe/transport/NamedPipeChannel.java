@@ -342,6 +342,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         ((NamedPipeUnsafe) unsafe()).finishDeferredClose();
     }
 
+    @Override
+    boolean isCloseDeferred() {
+        return state.is(CLOSE_DEFERRED);
+    }
+
     void writeFailed(IOException cause) {
         ((NamedPipeUnsafe) unsafe()).writeFailed(cause);
     }
@@ -555,10 +560,19 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
         void finishDeferredClose() {
             state.clear(CLOSE_DEFERRED);
+            boolean wasActive = isActive();
             List<ChannelPromise> promises = deferredCloses;
             deferredCloses = null;
             for (ChannelPromise promise : promises) {
                 super.close(promise);
+            }
+            if (eventLoop().isShutdown()) {
+                // The write's completion came in the loop's destroy(): it runs no more tasks, so the deregistration
+                // close() schedules is refused. Fire what it would have, so the pipeline is torn down.
+                if (wasActive) {
+                    pipeline().fireChannelInactive();
+                }
+                pipeline().fireChannelUnregistered();
             }
         }
 

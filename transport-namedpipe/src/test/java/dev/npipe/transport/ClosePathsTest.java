@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ClosePathsTest {
     private NamedPipeEventLoopGroup group;
+    private NamedPipeEventLoopGroup other;
     private long handlesBefore;
     private long blocksBefore;
 
@@ -37,11 +38,12 @@ class ClosePathsTest {
         handlesBefore = NativeResources.openHandles();
         blocksBefore = NativeResources.liveBlocks();
         group = PipeTestSupport.newGroup("close-paths", 1);
+        other = PipeTestSupport.newGroup("close-paths-other", 1);
     }
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        PipeTestSupport.shutdown(group);
+        PipeTestSupport.shutdown(group, other);
         LeakRecorder.assertNoLeaks();
         assertTrue(PipeTestSupport.eventually(5_000, () -> NativeResources.openHandles() == handlesBefore
                         && NativeResources.liveBlocks() == blocksBefore),
@@ -132,5 +134,62 @@ class ClosePathsTest {
         assertInstanceOf(ClosedChannelException.class, client.shutdownInput().await().cause(), "shutdownInput closed");
         assertInstanceOf(ClosedChannelException.class, client.shutdownOutput().await().cause(),
                 "shutdownOutput closed");
+    }
+
+    /**
+     * Item 1: the child's loop stops while its write is in flight (the client reads nothing, so the pipe is full):
+     * the loop's own close waits for the cancelled write, and must still complete the channel's close before the
+     * loop is gone: closeFuture, every write's promise, every buffer released, the pipeline torn down.
+     */
+    @Test
+    void theLoopStopsWithAWriteInFlight() throws Exception {
+        loopStopsWithAWriteInFlight(false);
+    }
+
+    /** Item 1: as above, after close() was deferred by the write in flight, in the same task as the shutdown. */
+    @Test
+    void theLoopStopsWhileACloseWaitsForItsWrite() throws Exception {
+        loopStopsWithAWriteInFlight(true);
+    }
+
+    private void loopStopsWithAWriteInFlight(boolean closeFirst) throws Exception {
+        try (PipePair pair = new PipePair(group, sb -> { }, b -> b.group(other)
+                .option(io.netty.channel.ChannelOption.AUTO_READ, false), null, null)) {
+            java.util.concurrent.CountDownLatch tornDown = new java.util.concurrent.CountDownLatch(1);
+            pair.child.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void handlerRemoved(io.netty.channel.ChannelHandlerContext ctx) {
+                    tornDown.countDown();
+                }
+            });
+            java.util.List<ByteBuf> buffers = new java.util.ArrayList<>();
+            java.util.List<ChannelFuture> writes = new java.util.ArrayList<>();
+            // One write far larger than the pipe's buffer stays in flight; the small ones wait in the outbound buffer.
+            buffers.add(Unpooled.directBuffer(1 << 20).writeZero(1 << 20));
+            for (int i = 0; i < 3; i++) {
+                buffers.add(Unpooled.directBuffer(8).writeLong(i));
+            }
+            pair.child.eventLoop().submit(() -> {
+                for (ByteBuf buf : buffers) {
+                    writes.add(pair.child.writeAndFlush(buf));
+                }
+                if (closeFirst) {
+                    pair.child.close();
+                    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                }
+            }).sync();
+            if (!closeFirst) {
+                Thread.sleep(200);
+                assertTrue(writes.stream().noneMatch(ChannelFuture::isDone), "the writes should wait for the reader");
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            assertTrue(group.awaitTermination(10, TimeUnit.SECONDS), "the child's loop did not stop");
+            assertTrue(pair.child.closeFuture().isDone(), "closeFuture of the child did not complete");
+            for (int i = 0; i < writes.size(); i++) {
+                assertTrue(writes.get(i).isDone(), "write " + i + "'s promise did not complete");
+                assertEquals(0, buffers.get(i).refCnt(), "write " + i + "'s buffer was not released");
+            }
+            assertTrue(tornDown.await(0, TimeUnit.SECONDS), "the child's pipeline was not torn down");
+        }
     }
 }
