@@ -48,6 +48,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private volatile NamedPipeAddress address;
     private volatile boolean open = true;
     private volatile boolean bound;
+    /** This server's entry in {@link #SERVED}, removed once; null when it holds none. Loop thread only. */
+    private String servedKey;
     /** Makes the instances as fixed at bind, and holds the name; null before bind. */
     private PipeInstances factory;
     /** Accepted children not registered yet when handed on; checked again after a grace period, or at close. */
@@ -157,18 +159,24 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         if (!SERVED.add(key)) {
             throw new BindException("cannot serve " + requested + ": this process already serves that name");
         }
+        servedKey = key;
+        boolean created = false;
         try {
             factory = new PipeInstances(requested, config);
             factory.holdName();
             int count = Math.min(config.getListeningInstances(), config.getMaxInstances());
             for (int i = 0; i < count; i++) {
-                instances.add(new Instance(factory.newListening(registration.handler().port()),
-                        registration.newOverlapped()));
+                // The block first: it is the registration's (freed with it), a pipe made before a failure would leak.
+                Overlapped connectOp = registration.newOverlapped();
+                instances.add(new Instance(factory.newListening(registration.handler().port()), connectOp));
             }
+            created = true;
         } catch (Win32Exception e) {
-            SERVED.remove(key);
-            closeAllInstances();
             throw PipeErrors.bindFailure(requested, e);
+        } finally {
+            if (!created) {
+                releaseName(); // whatever failed: the name, its entry and the instances made so far go back
+            }
         }
         address = requested;
         bound = true;
@@ -387,7 +395,6 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
 
     @Override
     protected void doClose() {
-        boolean wasBound = bound;
         open = false;
         for (Instance instance : instances) {
             if (instance.connectOp.isPending()) {
@@ -396,21 +403,25 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                 instance.pipe.cancelAll();
             }
         }
-        releaseName(wasBound);
+        releaseName();
     }
 
-    /** Closes every instance, connected ones waiting for read() too, and the name holder; the name is free. */
-    private void releaseName(boolean wasBound) {
+    /**
+     * Closes every instance, connected ones waiting for read() too, and the name holder; the name is free. Its
+     * entry in {@link #SERVED} goes once: called again, by then it may be another server's.
+     */
+    private void releaseName() {
         closeAllInstances();
-        NamedPipeAddress served = address;
-        if (wasBound && served != null) {
-            SERVED.remove(served.path().toLowerCase(Locale.ROOT));
+        String key = servedKey;
+        servedKey = null;
+        if (key != null) {
+            SERVED.remove(key);
         }
     }
 
     @Override
     void onUnregistered() {
-        releaseName(bound);
+        releaseName();
         bound = false;
         // The grace-period checks die with this loop; a child still unregistered now never will be usable.
         for (NamedPipeChannel child : awaitingRegistration) {

@@ -192,4 +192,62 @@ class ClosePathsTest {
             assertTrue(tornDown.await(0, TimeUnit.SECONDS), "the child's pipeline was not torn down");
         }
     }
+
+    /**
+     * Item 4: a server's entry in the registry of names this process serves is removed once, at close. Its
+     * unregistration removed it again, and so dropped the entry of a server that had bound the name in between:
+     * a third bind of the name was then let through.
+     */
+    @Test
+    void aClosedServerDoesNotDropTheEntryOfTheNextServerOfItsName() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel first = bind(group, address).sync().channel();
+        java.util.concurrent.CountDownLatch secondBound = new java.util.concurrent.CountDownLatch(1);
+        // The first server's loop closes it and then waits: its deregistration runs only after the second bind.
+        first.eventLoop().execute(() -> {
+            first.close();
+            try {
+                secondBound.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(first.closeFuture().await(5, TimeUnit.SECONDS), "the first server did not close");
+        Channel second = bind(other, address).sync().channel();
+        secondBound.countDown();
+        // The first server's deregistration has run once this task of its loop does.
+        first.eventLoop().submit(() -> { }).sync();
+        assertTrue(PipeTestSupport.eventually(5_000, () -> !first.isRegistered()), "first server still registered");
+        ChannelFuture third = bind(other, address).await();
+        try {
+            assertInstanceOf(java.net.BindException.class, third.cause(), "a third bind while the second server "
+                    + "serves the name must be refused");
+        } finally {
+            third.channel().close().sync();
+            second.close().sync();
+        }
+    }
+
+    /**
+     * Item 4: a bind that fails with an exception that is not a Win32 one (here: the server's registration was
+     * cancelled by a deregister before the bind) gives back the name, its entry in the registry and its handles.
+     */
+    @Test
+    void aBindFailingWithANonWin32ExceptionGivesTheNameBack() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = new io.netty.bootstrap.ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter()).register().sync().channel();
+        server.deregister().sync();
+        ChannelFuture bind = server.eventLoop().submit(() -> server.bind(address)).get(5, TimeUnit.SECONDS).await();
+        assertInstanceOf(IllegalStateException.class, bind.cause(), "bind of a deregistered server");
+        server.close().await(5, TimeUnit.SECONDS);
+        ChannelFuture again = bind(group, address).await();
+        assertTrue(again.isSuccess(), "the name should be free again: " + again.cause());
+        again.channel().close().sync();
+    }
+
+    private static ChannelFuture bind(NamedPipeEventLoopGroup loops, NamedPipeAddress address) {
+        return new io.netty.bootstrap.ServerBootstrap().group(loops).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address);
+    }
 }
