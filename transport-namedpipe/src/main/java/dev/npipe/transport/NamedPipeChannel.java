@@ -212,6 +212,9 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (server != null) {
             setUpChild(server, handle);
             skipPortOnSuccess(handle);
+            if (server.eventLoop() != eventLoop()) {
+                server.childRegistered(this); // on the server's loop it was registered while handed on
+            }
         }
     }
 

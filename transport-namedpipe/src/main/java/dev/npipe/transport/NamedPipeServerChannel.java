@@ -14,11 +14,13 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.net.BindException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,8 +54,11 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private String servedKey;
     /** Makes the instances as fixed at bind, and holds the name; null before bind. */
     private PipeInstances factory;
-    /** Accepted children not registered yet when handed on; checked again after a grace period, or at close. */
-    private final Set<NamedPipeChannel> awaitingRegistration = new HashSet<>();
+    /**
+     * Accepted children not registered yet when handed on, and the check that closes them after a grace period;
+     * a child leaves at its registration (on another loop), or at the check, or at close.
+     */
+    private final Map<NamedPipeChannel, Future<?>> awaitingRegistration = new HashMap<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
     private final List<Instance> parked = new ArrayList<>();
     /** Connected instances waiting for {@code read()} while AUTO_READ is off. */
@@ -289,15 +294,38 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
      * setup throws (a non-@Sharable child handler, say) without closing it. Close such a child after a while.
      */
     private void closeIfNeverRegistered(NamedPipeChannel child) {
-        awaitingRegistration.add(child);
-        eventLoop().schedule(() -> {
+        awaitingRegistration.put(child, eventLoop().schedule(() -> {
             awaitingRegistration.remove(child);
             if (child.abandonIfUnregistered()) {
                 logger.warn("{}: an accepted connection was never registered with an event loop (did its pipeline "
                         + "setup fail? a child handler added to many channels must be @Sharable); closed it", address);
                 childClosed();
             }
-        }, unregisteredChildGraceMillis, TimeUnit.MILLISECONDS);
+        }, unregisteredChildGraceMillis, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * A child handed on unregistered has been registered (on another loop): its check is cancelled, so neither the
+     * timer nor the reference to the child outlives it. Any thread: runs on the server's loop.
+     */
+    void childRegistered(NamedPipeChannel child) {
+        if (!eventLoop().inEventLoop()) {
+            try {
+                eventLoop().execute(() -> childRegistered(child));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server's loop is stopping: its checks go with it
+            }
+            return;
+        }
+        Future<?> check = awaitingRegistration.remove(child);
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
+    /** Accepted children whose registration is still awaited; for tests. Loop thread only. */
+    int childrenAwaitingRegistration() {
+        return awaitingRegistration.size();
     }
 
     @Override
@@ -424,7 +452,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         releaseName();
         bound = false;
         // The grace-period checks die with this loop; a child still unregistered now never will be usable.
-        for (NamedPipeChannel child : awaitingRegistration) {
+        for (NamedPipeChannel child : awaitingRegistration.keySet()) {
             child.abandonIfUnregistered();
         }
         awaitingRegistration.clear();

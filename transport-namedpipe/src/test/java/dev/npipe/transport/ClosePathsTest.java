@@ -250,4 +250,41 @@ class ClosePathsTest {
         return new io.netty.bootstrap.ServerBootstrap().group(loops).channel(NamedPipeServerChannel.class)
                 .childHandler(new ChannelInboundHandlerAdapter()).bind(address);
     }
+
+    /**
+     * Item 6: a child registered on another loop than its server's is no longer awaited: the server had kept a
+     * timer (10 s by default) and a reference to it for the check that closes children nobody registers.
+     */
+    @Test
+    void aChildRegisteredOnAnotherLoopIsNotAwaitedAnyMore() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        java.util.concurrent.BlockingQueue<Channel> children = new java.util.concurrent.LinkedBlockingQueue<>();
+        NamedPipeServerChannel server = (NamedPipeServerChannel) new io.netty.bootstrap.ServerBootstrap()
+                .group(group, other).channel(NamedPipeServerChannel.class)
+                .childHandler(new io.netty.channel.ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        children.add(ch);
+                    }
+                }).bind(address).sync().channel();
+        server.unregisteredChildGraceMillis = 60_000;
+        java.util.List<Channel> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                clients.add(new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel());
+                Channel child = children.poll(5, TimeUnit.SECONDS);
+                assertTrue(child != null && child.eventLoop() != server.eventLoop(), "child " + i + " on the other loop");
+            }
+            assertTrue(PipeTestSupport.eventually(5_000, () -> server.eventLoop()
+                            .submit(server::childrenAwaitingRegistration).syncUninterruptibly().getNow() == 0),
+                    "the server still awaits the registration of " + server.eventLoop()
+                            .submit(server::childrenAwaitingRegistration).sync().getNow() + " registered children");
+        } finally {
+            for (Channel client : clients) {
+                client.close().sync();
+            }
+            server.close().sync();
+        }
+    }
 }
