@@ -60,7 +60,22 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private ChannelPromise connectPromise;
     private PipeConnector connector;
     /** Close calls that wait for the write in flight ({@link ChannelState#CLOSE_DEFERRED}). */
-    private List<ChannelPromise> deferredCloses;
+    private List<DeferredClose> deferredCloses;
+    /** {@code shutdownOutput()} calls that wait for the write in flight; null when none does. */
+    private List<ChannelPromise> deferredShutdowns;
+
+    /** A close, as Netty asked for it, that waits for the write in flight. */
+    private static final class DeferredClose {
+        final ChannelPromise promise;
+        final Throwable cause;
+        final ClosedChannelException closeCause;
+
+        DeferredClose(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
+            this.promise = promise;
+            this.cause = cause;
+            this.closeCause = closeCause;
+        }
+    }
 
     /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
     public NamedPipeChannel() {
@@ -259,10 +274,15 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     @Override
     protected void doClose() {
         state.clear(OPEN | ACTIVE | CONNECTING | CLOSE_DEFERRED);
-        List<ChannelPromise> waiting = deferredCloses;
+        List<DeferredClose> waiting = deferredCloses;
         deferredCloses = null;
         if (waiting != null) {
-            waiting.forEach(ChannelPromise::trySuccess); // closed forcibly while a close waited for its write
+            waiting.forEach(close -> close.promise.trySuccess()); // closed forcibly while a close waited for its write
+        }
+        List<ChannelPromise> shutdowns = deferredShutdowns;
+        deferredShutdowns = null;
+        if (shutdowns != null) {
+            shutdowns.forEach(promise -> promise.tryFailure(new ClosedChannelException()));
         }
         if (connector != null) {
             connector.cancel();
@@ -352,10 +372,26 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     void writeFailed(IOException cause) {
         ((NamedPipeUnsafe) unsafe()).writeFailed(cause);
+        finishDeferredShutdowns(); // closed, or output shut down by the error: they fail as Netty's would
     }
 
+    /** The write in flight succeeded: a shutdownOutput() that waited for it goes first, else the next write. */
     void flushRest() {
+        if (deferredShutdowns != null) {
+            finishDeferredShutdowns();
+            return;
+        }
         ((NamedPipeUnsafe) unsafe()).flushRest();
+    }
+
+    private void finishDeferredShutdowns() {
+        List<ChannelPromise> waiting = deferredShutdowns;
+        deferredShutdowns = null;
+        if (waiting != null) {
+            for (ChannelPromise promise : waiting) {
+                ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+            }
+        }
     }
 
     // ---- half-close
@@ -411,8 +447,23 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        runOnLoop(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        runOnLoop(() -> shutdownOutput0(promise));
         return promise;
+    }
+
+    /**
+     * As close(), shutting the output down waits for the write in flight: Netty would fail that write's promise at
+     * once, while the kernel may still write it all. Writes queued meanwhile fail at the shutdown, as before it.
+     */
+    private void shutdownOutput0(ChannelPromise promise) {
+        if (state.is(OPEN) && writer.isWriting()) {
+            if (deferredShutdowns == null) {
+                deferredShutdowns = new ArrayList<>(1);
+            }
+            deferredShutdowns.add(promise);
+            return;
+        }
+        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
     }
 
     /**
@@ -544,30 +595,32 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         /**
          * Closing with a write in flight cancels it and waits for its completion, so the write's promise gets the
          * kernel's answer (the peer may have read it) and its buffer is released before any promise completes.
+         * Every close goes through here: close(), and Netty's own on a write error.
          */
         @Override
-        public void close(ChannelPromise promise) {
+        protected void close(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
             if (state.is(CLOSE_DEFERRED)) {
-                deferredCloses.add(promise);
+                deferredCloses.add(new DeferredClose(promise, cause, closeCause));
                 return;
             }
             if (state.is(OPEN) && writer.isWriting()) {
                 state.set(CLOSE_DEFERRED);
                 deferredCloses = new ArrayList<>(2);
-                deferredCloses.add(promise);
+                deferredCloses.add(new DeferredClose(promise, cause, closeCause));
                 pipe.cancelAll();
                 return;
             }
-            super.close(promise);
+            super.close(promise, cause, closeCause);
         }
 
         void finishDeferredClose() {
             state.clear(CLOSE_DEFERRED);
             boolean wasActive = isActive();
-            List<ChannelPromise> promises = deferredCloses;
+            finishDeferredShutdowns(); // asked for before the close
+            List<DeferredClose> closes = deferredCloses;
             deferredCloses = null;
-            for (ChannelPromise promise : promises) {
-                super.close(promise);
+            for (DeferredClose close : closes) {
+                super.close(close.promise, close.cause, close.closeCause);
             }
             if (eventLoop().isShutdown()) {
                 // The write's completion came in the loop's destroy(): it runs no more tasks, so the deregistration

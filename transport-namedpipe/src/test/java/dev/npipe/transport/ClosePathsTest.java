@@ -287,4 +287,47 @@ class ClosePathsTest {
             server.close().sync();
         }
     }
+
+    /**
+     * Item 2: shutdownOutput() with a write in flight waits for that write, as close() does: its promise tells
+     * what the kernel did (the peer got the whole message), not a ChannelOutputShutdownException given while the
+     * kernel was still writing it. The peer then reads the end of the stream.
+     */
+    @Test
+    void shutdownOutputWithAWriteInFlightWaitsForIt() throws Exception {
+        java.util.concurrent.BlockingQueue<byte[]> atClient = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch clientInputShutdown = new java.util.concurrent.CountDownLatch(1);
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE,
+                NamedPipeMode.MESSAGE).childOption(NamedPipeChannelOption.ZERO_LENGTH_EOF, true), b -> b.group(other)
+                .option(io.netty.channel.ChannelOption.AUTO_READ, false)
+                .option(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true)
+                .option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE), null, null)) {
+            pair.client.pipeline().addLast(new dev.npipe.codec.message.PipeMessageAggregator(4 << 20),
+                    new MessageCollector(atClient), new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+                            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownReadComplete) {
+                                clientInputShutdown.countDown();
+                            }
+                        }
+                    });
+            int size = 1 << 20;
+            ChannelFuture written = pair.child.writeAndFlush(Unpooled.directBuffer(size).writeZero(size));
+            Thread.sleep(200);
+            assertTrue(!written.isDone(), "the message should wait for the reader");
+            ChannelFuture shutdown = pair.child.shutdownOutput();
+            Thread.sleep(100);
+            assertTrue(!written.isDone(), "the write in flight was failed by shutdownOutput() while the kernel was "
+                    + "still writing it: " + written.cause());
+            pair.client.config().setAutoRead(true);
+            byte[] got = atClient.poll(10, TimeUnit.SECONDS);
+            assertTrue(got != null && got.length == size, "the client did not get the whole message");
+            assertTrue(written.await(5, TimeUnit.SECONDS) && written.isSuccess(), "the peer got the message, so its "
+                    + "write succeeded: " + written.cause());
+            assertTrue(shutdown.await(5, TimeUnit.SECONDS) && shutdown.isSuccess(), "shutdownOutput: " + shutdown.cause());
+            assertTrue(clientInputShutdown.await(5, TimeUnit.SECONDS), "the client did not read the end of the stream");
+            assertTrue(pair.child.isOutputShutdown());
+        }
+    }
 }
