@@ -62,6 +62,11 @@ abstract class AbstractNamedPipeChannel extends AbstractChannel {
     /** The registration is gone: every Win32 handle still open must be closed now. */
     abstract void onUnregistered();
 
+    /** A close waits for the completion of an operation in flight. */
+    boolean isCloseDeferred() {
+        return false;
+    }
+
     abstract class AbstractNamedPipeUnsafe extends AbstractUnsafe implements NamedPipeIoHandle {
         @Override
         public void handle(IoRegistration registration, io.netty.channel.IoEvent event) {
@@ -76,6 +81,11 @@ abstract class AbstractNamedPipeChannel extends AbstractChannel {
         @Override
         public void close() {
             close(voidPromise());
+        }
+
+        @Override
+        public boolean isCloseDeferred() {
+            return AbstractNamedPipeChannel.this.isCloseDeferred();
         }
     }
 }

@@ -19,6 +19,7 @@ import java.net.SocketAddress;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,7 +62,22 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private ChannelPromise connectPromise;
     private PipeConnector connector;
     /** Close calls that wait for the write in flight ({@link ChannelState#CLOSE_DEFERRED}). */
-    private List<ChannelPromise> deferredCloses;
+    private List<DeferredClose> deferredCloses;
+    /** {@code shutdownOutput()} calls that wait for the write in flight; null when none does. */
+    private List<ChannelPromise> deferredShutdowns;
+
+    /** A close, as Netty asked for it, that waits for the write in flight. */
+    private static final class DeferredClose {
+        final ChannelPromise promise;
+        final Throwable cause;
+        final ClosedChannelException closeCause;
+
+        DeferredClose(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
+            this.promise = promise;
+            this.cause = cause;
+            this.closeCause = closeCause;
+        }
+    }
 
     /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
     public NamedPipeChannel() {
@@ -222,6 +238,9 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (server != null) {
             setUpChild(server, handle);
             skipPortOnSuccess(handle, childOfMessagePipe);
+            if (server.eventLoop() != eventLoop()) {
+                server.childRegistered(this); // on the server's loop it was registered while handed on
+            }
         }
     }
 
@@ -266,10 +285,15 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     @Override
     protected void doClose() {
         state.clear(OPEN | ACTIVE | CONNECTING | CLOSE_DEFERRED);
-        List<ChannelPromise> waiting = deferredCloses;
+        List<DeferredClose> waiting = deferredCloses;
         deferredCloses = null;
         if (waiting != null) {
-            waiting.forEach(ChannelPromise::trySuccess); // closed forcibly while a close waited for its write
+            waiting.forEach(close -> close.promise.trySuccess()); // closed forcibly while a close waited for its write
+        }
+        List<ChannelPromise> shutdowns = deferredShutdowns;
+        deferredShutdowns = null;
+        if (shutdowns != null) {
+            shutdowns.forEach(promise -> promise.tryFailure(new ClosedChannelException()));
         }
         if (connector != null) {
             connector.cancel();
@@ -352,12 +376,33 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         ((NamedPipeUnsafe) unsafe()).finishDeferredClose();
     }
 
-    void writeFailed(IOException cause) {
-        ((NamedPipeUnsafe) unsafe()).writeFailed(cause);
+    @Override
+    boolean isCloseDeferred() {
+        return state.is(CLOSE_DEFERRED);
     }
 
+    void writeFailed(IOException cause) {
+        ((NamedPipeUnsafe) unsafe()).writeFailed(cause);
+        finishDeferredShutdowns(); // closed, or output shut down by the error: they fail as Netty's would
+    }
+
+    /** The write in flight succeeded: a shutdownOutput() that waited for it goes first, else the next write. */
     void flushRest() {
+        if (deferredShutdowns != null) {
+            finishDeferredShutdowns();
+            return;
+        }
         ((NamedPipeUnsafe) unsafe()).flushRest();
+    }
+
+    private void finishDeferredShutdowns() {
+        List<ChannelPromise> waiting = deferredShutdowns;
+        deferredShutdowns = null;
+        if (waiting != null) {
+            for (ChannelPromise promise : waiting) {
+                ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+            }
+        }
     }
 
     // ---- half-close
@@ -399,7 +444,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     /** Stops reading: the read in flight is cancelled; what the peer writes from now on is not read. */
     private void shutdownInput0(ChannelPromise promise) {
         if (!isActive()) {
-            promise.setFailure(new ClosedChannelException());
+            promise.setFailure(notConnected());
             return;
         }
         reader.shutdown();
@@ -413,8 +458,23 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        runOnLoop(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        runOnLoop(() -> shutdownOutput0(promise));
         return promise;
+    }
+
+    /**
+     * As close(), shutting the output down waits for the write in flight: Netty would fail that write's promise at
+     * once, while the kernel may still write it all. Writes queued meanwhile fail at the shutdown, as before it.
+     */
+    private void shutdownOutput0(ChannelPromise promise) {
+        if (state.is(OPEN) && writer.isWriting()) {
+            if (deferredShutdowns == null) {
+                deferredShutdowns = new ArrayList<>(1);
+            }
+            deferredShutdowns.add(promise);
+            return;
+        }
+        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
     }
 
     /**
@@ -425,10 +485,15 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     @Override
     protected void doShutdownOutput() throws Exception {
         if (!isActive()) {
-            throw new ClosedChannelException();
+            throw notConnected();
         }
         state.set(OUTPUT_SHUTDOWN);
         writer.shutdownOutput();
+    }
+
+    /** Why a shutdown is refused on a channel that is not active: as a Netty socket, open means not yet connected. */
+    private Exception notConnected() {
+        return isOpen() ? new NotYetConnectedException() : new ClosedChannelException();
     }
 
     @Override
@@ -541,29 +606,40 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         /**
          * Closing with a write in flight cancels it and waits for its completion, so the write's promise gets the
          * kernel's answer (the peer may have read it) and its buffer is released before any promise completes.
+         * Every close goes through here: close(), and Netty's own on a write error.
          */
         @Override
-        public void close(ChannelPromise promise) {
+        protected void close(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
             if (state.is(CLOSE_DEFERRED)) {
-                deferredCloses.add(promise);
+                deferredCloses.add(new DeferredClose(promise, cause, closeCause));
                 return;
             }
             if (state.is(OPEN) && writer.isWriting()) {
                 state.set(CLOSE_DEFERRED);
                 deferredCloses = new ArrayList<>(2);
-                deferredCloses.add(promise);
+                deferredCloses.add(new DeferredClose(promise, cause, closeCause));
                 pipe.cancelAll();
                 return;
             }
-            super.close(promise);
+            super.close(promise, cause, closeCause);
         }
 
         void finishDeferredClose() {
             state.clear(CLOSE_DEFERRED);
-            List<ChannelPromise> promises = deferredCloses;
+            boolean wasActive = isActive();
+            finishDeferredShutdowns(); // asked for before the close
+            List<DeferredClose> closes = deferredCloses;
             deferredCloses = null;
-            for (ChannelPromise promise : promises) {
-                super.close(promise);
+            for (DeferredClose close : closes) {
+                super.close(close.promise, close.cause, close.closeCause);
+            }
+            if (eventLoop().isShutdown()) {
+                // The write's completion came in the loop's destroy(): it runs no more tasks, so the deregistration
+                // close() schedules is refused. Fire what it would have, so the pipeline is torn down.
+                if (wasActive) {
+                    pipeline().fireChannelInactive();
+                }
+                pipeline().fireChannelUnregistered();
             }
         }
 

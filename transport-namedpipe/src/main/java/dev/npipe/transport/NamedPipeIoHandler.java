@@ -292,6 +292,26 @@ public final class NamedPipeIoHandler implements IoHandler {
         for (PipeRegistration registration : new ArrayList<>(registrations)) {
             closeQuietly(registration.handle);
         }
+        // A close that waits for its cancelled write ends at that write's completion. Wait for it here, while the
+        // loop still runs tasks: the close then completes as any other (promises, buffers, closeFuture, pipeline).
+        awaitDeferredCloses(System.nanoTime() + DESTROY_WAIT_NANOS);
+    }
+
+    /** Delivers completions until no close waits for one, or until {@code deadline}. */
+    private void awaitDeferredCloses(long deadline) {
+        while (hasDeferredClose() && System.nanoTime() - deadline < 0) {
+            dequeue(10);
+            completeOrphans();
+        }
+    }
+
+    private boolean hasDeferredClose() {
+        for (PipeRegistration registration : registrations) {
+            if (registration.handle.isCloseDeferred()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void closeQuietly(IoHandle handle) {
@@ -308,6 +328,10 @@ public final class NamedPipeIoHandler implements IoHandler {
             return;
         }
         destroyCalled = true;
+        long deadline = System.nanoTime() + DESTROY_WAIT_NANOS;
+        // A close deferred since prepareToDestroy() (or with none: the loop was shut down from a task) completes at
+        // its write's completion, as it promised; only what it would schedule next is refused now.
+        awaitDeferredCloses(deadline);
         // The loop runs no more tasks now: a full close would try to schedule its deregistration and be refused.
         // Close what is still registered without pipeline events, and cancel the registrations here.
         for (PipeRegistration registration : new ArrayList<>(registrations)) {
@@ -318,7 +342,6 @@ public final class NamedPipeIoHandler implements IoHandler {
             }
             registration.cancel();
         }
-        long deadline = System.nanoTime() + DESTROY_WAIT_NANOS;
         while (!registrations.isEmpty() && System.nanoTime() - deadline < 0) {
             dequeue(10);
             completeOrphans();

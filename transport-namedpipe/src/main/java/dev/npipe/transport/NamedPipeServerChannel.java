@@ -14,11 +14,13 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.net.BindException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,10 +50,15 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private volatile NamedPipeAddress address;
     private volatile boolean open = true;
     private volatile boolean bound;
+    /** This server's entry in {@link #SERVED}, removed once; null when it holds none. Loop thread only. */
+    private String servedKey;
     /** Makes the instances as fixed at bind, and holds the name; null before bind. */
     private PipeInstances factory;
-    /** Accepted children not registered yet when handed on; checked again after a grace period, or at close. */
-    private final Set<NamedPipeChannel> awaitingRegistration = new HashSet<>();
+    /**
+     * Accepted children not registered yet when handed on, and the check that closes them after a grace period;
+     * a child leaves at its registration (on another loop), or at the check, or at close.
+     */
+    private final Map<NamedPipeChannel, Future<?>> awaitingRegistration = new HashMap<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
     private final List<Instance> parked = new ArrayList<>();
     /** Connected instances waiting for {@code read()} while AUTO_READ is off. */
@@ -157,18 +164,24 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         if (!SERVED.add(key)) {
             throw new BindException("cannot serve " + requested + ": this process already serves that name");
         }
+        servedKey = key;
+        boolean created = false;
         try {
             factory = new PipeInstances(requested, config);
             factory.holdName();
             int count = Math.min(config.getListeningInstances(), config.getMaxInstances());
             for (int i = 0; i < count; i++) {
-                instances.add(new Instance(factory.newListening(registration.handler().port()),
-                        registration.newOverlapped()));
+                // The block first: it is the registration's (freed with it), a pipe made before a failure would leak.
+                Overlapped connectOp = registration.newOverlapped();
+                instances.add(new Instance(factory.newListening(registration.handler().port()), connectOp));
             }
+            created = true;
         } catch (Win32Exception e) {
-            SERVED.remove(key);
-            closeAllInstances();
             throw PipeErrors.bindFailure(requested, e);
+        } finally {
+            if (!created) {
+                releaseName(); // whatever failed: the name, its entry and the instances made so far go back
+            }
         }
         address = requested;
         bound = true;
@@ -281,15 +294,38 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
      * setup throws (a non-@Sharable child handler, say) without closing it. Close such a child after a while.
      */
     private void closeIfNeverRegistered(NamedPipeChannel child) {
-        awaitingRegistration.add(child);
-        eventLoop().schedule(() -> {
+        awaitingRegistration.put(child, eventLoop().schedule(() -> {
             awaitingRegistration.remove(child);
             if (child.abandonIfUnregistered()) {
                 logger.warn("{}: an accepted connection was never registered with an event loop (did its pipeline "
                         + "setup fail? a child handler added to many channels must be @Sharable); closed it", address);
                 childClosed();
             }
-        }, unregisteredChildGraceMillis, TimeUnit.MILLISECONDS);
+        }, unregisteredChildGraceMillis, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * A child handed on unregistered has been registered (on another loop): its check is cancelled, so neither the
+     * timer nor the reference to the child outlives it. Any thread: runs on the server's loop.
+     */
+    void childRegistered(NamedPipeChannel child) {
+        if (!eventLoop().inEventLoop()) {
+            try {
+                eventLoop().execute(() -> childRegistered(child));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server's loop is stopping: its checks go with it
+            }
+            return;
+        }
+        Future<?> check = awaitingRegistration.remove(child);
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
+    /** Accepted children whose registration is still awaited; for tests. Loop thread only. */
+    int childrenAwaitingRegistration() {
+        return awaitingRegistration.size();
     }
 
     @Override
@@ -387,7 +423,6 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
 
     @Override
     protected void doClose() {
-        boolean wasBound = bound;
         open = false;
         for (Instance instance : instances) {
             if (instance.connectOp.isPending()) {
@@ -396,24 +431,28 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                 instance.pipe.cancelAll();
             }
         }
-        releaseName(wasBound);
+        releaseName();
     }
 
-    /** Closes every instance, connected ones waiting for read() too, and the name holder; the name is free. */
-    private void releaseName(boolean wasBound) {
+    /**
+     * Closes every instance, connected ones waiting for read() too, and the name holder; the name is free. Its
+     * entry in {@link #SERVED} goes once: called again, by then it may be another server's.
+     */
+    private void releaseName() {
         closeAllInstances();
-        NamedPipeAddress served = address;
-        if (wasBound && served != null) {
-            SERVED.remove(served.path().toLowerCase(Locale.ROOT));
+        String key = servedKey;
+        servedKey = null;
+        if (key != null) {
+            SERVED.remove(key);
         }
     }
 
     @Override
     void onUnregistered() {
-        releaseName(bound);
+        releaseName();
         bound = false;
         // The grace-period checks die with this loop; a child still unregistered now never will be usable.
-        for (NamedPipeChannel child : awaitingRegistration) {
+        for (NamedPipeChannel child : awaitingRegistration.keySet()) {
             child.abandonIfUnregistered();
         }
         awaitingRegistration.clear();

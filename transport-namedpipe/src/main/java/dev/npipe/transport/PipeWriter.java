@@ -5,6 +5,7 @@ import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -39,31 +40,40 @@ final class PipeWriter extends OperationSlot {
         return isBusy() && !state.is(EOF_IN_FLIGHT);
     }
 
-    /** What may be written: buffers and {@link PipeMessage}s, as one block of native memory each. */
+    /**
+     * What may be written: buffers and {@link PipeMessage}s, as one block of native memory each. What it refuses
+     * (it throws) it leaves as it was: Netty's write releases it then.
+     */
     Object filter(Object msg) {
+        ByteBuf buf;
         if (msg instanceof PipeMessage) {
-            PipeMessage message = (PipeMessage) msg;
-            ByteBuf content = message.content().retain();
-            message.release();
-            msg = content;
-        }
-        if (!(msg instanceof ByteBuf)) {
+            buf = ((PipeMessage) msg).content();
+        } else if (msg instanceof ByteBuf) {
+            buf = (ByteBuf) msg;
+        } else {
             throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
                     + " (expected ByteBuf or PipeMessage)");
         }
-        ByteBuf buf = (ByteBuf) msg;
         if (!buf.isReadable() && state.is(MESSAGE_PIPE) && channel.config().isZeroLengthEof()) {
-            buf.release();
             throw new IllegalArgumentException("a zero-length message ends the stream when ZERO_LENGTH_EOF is set"
                     + " on " + channel.pipeAddress() + "; use shutdownOutput() for that, or turn the option off");
         }
         if (PipeBuffers.isContiguousNative(buf)) {
+            if (buf != msg) {
+                buf.retain();
+                ReferenceCountUtil.release(msg);
+            }
             return buf;
         }
         // WriteFile needs one block of native memory: copy heap and composite buffers once, here.
         ByteBuf direct = channel.config().getAllocator().directBuffer(buf.readableBytes());
-        direct.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
-        buf.release();
+        try {
+            direct.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+        } catch (Throwable t) {
+            direct.release();
+            throw t;
+        }
+        ReferenceCountUtil.release(msg);
         return direct;
     }
 

@@ -52,7 +52,8 @@ public final class RpcClient implements AutoCloseable {
         bootstrap = transport.bootstrap(loop, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new RpcClientHandler()); // a new one per connection: its calls are its own
+                // A new one per connection: its calls are its own.
+                ch.pipeline().addLast(new RpcClientHandler(transport.maxMessageLength()));
             }
         }).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000);
     }

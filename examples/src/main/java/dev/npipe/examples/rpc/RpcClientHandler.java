@@ -24,7 +24,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class RpcClientHandler extends ChannelDuplexHandler {
     private final Map<Long, InFlight> inFlight = new HashMap<>();
+    /** The largest frame the server reads; 0 for no limit. */
+    private final int maxFrameLength;
     private long lastId;
+
+    RpcClientHandler(int maxFrameLength) {
+        this.maxFrameLength = maxFrameLength;
+    }
 
     /** A call that was written, and the timer that fails it if no response comes. */
     private static final class InFlight {
@@ -44,6 +50,14 @@ final class RpcClientHandler extends ChannelDuplexHandler {
             return;
         }
         RpcCall call = (RpcCall) msg;
+        if (RpcFrames.exceeds(call.argument(), maxFrameLength)) {
+            // The server would drop it and the caller wait out its timeout: fail the call now, unsent.
+            String message = "a call of " + call.argument().length + " bytes does not fit one frame of at most "
+                    + maxFrameLength + " bytes (" + RpcFrames.HEADER + " of them the header); it was not sent";
+            call.fail(RpcException.Reason.NOT_SENT, message);
+            promise.setFailure(new RpcException(RpcException.Reason.NOT_SENT, message));
+            return;
+        }
         long id = ++lastId;
         long timeoutMillis = call.timeout().toMillis();
         ScheduledFuture<?> timer = ctx.executor().schedule(() -> fail(id, RpcException.Reason.TIMED_OUT,
@@ -98,7 +112,8 @@ final class RpcClientHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof TooLongFrameException)) { // a too-long response is dropped; its call times out
+        // A too-long response is dropped (RpcServer answers an error instead; another server's call times out).
+        if (!(cause instanceof TooLongFrameException)) {
             ctx.close();
         }
     }

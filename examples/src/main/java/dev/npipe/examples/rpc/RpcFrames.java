@@ -31,6 +31,11 @@ final class RpcFrames {
         return frame(alloc, id, ERROR, message.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Whether a frame with {@code body} is longer than {@code maxFrameLength} (0: no limit). */
+    static boolean exceeds(byte[] body, int maxFrameLength) {
+        return maxFrameLength > 0 && HEADER + (long) body.length > maxFrameLength;
+    }
+
     /** Whether {@code frame} is long enough to hold an id and a type. */
     static boolean isWellFormed(ByteBuf frame) {
         return frame.readableBytes() >= HEADER;

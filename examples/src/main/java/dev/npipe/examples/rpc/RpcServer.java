@@ -45,14 +45,15 @@ public final class RpcServer implements AutoCloseable {
      * @param name the service name
      * @param service answers the requests
      * @return the running server
-     * @throws InterruptedException if interrupted while binding
+     * @throws InterruptedException if interrupted while binding; when the bind fails, its exception (a
+     *         {@code BindException} if the name is served already) is thrown as it is, and the loops are stopped
      */
     public static RpcServer start(LocalPipeTransport transport, String name, RpcService service)
             throws InterruptedException {
         EventLoopGroup group = transport.newEventLoopGroup(2);
         // stayClosed: a connection accepted just as close() runs is closed when it is added, not left open.
         ChannelGroup channels = new DefaultChannelGroup("rpc-" + name, GlobalEventExecutor.INSTANCE, true);
-        RpcServerHandler handler = new RpcServerHandler(service);
+        RpcServerHandler handler = new RpcServerHandler(service, transport.maxMessageLength());
         try {
             Channel channel = transport.bind(transport.serverBootstrap(group, new ChannelInitializer<>() {
                 @Override
@@ -63,7 +64,7 @@ public final class RpcServer implements AutoCloseable {
             }), name).sync().channel();
             channels.add(channel);
             return new RpcServer(group, channel, channels);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Throwable e) { // sync() rethrows the bind's checked BindException too: stop the loops for any
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }

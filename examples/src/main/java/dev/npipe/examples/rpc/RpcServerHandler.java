@@ -16,9 +16,12 @@ import io.netty.handler.codec.TooLongFrameException;
 @ChannelHandler.Sharable
 final class RpcServerHandler extends SimpleChannelInboundHandler<PipeMessage> {
     private final RpcService service;
+    /** The largest frame the client reads; 0 for no limit. */
+    private final int maxFrameLength;
 
-    RpcServerHandler(RpcService service) {
+    RpcServerHandler(RpcService service, int maxFrameLength) {
         this.service = service;
+        this.maxFrameLength = maxFrameLength;
     }
 
     @Override
@@ -31,7 +34,15 @@ final class RpcServerHandler extends SimpleChannelInboundHandler<PipeMessage> {
         long id = RpcFrames.id(frame);
         PipeMessage response;
         try {
-            response = RpcFrames.frame(ctx.alloc(), id, RpcFrames.OK, service.call(RpcFrames.body(frame)));
+            byte[] result = service.call(RpcFrames.body(frame));
+            if (RpcFrames.exceeds(result, maxFrameLength)) {
+                // The client would drop it and wait out its timeout: tell it now instead.
+                response = RpcFrames.error(ctx.alloc(), id, "the result of " + result.length + " bytes does not fit "
+                        + "one frame of at most " + maxFrameLength + " bytes (" + RpcFrames.HEADER + " of them the "
+                        + "header)");
+            } else {
+                response = RpcFrames.frame(ctx.alloc(), id, RpcFrames.OK, result);
+            }
         } catch (Exception e) {
             response = RpcFrames.error(ctx.alloc(), id, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -52,7 +63,8 @@ final class RpcServerHandler extends SimpleChannelInboundHandler<PipeMessage> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof TooLongFrameException)) { // a too-long request is dropped; its caller times out
+        // A too-long request is dropped (RpcClient never sends one; another client's caller times out).
+        if (!(cause instanceof TooLongFrameException)) {
             ctx.close();
         }
     }

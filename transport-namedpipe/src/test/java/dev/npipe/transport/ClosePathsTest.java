@@ -1,0 +1,333 @@
+package dev.npipe.transport;
+
+import dev.npipe.codec.message.PipeMessage;
+import dev.npipe.transport.win32.NativeResources;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 18: every close path keeps Netty's promises; each test names the item it shows. */
+@Tag("win32")
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ClosePathsTest {
+    private NamedPipeEventLoopGroup group;
+    private NamedPipeEventLoopGroup other;
+    private long handlesBefore;
+    private long blocksBefore;
+
+    @BeforeEach
+    void setUp() {
+        handlesBefore = NativeResources.openHandles();
+        blocksBefore = NativeResources.liveBlocks();
+        group = PipeTestSupport.newGroup("close-paths", 1);
+        other = PipeTestSupport.newGroup("close-paths-other", 1);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        PipeTestSupport.shutdown(group, other);
+        LeakRecorder.assertNoLeaks();
+        assertTrue(PipeTestSupport.eventually(5_000, () -> NativeResources.openHandles() == handlesBefore
+                        && NativeResources.liveBlocks() == blocksBefore),
+                "handles left open: " + (NativeResources.openHandles() - handlesBefore) + ", native blocks left: "
+                        + (NativeResources.liveBlocks() - blocksBefore));
+    }
+
+    /**
+     * Item 3: a write the transport refuses is released by Netty's write, once; the filter released it too, so a
+     * buffer written with two references lost both.
+     */
+    @Test
+    void aRefusedWriteIsReleasedOnce() throws Exception {
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE,
+                NamedPipeMode.MESSAGE), b -> b.option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true), null, null)) {
+            // Refused by ZERO_LENGTH_EOF: an empty buffer and an empty message.
+            assertRefusedOnce(pair.client, Unpooled.directBuffer(8), IllegalArgumentException.class, null);
+            assertRefusedOnce(pair.client, new PipeMessage(Unpooled.directBuffer(8)), IllegalArgumentException.class,
+                    null);
+            // Refused because copying into native memory fails: a heap buffer and a message holding one.
+            assertRefusedOnce(pair.client, Unpooled.buffer(8).writeLong(1), OutOfMemoryError.class,
+                    new FailingAllocator());
+            assertRefusedOnce(pair.client, new PipeMessage(Unpooled.buffer(8).writeLong(2)), OutOfMemoryError.class,
+                    new FailingAllocator());
+        }
+    }
+
+    /** Writes {@code msg} holding two references (on the loop, with {@code allocator} if given): one must be left. */
+    private static void assertRefusedOnce(NamedPipeChannel channel, Object msg, Class<? extends Throwable> expected,
+                                          ByteBufAllocator allocator) throws Exception {
+        io.netty.util.ReferenceCounted counted = (io.netty.util.ReferenceCounted) msg;
+        counted.retain();
+        ChannelFuture write = channel.eventLoop().submit(() -> {
+            ByteBufAllocator before = channel.config().getAllocator();
+            if (allocator != null) {
+                channel.config().setAllocator(allocator);
+            }
+            try {
+                return channel.writeAndFlush(msg);
+            } finally {
+                channel.config().setAllocator(before);
+            }
+        }).get(5, TimeUnit.SECONDS).await();
+        assertInstanceOf(expected, write.cause(), msg.getClass().getSimpleName() + " write");
+        int left = counted.refCnt();
+        if (left > 0) {
+            counted.release(left);
+        }
+        assertEquals(1, left, "references left of a refused " + msg.getClass().getSimpleName()
+                + " written holding two");
+    }
+
+    /** An allocator whose direct buffers cannot be had. */
+    private static final class FailingAllocator extends AbstractByteBufAllocator {
+        FailingAllocator() {
+            super(true);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return Unpooled.buffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            throw new OutOfMemoryError("no direct memory (test)");
+        }
+    }
+
+    /**
+     * Item 12: a registered client that never connected is open but not connected: both shutdowns fail with
+     * NotYetConnectedException, as a Netty socket's do; once closed, with ClosedChannelException.
+     */
+    @Test
+    void shutdownBeforeConnectIsNotYetConnected() throws Exception {
+        Channel channel = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).register().sync().channel();
+        NamedPipeChannel client = (NamedPipeChannel) channel;
+        assertInstanceOf(NotYetConnectedException.class, client.shutdownInput().await().cause(), "shutdownInput");
+        assertInstanceOf(NotYetConnectedException.class, client.shutdownOutput().await().cause(), "shutdownOutput");
+        assertTrue(client.isOpen(), "a refused shutdown leaves the channel open");
+        client.close().sync();
+        assertInstanceOf(ClosedChannelException.class, client.shutdownInput().await().cause(), "shutdownInput closed");
+        assertInstanceOf(ClosedChannelException.class, client.shutdownOutput().await().cause(),
+                "shutdownOutput closed");
+    }
+
+    /**
+     * Item 1: the child's loop stops while its write is in flight (the client reads nothing, so the pipe is full):
+     * the loop's own close waits for the cancelled write, and must still complete the channel's close before the
+     * loop is gone: closeFuture, every write's promise, every buffer released, the pipeline torn down.
+     */
+    @Test
+    void theLoopStopsWithAWriteInFlight() throws Exception {
+        loopStopsWithAWriteInFlight(false);
+    }
+
+    /** Item 1: as above, after close() was deferred by the write in flight, in the same task as the shutdown. */
+    @Test
+    void theLoopStopsWhileACloseWaitsForItsWrite() throws Exception {
+        loopStopsWithAWriteInFlight(true);
+    }
+
+    private void loopStopsWithAWriteInFlight(boolean closeFirst) throws Exception {
+        try (PipePair pair = new PipePair(group, sb -> { }, b -> b.group(other)
+                .option(io.netty.channel.ChannelOption.AUTO_READ, false), null, null)) {
+            java.util.concurrent.CountDownLatch tornDown = new java.util.concurrent.CountDownLatch(1);
+            pair.child.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void handlerRemoved(io.netty.channel.ChannelHandlerContext ctx) {
+                    tornDown.countDown();
+                }
+            });
+            java.util.List<ByteBuf> buffers = new java.util.ArrayList<>();
+            java.util.List<ChannelFuture> writes = new java.util.ArrayList<>();
+            // One write far larger than the pipe's buffer stays in flight; the small ones wait in the outbound buffer.
+            buffers.add(Unpooled.directBuffer(1 << 20).writeZero(1 << 20));
+            for (int i = 0; i < 3; i++) {
+                buffers.add(Unpooled.directBuffer(8).writeLong(i));
+            }
+            pair.child.eventLoop().submit(() -> {
+                for (ByteBuf buf : buffers) {
+                    writes.add(pair.child.writeAndFlush(buf));
+                }
+                if (closeFirst) {
+                    pair.child.close();
+                    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                }
+            }).sync();
+            if (!closeFirst) {
+                Thread.sleep(200);
+                assertTrue(writes.stream().noneMatch(ChannelFuture::isDone), "the writes should wait for the reader");
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            assertTrue(group.awaitTermination(10, TimeUnit.SECONDS), "the child's loop did not stop");
+            assertTrue(pair.child.closeFuture().isDone(), "closeFuture of the child did not complete");
+            for (int i = 0; i < writes.size(); i++) {
+                assertTrue(writes.get(i).isDone(), "write " + i + "'s promise did not complete");
+                assertEquals(0, buffers.get(i).refCnt(), "write " + i + "'s buffer was not released");
+            }
+            assertTrue(tornDown.await(0, TimeUnit.SECONDS), "the child's pipeline was not torn down");
+        }
+    }
+
+    /**
+     * Item 4: a server's entry in the registry of names this process serves is removed once, at close. Its
+     * unregistration removed it again, and so dropped the entry of a server that had bound the name in between:
+     * a third bind of the name was then let through.
+     */
+    @Test
+    void aClosedServerDoesNotDropTheEntryOfTheNextServerOfItsName() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel first = bind(group, address).sync().channel();
+        java.util.concurrent.CountDownLatch secondBound = new java.util.concurrent.CountDownLatch(1);
+        // The first server's loop closes it and then waits: its deregistration runs only after the second bind.
+        first.eventLoop().execute(() -> {
+            first.close();
+            try {
+                secondBound.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(first.closeFuture().await(5, TimeUnit.SECONDS), "the first server did not close");
+        Channel second = bind(other, address).sync().channel();
+        secondBound.countDown();
+        // The first server's deregistration has run once this task of its loop does.
+        first.eventLoop().submit(() -> { }).sync();
+        assertTrue(PipeTestSupport.eventually(5_000, () -> !first.isRegistered()), "first server still registered");
+        ChannelFuture third = bind(other, address).await();
+        try {
+            assertInstanceOf(java.net.BindException.class, third.cause(), "a third bind while the second server "
+                    + "serves the name must be refused");
+        } finally {
+            third.channel().close().sync();
+            second.close().sync();
+        }
+    }
+
+    /**
+     * Item 4: a bind that fails with an exception that is not a Win32 one (here: the server's registration was
+     * cancelled by a deregister before the bind) gives back the name, its entry in the registry and its handles.
+     */
+    @Test
+    void aBindFailingWithANonWin32ExceptionGivesTheNameBack() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = new io.netty.bootstrap.ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter()).register().sync().channel();
+        server.deregister().sync();
+        ChannelFuture bind = server.eventLoop().submit(() -> server.bind(address)).get(5, TimeUnit.SECONDS).await();
+        assertInstanceOf(IllegalStateException.class, bind.cause(), "bind of a deregistered server");
+        server.close().await(5, TimeUnit.SECONDS);
+        ChannelFuture again = bind(group, address).await();
+        assertTrue(again.isSuccess(), "the name should be free again: " + again.cause());
+        again.channel().close().sync();
+    }
+
+    private static ChannelFuture bind(NamedPipeEventLoopGroup loops, NamedPipeAddress address) {
+        return new io.netty.bootstrap.ServerBootstrap().group(loops).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address);
+    }
+
+    /**
+     * Item 6: a child registered on another loop than its server's is no longer awaited: the server had kept a
+     * timer (10 s by default) and a reference to it for the check that closes children nobody registers.
+     */
+    @Test
+    void aChildRegisteredOnAnotherLoopIsNotAwaitedAnyMore() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        java.util.concurrent.BlockingQueue<Channel> children = new java.util.concurrent.LinkedBlockingQueue<>();
+        NamedPipeServerChannel server = (NamedPipeServerChannel) new io.netty.bootstrap.ServerBootstrap()
+                .group(group, other).channel(NamedPipeServerChannel.class)
+                .childHandler(new io.netty.channel.ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        children.add(ch);
+                    }
+                }).bind(address).sync().channel();
+        server.unregisteredChildGraceMillis = 60_000;
+        java.util.List<Channel> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                clients.add(new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                        .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel());
+                Channel child = children.poll(5, TimeUnit.SECONDS);
+                assertTrue(child != null && child.eventLoop() != server.eventLoop(), "child " + i + " on the other loop");
+            }
+            assertTrue(PipeTestSupport.eventually(5_000, () -> server.eventLoop()
+                            .submit(server::childrenAwaitingRegistration).syncUninterruptibly().getNow() == 0),
+                    "the server still awaits the registration of " + server.eventLoop()
+                            .submit(server::childrenAwaitingRegistration).sync().getNow() + " registered children");
+        } finally {
+            for (Channel client : clients) {
+                client.close().sync();
+            }
+            server.close().sync();
+        }
+    }
+
+    /**
+     * Item 2: shutdownOutput() with a write in flight waits for that write, as close() does: its promise tells
+     * what the kernel did (the peer got the whole message), not a ChannelOutputShutdownException given while the
+     * kernel was still writing it. The peer then reads the end of the stream.
+     */
+    @Test
+    void shutdownOutputWithAWriteInFlightWaitsForIt() throws Exception {
+        java.util.concurrent.BlockingQueue<byte[]> atClient = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch clientInputShutdown = new java.util.concurrent.CountDownLatch(1);
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE,
+                NamedPipeMode.MESSAGE).childOption(NamedPipeChannelOption.ZERO_LENGTH_EOF, true), b -> b.group(other)
+                .option(io.netty.channel.ChannelOption.AUTO_READ, false)
+                .option(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(NamedPipeChannelOption.ZERO_LENGTH_EOF, true)
+                .option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE), null, null)) {
+            pair.client.pipeline().addLast(new dev.npipe.codec.message.PipeMessageAggregator(4 << 20),
+                    new MessageCollector(atClient), new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+                            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownReadComplete) {
+                                clientInputShutdown.countDown();
+                            }
+                        }
+                    });
+            int size = 1 << 20;
+            ChannelFuture written = pair.child.writeAndFlush(Unpooled.directBuffer(size).writeZero(size));
+            Thread.sleep(200);
+            assertTrue(!written.isDone(), "the message should wait for the reader");
+            ChannelFuture shutdown = pair.child.shutdownOutput();
+            Thread.sleep(100);
+            assertTrue(!written.isDone(), "the write in flight was failed by shutdownOutput() while the kernel was "
+                    + "still writing it: " + written.cause());
+            pair.client.config().setAutoRead(true);
+            byte[] got = atClient.poll(10, TimeUnit.SECONDS);
+            assertTrue(got != null && got.length == size, "the client did not get the whole message");
+            assertTrue(written.await(5, TimeUnit.SECONDS) && written.isSuccess(), "the peer got the message, so its "
+                    + "write succeeded: " + written.cause());
+            assertTrue(shutdown.await(5, TimeUnit.SECONDS) && shutdown.isSuccess(), "shutdownOutput: " + shutdown.cause());
+            assertTrue(clientInputShutdown.await(5, TimeUnit.SECONDS), "the client did not read the end of the stream");
+            assertTrue(pair.child.isOutputShutdown());
+        }
+    }
+}
