@@ -277,6 +277,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         Kernel32.RtlMoveMemory(scratch.address(), address + Overlapped.OWNER_PORT_OFFSET, 8);
         long ownerPort = scratch.view().getLong(0);
         if (ownerPort == port || ownerPort == 0L) {
+            stats.recordDropped(); // e.g. a block its stopped loop left allocated for this very packet
             logger.warn("Dropping a completion for an unknown OVERLAPPED block at 0x{}", Long.toHexString(address));
             return;
         }
