@@ -69,8 +69,9 @@ final class AbsentServer {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return "no such socket file";
         }
+        // ECONNREFUSED, as the JDK and Netty's epoll/kqueue spell it; other errors (EACCES, ...) keep their own.
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
+            if (t instanceof ConnectException && String.valueOf(t.getMessage()).contains("Connection refused")) {
                 return "nothing accepts on the socket file, left by a server that has gone";
             }
         }

@@ -21,6 +21,7 @@ import io.netty.channel.ServerChannel;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -49,12 +50,15 @@ public final class LocalPipeTransport {
     private final NamedPipeMode mode;
     private final int maxMessageLength;
     private final Path socketDirectory;
+    private final long serverWaitMillis;
 
-    LocalPipeTransport(LocalPipeKind kind, NamedPipeMode mode, int maxMessageLength, Path socketDirectory) {
+    LocalPipeTransport(LocalPipeKind kind, NamedPipeMode mode, int maxMessageLength, Path socketDirectory,
+                       long serverWaitMillis) {
         this.kind = kind;
         this.mode = mode;
         this.maxMessageLength = maxMessageLength;
         this.socketDirectory = kind.isUnixDomainSocket() ? socketDirectory.toAbsolutePath() : null;
+        this.serverWaitMillis = serverWaitMillis;
     }
 
     /**
@@ -107,7 +111,8 @@ public final class LocalPipeTransport {
             throw new IllegalArgumentException("maxMessageLength: " + maxMessageLength + " (expected: 0-"
                     + LengthPrefixedMessageDecoder.MAX_MESSAGE_LENGTH + ")");
         }
-        return new LocalPipeTransport(kind, NamedPipeMode.MESSAGE, maxMessageLength, socketDirectory);
+        return new LocalPipeTransport(kind, NamedPipeMode.MESSAGE, maxMessageLength, socketDirectory,
+                serverWaitMillis);
     }
 
     /**
@@ -116,7 +121,7 @@ public final class LocalPipeTransport {
      * @return a transport like this one in byte mode
      */
     public LocalPipeTransport withByteMode() {
-        return new LocalPipeTransport(kind, NamedPipeMode.BYTE, 0, socketDirectory);
+        return new LocalPipeTransport(kind, NamedPipeMode.BYTE, 0, socketDirectory, serverWaitMillis);
     }
 
     /**
@@ -130,7 +135,37 @@ public final class LocalPipeTransport {
      */
     public LocalPipeTransport withSocketDirectory(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        return kind.isUnixDomainSocket() ? new LocalPipeTransport(kind, mode, maxMessageLength, directory) : this;
+        return kind.isUnixDomainSocket()
+                ? new LocalPipeTransport(kind, mode, maxMessageLength, directory, serverWaitMillis) : this;
+    }
+
+    /**
+     * Returns this transport with {@link #connect(Bootstrap, String)} waiting up to {@code wait} for a server to
+     * appear, on every kind, instead of failing at once (the default, {@link Duration#ZERO}): for a client that may
+     * start before its server. The wait never goes beyond the bootstrap's {@code CONNECT_TIMEOUT_MILLIS}. On named
+     * pipes it is {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} (unless the bootstrap sets that);
+     * on sockets the client polls for the socket file (1 ms doubling to 50 ms) and connects once it is there. A
+     * socket file with nobody accepting on it (its server has gone without removing it) ends the wait at once.
+     *
+     * @param wait how long to wait for a server; {@link Duration#ZERO} to fail at once
+     * @return a transport like this one, with that wait
+     * @throws IllegalArgumentException if {@code wait} is negative or over {@link Integer#MAX_VALUE} ms
+     */
+    public LocalPipeTransport withServerWait(Duration wait) {
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative() || wait.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("wait: " + wait + " (expected: 0 to " + Integer.MAX_VALUE + " ms)");
+        }
+        return new LocalPipeTransport(kind, mode, maxMessageLength, socketDirectory, wait.toMillis());
+    }
+
+    /**
+     * How long {@link #connect(Bootstrap, String)} waits for a server to appear.
+     *
+     * @return the wait; {@link Duration#ZERO} (the default) when a connect with no server fails at once
+     */
+    public Duration serverWait() {
+        return Duration.ofMillis(serverWaitMillis);
     }
 
     /**
@@ -338,9 +373,10 @@ public final class LocalPipeTransport {
      *
      * <p>With no server the connect fails at once on every kind, with a {@link java.net.ConnectException} that says
      * "no server listens at <i>name</i>" (and names the pipe or socket file), as a TCP connect to a closed port
-     * does; connect again to wait for a server. On named pipes this sets
-     * {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} to 0 unless {@code bootstrap} sets it (a busy pipe,
-     * whose server exists, is still retried until {@code CONNECT_TIMEOUT_MILLIS}).
+     * does; connect again, or use {@link #withServerWait(Duration)}, to wait for a server. On named pipes this sets
+     * {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} to the server wait (0 by default) unless
+     * {@code bootstrap} sets it (a busy pipe, whose server exists, is still retried until
+     * {@code CONNECT_TIMEOUT_MILLIS}).
      *
      * @param bootstrap a bootstrap with its group and handler; its channel class is set if missing
      * @param name the service's name, as for {@link #address(String)}
@@ -357,11 +393,13 @@ public final class LocalPipeTransport {
             // Fail fast as a socket client does (the raw channel's default waits the connect time-out), unless
             // the bootstrap asks otherwise with this Windows-only option.
             if (!copy.config().options().containsKey(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS)) {
-                copy.option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, 0);
+                // Within the connect time-out, so that the pipe's own 'absent' error ends the wait, as on sockets.
+                copy.option(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS,
+                        (int) SocketBinding.boundedWait(copy, serverWaitMillis));
             }
             return AbsentServer.explain(copy.connect(address), name, address, null);
         }
-        return SocketBinding.connect(copy, name, address, socketDirectory, socketFile0(name));
+        return SocketBinding.connect(copy, name, address, socketDirectory, socketFile0(name), serverWaitMillis);
     }
 
     private <C extends Channel, B extends AbstractBootstrap<B, C>> B prepare(B copy, Class<? extends C> channelClass) {
@@ -378,6 +416,7 @@ public final class LocalPipeTransport {
     public String toString() {
         return "LocalPipeTransport(" + kind + ", " + mode
                 + (mode == NamedPipeMode.MESSAGE ? " up to " + maxMessageLength + " bytes" : "")
-                + (socketDirectory != null ? ", in " + socketDirectory : "") + ")";
+                + (socketDirectory != null ? ", in " + socketDirectory : "")
+                + (serverWaitMillis > 0 ? ", waiting " + serverWaitMillis + " ms for a server" : "") + ")";
     }
 }

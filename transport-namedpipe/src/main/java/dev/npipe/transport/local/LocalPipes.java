@@ -74,7 +74,7 @@ public final class LocalPipes {
             throw new UnsupportedOperationException(kind + " is not available: " + cause.getMessage(), cause);
         }
         return new LocalPipeTransport(kind, NamedPipeMode.BYTE, 0,
-                kind.isUnixDomainSocket() ? defaultSocketDirectory() : null);
+                kind.isUnixDomainSocket() ? defaultSocketDirectory() : null, 0);
     }
 
     /**

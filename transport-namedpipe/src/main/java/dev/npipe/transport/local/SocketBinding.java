@@ -3,15 +3,19 @@ package dev.npipe.transport.local;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Binds and connects Unix domain sockets the way {@link LocalPipeTransport} promises: the directory checked (and
@@ -19,6 +23,9 @@ import java.nio.file.Path;
  * returned future, as with a plain bootstrap.
  */
 final class SocketBinding {
+    /** Netty's default {@code CONNECT_TIMEOUT_MILLIS}, which every channel config starts with. */
+    private static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 30_000;
+
     private SocketBinding() {
     }
 
@@ -48,10 +55,13 @@ final class SocketBinding {
     }
 
     static ChannelFuture connect(Bootstrap bootstrap, String name, SocketAddress address, Path directory,
-                                 Path file) {
+                                 Path file, long waitMillis) {
+        if (waitMillis > 0) {
+            return new ServerWait(bootstrap, name, address, directory, file, boundedWait(bootstrap, waitMillis))
+                    .start();
+        }
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            return failed(bootstrap, AbsentServer.failure(name, address, "the socket directory does not exist",
-                    new NoSuchFileException(directory.toString())));
+            return failed(bootstrap, noDirectory(name, address, directory));
         }
         try {
             SocketDirectory.checkPrivate(directory);
@@ -59,6 +69,105 @@ final class SocketBinding {
             return failed(bootstrap, e);
         }
         return AbsentServer.explain(bootstrap.connect(address), name, address, file);
+    }
+
+    /** The wait for a server, never beyond the bootstrap's connect time-out (0: none, as in Netty). */
+    static long boundedWait(AbstractBootstrap<?, ?> bootstrap, long waitMillis) {
+        Object timeout = bootstrap.config().options().get(ChannelOption.CONNECT_TIMEOUT_MILLIS);
+        int connectTimeout = timeout instanceof Integer ? (Integer) timeout : DEFAULT_CONNECT_TIMEOUT_MILLIS;
+        return connectTimeout > 0 ? Math.min(waitMillis, connectTimeout) : waitMillis;
+    }
+
+    private static ConnectException noDirectory(String name, SocketAddress address, Path directory) {
+        return AbsentServer.failure(name, address, "the socket directory does not exist",
+                new NoSuchFileException(directory.toString()));
+    }
+
+    /**
+     * A connect that waits for the socket file to appear: the channel is registered (and its handlers added) at
+     * once, and connected once, when the file is there; until then the file is looked for from the channel's event
+     * loop with a growing back-off, never blocking it.
+     */
+    private static final class ServerWait {
+        private static final long FIRST_BACKOFF_MILLIS = 1;
+        private static final long MAX_BACKOFF_MILLIS = 50;
+
+        private final Bootstrap bootstrap;
+        private final String name;
+        private final SocketAddress address;
+        private final Path directory;
+        private final Path file;
+        private final long deadlineNanos;
+        private long backoffMillis = FIRST_BACKOFF_MILLIS;
+        private ChannelPromise result;
+
+        ServerWait(Bootstrap bootstrap, String name, SocketAddress address, Path directory, Path file,
+                   long waitMillis) {
+            this.bootstrap = bootstrap;
+            this.name = name;
+            this.address = address;
+            this.directory = directory;
+            this.file = file;
+            this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        }
+
+        ChannelFuture start() {
+            ChannelFuture registered = bootstrap.register();
+            Channel channel = registered.channel();
+            result = channel.newPromise();
+            registered.addListener(f -> {
+                if (f.isSuccess()) {
+                    attempt(channel);
+                } else {
+                    result.tryFailure(f.cause());
+                }
+            });
+            // Cancelling the future ends the wait, and the channel with it.
+            result.addListener(f -> {
+                if (f.isCancelled()) {
+                    channel.close();
+                }
+            });
+            return result;
+        }
+
+        /** On the channel's event loop. */
+        private void attempt(Channel channel) {
+            if (result.isDone()) {
+                return;
+            }
+            boolean noDirectory = !Files.exists(directory, LinkOption.NOFOLLOW_LINKS);
+            if (noDirectory || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                long remainingNanos = deadlineNanos - System.nanoTime();
+                if (remainingNanos <= 0) {
+                    fail(channel, noDirectory ? noDirectory(name, address, directory) : AbsentServer.failure(name,
+                            address, "no such socket file", new NoSuchFileException(file.toString())));
+                    return;
+                }
+                long delayNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(backoffMillis), remainingNanos);
+                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+                channel.eventLoop().schedule(() -> attempt(channel), delayNanos, TimeUnit.NANOSECONDS);
+                return;
+            }
+            try {
+                SocketDirectory.checkPrivate(directory);
+            } catch (IOException e) {
+                fail(channel, e);
+                return;
+            }
+            ChannelFuture connect = AbsentServer.explain(channel.connect(address), name, address, file);
+            connect.addListener(f -> {
+                if (f.isSuccess()) {
+                    result.trySuccess();
+                } else {
+                    result.tryFailure(f.cause());
+                }
+            });
+        }
+
+        private void fail(Channel channel, Throwable cause) {
+            channel.close().addListener(c -> result.tryFailure(cause));
+        }
     }
 
     /** A future failed with {@code cause}, on a channel that is registered and closed at once. */

@@ -288,6 +288,62 @@ class LocalPipesTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void withServerWaitAClientStartedBeforeItsServerConnectsWhenItComes(LocalPipeKind kind) throws Exception {
+        LocalPipeTransport transport = LocalPipes.transport(kind).withServerWait(java.time.Duration.ofSeconds(20));
+        MultiThreadIoEventLoopGroup group = group(transport);
+        String name = LocalPipeTestKit.uniqueName();
+        LocalPipeTestKit.ByteSink sink = new LocalPipeTestKit.ByteSink();
+        ChannelFuture connect = transport.connect(transport.bootstrap(group, sink), name);
+        Thread.sleep(500);
+        assertFalse(connect.isDone(), "did not wait for the server: " + connect.cause());
+        Channel server = transport.bind(transport.serverBootstrap(group, new LocalPipeTestKit.Echo()), name)
+                .sync().channel();
+        Channel client = connect.sync().channel();
+        client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {4, 5, 6})).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sink.received().length < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertArrayEquals(new byte[] {4, 5, 6}, sink.received());
+        client.close().sync();
+        server.close().sync();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void withServerWaitNoServerFailsAfterTheWaitOrTheConnectTimeOutSayingSo(LocalPipeKind kind) {
+        LocalPipeTransport waiting = LocalPipes.transport(kind).withServerWait(java.time.Duration.ofMillis(700));
+        MultiThreadIoEventLoopGroup group = group(waiting);
+        assertNoServerAfter(waiting, waiting.bootstrap(group, new LocalPipeTestKit.Echo()), 700);
+        // The wait never goes beyond the connect time-out.
+        LocalPipeTransport long_ = waiting.withServerWait(java.time.Duration.ofSeconds(60));
+        assertNoServerAfter(long_, long_.bootstrap(group, new LocalPipeTestKit.Echo())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 600), 600);
+        // Cancelling a waiting connect ends it and closes its channel.
+        ChannelFuture cancelled = long_.connect(long_.bootstrap(group, new LocalPipeTestKit.Echo()),
+                LocalPipeTestKit.uniqueName());
+        assertTrue(cancelled.cancel(false), "the waiting connect could not be cancelled");
+        assertTrue(cancelled.channel().closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS),
+                "the channel of a cancelled connect stayed open");
+        assertThrows(IllegalArgumentException.class, () -> waiting.withServerWait(java.time.Duration.ofMillis(-1)));
+        assertEquals(java.time.Duration.ZERO, LocalPipes.transport(kind).serverWait());
+        assertEquals(java.time.Duration.ofSeconds(60), long_.withMessageMode(10).serverWait());
+    }
+
+    private static void assertNoServerAfter(LocalPipeTransport transport, Bootstrap bootstrap, long waitMillis) {
+        String name = LocalPipeTestKit.uniqueName();
+        long start = System.nanoTime();
+        ChannelFuture connect = transport.connect(bootstrap, name).awaitUninterruptibly();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        java.net.ConnectException e = assertInstanceOf(java.net.ConnectException.class, connect.cause());
+        assertTrue(e.getMessage().startsWith("no server listens at " + name + " ("
+                + transport.address(name) + ": "), e.getMessage());
+        assertTrue(millis >= waitMillis - 100 && millis < waitMillis + 10_000, "failed after " + millis + " ms");
+        assertFalse(connect.channel().isOpen(), "the failed channel is still open");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void aBootstrapsOwnAbsentPipeTimeoutStillWaitsForTheServer(LocalPipeKind kind) throws Exception {
         LocalPipeTransport transport = LocalPipes.transport(kind);
         MultiThreadIoEventLoopGroup group = group(transport);

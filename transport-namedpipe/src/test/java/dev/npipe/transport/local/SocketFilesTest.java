@@ -258,7 +258,8 @@ class SocketFilesTest {
             Class<?> bootstrapType = isolated.loadClass("io.netty.bootstrap.ServerBootstrap");
             Class<?> groupType = isolated.loadClass("io.netty.channel.EventLoopGroup");
             Class<?> handlerType = isolated.loadClass("io.netty.channel.ChannelHandler");
-            Object handler = isolated.loadClass("io.netty.channel.ChannelInboundHandlerAdapter")
+            // serverBootstrap(...) takes @Sharable handlers only; this one is, and needs nothing but our jars.
+            Object handler = isolated.loadClass("dev.npipe.codec.message.LengthPrefixedMessageEncoder")
                     .getConstructor().newInstance();
             Object bootstrap = transport.getClass().getMethod("serverBootstrap", groupType, handlerType)
                     .invoke(transport, loopGroup, handler);
