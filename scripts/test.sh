@@ -76,6 +76,7 @@ stage "javadoc" ./mvnw -B -q package javadoc:javadoc -DskipTests
 # every pairing and workload, and its table in the log; and the demo, so README's first command keeps working.
 # Locally: scripts/bench.sh, scripts/demo.sh.
 if [ "${CI:-}" = true ]; then
+  stage "dependency updates (a report, never a failure)" scripts/outdated.sh
   stage "benchmark (quick)" scripts/bench.sh --quick
   stage "demo" scripts/demo.sh 3
 fi
