@@ -259,6 +259,13 @@ public final class NamedPipeIoHandler implements IoHandler {
             passOn(address, bytes);
             return;
         }
+        if (block.isPending() && block.isHandledBeforeItsPacket()) {
+            // The packet Windows 8+ queue for a read that ended at once with a warning, handled then: it only
+            // frees the block.
+            block.completed();
+            ((PipeRegistration) block.owner()).completionHandled();
+            return;
+        }
         // A packet that belongs to no operation in flight, or whose operation the kernel has not finished, is not
         // that operation's completion (a packet queued for an operation handled at once, against the rule
         // WarningCompletions measured): delivering it would free a buffer the kernel still writes into.
@@ -514,6 +521,12 @@ public final class NamedPipeIoHandler implements IoHandler {
     void completedAtOnce(Overlapped block) {
         stats.recordFinishedAtOnce();
         block.completed();
+    }
+
+    /** An operation finished at once and its owner handled it there and then; its packet still comes. */
+    void handledBeforeItsPacket(Overlapped block) {
+        stats.recordFinishedAtOnce();
+        block.handledBeforeItsPacket();
     }
 
     boolean isRegistered(PipeRegistration registration) {

@@ -15,6 +15,9 @@ package dev.npipe.transport;
 import dev.npipe.transport.win32.Overlapped;
 import io.netty.buffer.ByteBuf;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * What the reader and the writer of a channel share: the block of their one kind of overlapped operation, and the
  * buffer the kernel reads or writes while it is in flight. The buffer is released only once the kernel is done.
@@ -23,11 +26,14 @@ abstract class OperationSlot {
     private PipeRegistration registration;
     private Overlapped op;
     private ByteBuf buffer;
+    /** Every block this slot has used; more than one only where blocks wait for their packet (see below). */
+    private final List<Overlapped> blocks = new ArrayList<>(1);
 
     /** Takes this slot's block from the channel's registration. */
     final void registered(PipeRegistration owner) {
         registration = owner;
         op = owner.newOverlapped();
+        blocks.add(op);
     }
 
     /** The operation just started finished at once, and the port will not hear of it: the loop completes it soon. */
@@ -38,6 +44,23 @@ abstract class OperationSlot {
     /** The operation just started finished at once, and is handled there and then: the block is free again. */
     final void completedAtOnce() {
         registration.completedAtOnce(op);
+    }
+
+    /**
+     * The operation just started finished at once and is handled there and then, but its completion packet still
+     * comes (a warning status on Windows 8+): that block waits for it, and the next operation takes another block,
+     * one that is free or a new one, so a batch goes on as where no packet comes.
+     */
+    final void handledBeforeItsPacket() {
+        registration.handledBeforeItsPacket(op);
+        for (Overlapped block : blocks) {
+            if (!block.isPending()) {
+                op = block;
+                return;
+            }
+        }
+        op = registration.newOverlapped();
+        blocks.add(op);
     }
 
     final Overlapped block() {

@@ -14,6 +14,7 @@ package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageChunk;
+import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.PipeHandle;
 import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
@@ -125,8 +126,8 @@ final class PipeReader extends OperationSlot {
         if (result == PipeHandle.DONE_AT_ONCE) {
             hold(buf);
             completeLater();
-        } else if (result == 0) {
-            hold(buf);
+        } else if (result == 0 || result == PipeHandle.DONE_AT_ONCE_PACKET_FOLLOWS) {
+            hold(buf); // a read whose packet still comes is handed on by that packet, as one that waited
             waiting(zeroByte);
         } else {
             buf.release();
@@ -186,6 +187,11 @@ final class PipeReader extends OperationSlot {
         if (result == PipeHandle.DONE_AT_ONCE) {
             completedAtOnce();
             return handle(buf, block().bytesTransferred(), block().error());
+        }
+        if (result == PipeHandle.DONE_AT_ONCE_PACKET_FOLLOWS) {
+            Overlapped done = block();
+            handledBeforeItsPacket(); // the next read of the batch takes another block
+            return handle(buf, done.bytesTransferred(), done.error());
         }
         if (result != 0) {
             buf.release();

@@ -66,6 +66,11 @@ final class PipeRegistration implements IoRegistration {
         loop.completedAtOnce(block);
     }
 
+    /** As {@link #completedAtOnce}, but a packet for it still comes: the block stays in use until then. */
+    void handledBeforeItsPacket(Overlapped block) {
+        loop.handledBeforeItsPacket(block);
+    }
+
     /**
      * Records that {@code other}'s port gets this handle's completions and passes them on to ours; {@code other}
      * is held (never suspended) until this registration is released.

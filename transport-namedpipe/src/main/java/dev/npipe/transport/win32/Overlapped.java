@@ -29,6 +29,8 @@ public final class Overlapped extends NativeBlock {
 
     private final Object owner;
     private boolean pending;
+    /** Handled when its operation finished at once; its completion packet is still to be dequeued. */
+    private boolean packetFollows;
 
     /**
      * @param ownerPort the completion port of the event loop that handles this block's completions
@@ -63,6 +65,20 @@ public final class Overlapped extends NativeBlock {
     /** The completion was dequeued: the kernel is done with the block. */
     public void completed() {
         pending = false;
+        packetFollows = false;
+    }
+
+    /**
+     * The operation finished at once and was handled then, but a completion packet for it is still queued (a
+     * warning status on Windows 8+): the block stays in use until that packet is dequeued, which only frees it.
+     */
+    public void handledBeforeItsPacket() {
+        packetFollows = true;
+    }
+
+    /** True for a block {@link #handledBeforeItsPacket()} whose packet has not been dequeued yet. */
+    public boolean isHandledBeforeItsPacket() {
+        return packetFollows;
     }
 
     /** True from {@link #start()} until the completion is dequeued. */

@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PipeHandle {
     /** Returned by {@link #read} and {@link #write}: finished at once, and no completion will be queued for it. */
     public static final int DONE_AT_ONCE = -1;
+    /**
+     * Returned by {@link #read}: finished at once with a warning (ERROR_MORE_DATA, part of a longer message), and
+     * this system still queues its completion (Windows 8+, see {@link WarningCompletions}): the result is in the
+     * block, which stays the port's until that packet is dequeued.
+     */
+    public static final int DONE_AT_ONCE_PACKET_FOLLOWS = -2;
     private static final int UNCLAIMED = 0;
     private static final int CLAIMED = 1;
     private static final int CLOSED = 2;
@@ -190,7 +196,8 @@ public final class PipeHandle {
 
     /**
      * Starts an overlapped ReadFile into native memory: 0 when started, {@link #DONE_AT_ONCE} when finished with
-     * no completion to come (bytes and status are in the block), else the Win32 error.
+     * no completion to come (bytes and status are in the block), {@link #DONE_AT_ONCE_PACKET_FOLLOWS} when finished
+     * with a warning whose completion still comes, else the Win32 error.
      */
     public int read(Overlapped op, long address, int length) {
         if (Kernel32.ReadFile(handle, address, length, 0L, op.start()) != 0) {
@@ -208,7 +215,7 @@ public final class PipeHandle {
                 return 0;
             }
             WarningCompletions.emulate(port, op);
-            return WarningCompletions.queued() ? 0 : DONE_AT_ONCE;
+            return WarningCompletions.queued() ? DONE_AT_ONCE_PACKET_FOLLOWS : DONE_AT_ONCE;
         }
         op.notStarted();
         return error;
