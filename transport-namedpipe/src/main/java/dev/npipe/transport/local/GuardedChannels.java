@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ServerChannel;
 
-import java.net.BindException;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 
@@ -78,7 +77,7 @@ final class GuardedChannels {
         if (expected.equals(actual)) {
             return false;
         }
-        promise.setFailure(new BindException("this channel was made for the local pipe " + name + " (" + expected
+        promise.setFailure(new IllegalArgumentException("this channel was made for the local pipe " + name + " (" + expected
                 + "), not for " + actual + ": use the factory of that name, or transport.address(" + name + ")"));
         return true;
     }
