@@ -71,11 +71,22 @@ public final class LocalPipePeer {
             return ofNative(channel);
         }
         if (channel instanceof NamedPipeChannel) {
-            NamedPipePeerCredentials credentials = ofNamedPipe((NamedPipeChannel) channel);
-            return new LocalPipePeer(Integer.toUnsignedLong(credentials.processId()),
-                    LocalPipeUser.ofSid(credentials.userSid()));
+            return of(ofNamedPipe((NamedPipeChannel) channel));
         }
         throw new IllegalArgumentException(type + " is not a channel of a local pipe transport");
+    }
+
+    /**
+     * The peer that a named pipe's credentials describe, e.g. those a server child's
+     * {@code NamedPipePeerAddress.credentials()} holds, read when the connection was accepted.
+     *
+     * @param credentials the pipe client's process and user
+     * @return the peer, with the client's process id and SID
+     */
+    public static LocalPipePeer of(NamedPipePeerCredentials credentials) {
+        Objects.requireNonNull(credentials, "credentials");
+        return new LocalPipePeer(Integer.toUnsignedLong(credentials.processId()),
+                LocalPipeUser.ofSid(credentials.userSid()));
     }
 
     /** The named pipe answers on its event loop: wait for it there, unless this is that loop. */

@@ -20,6 +20,7 @@ import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
@@ -412,6 +413,43 @@ public final class LocalPipeTransport {
             return AbsentServer.explain(copy.connect(address), name, address, null);
         }
         return SocketBinding.connect(copy, name, address, socketDirectory, socketFile0(name), serverWaitMillis);
+    }
+
+    /**
+     * A factory of server channels for the service {@code name}, for a bootstrap that binds by itself and so cannot
+     * go through {@link #bind(ServerBootstrap, String)} (grpc-netty's {@code NettyServerBuilder.channelFactory}, for
+     * one); bind them to {@link #address(String) address(name)}. Each channel does at its bind what
+     * {@code bind(...)} adds: on sockets the directory created (0700) or checked, a stale socket file removed, a
+     * {@link java.net.BindException} if a server still listens there, the socket made 0600; on named pipes the
+     * pipe mode of this transport. It adds no framing: a pipeline that wants it calls
+     * {@link #addFraming(ChannelPipeline)}. Options of {@link NamedPipeChannelOption} are not dropped here (the
+     * bootstrap is not ours): do not set them on sockets, where Netty would warn about each.
+     *
+     * @param name the service's name, as for {@link #address(String)}
+     * @return a factory of this transport's {@link #serverChannelClass()}
+     * @throws IllegalArgumentException if the name is not valid
+     */
+    public ChannelFactory<ServerChannel> serverChannelFactory(String name) {
+        return GuardedChannels.serverFactory(this, name);
+    }
+
+    /**
+     * A factory of client channels for the service {@code name}, for a bootstrap that connects by itself and so
+     * cannot go through {@link #connect(Bootstrap, String)} (grpc-netty's {@code NettyChannelBuilder.channelFactory},
+     * for one); connect them to {@link #address(String) address(name)}. Each channel does at its connect what
+     * {@code connect(...)} adds: on sockets the directory must be this user's and private; on every kind an absent
+     * server fails the connect with a {@link java.net.ConnectException} "no server listens at <i>name</i>"; on
+     * named pipes the read mode of this transport and {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} set
+     * to {@link #serverWait()} (a bootstrap's own value still wins). On sockets a connect does not wait for a server
+     * ({@link #withServerWait(Duration)} needs {@code connect(...)}). As {@link #serverChannelFactory(String)}, it
+     * adds no framing and drops no options.
+     *
+     * @param name the service's name, as for {@link #address(String)}
+     * @return a factory of this transport's {@link #channelClass()}
+     * @throws IllegalArgumentException if the name is not valid
+     */
+    public ChannelFactory<Channel> channelFactory(String name) {
+        return GuardedChannels.clientFactory(this, name);
     }
 
     private <C extends Channel, B extends AbstractBootstrap<B, C>> B prepare(B copy, Class<? extends C> channelClass) {

@@ -19,6 +19,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -43,27 +44,51 @@ final class SocketBinding {
 
     static ChannelFuture bind(ServerBootstrap bootstrap, SocketAddress address, Path directory, Path file) {
         try {
-            SocketDirectory.createPrivate(directory);
-            SocketDirectory.removeStaleSocket(file);
+            beforeBind(directory, file);
         } catch (IOException e) {
             return failed(bootstrap, e);
         }
         ChannelFuture bound = bootstrap.bind(address);
         ChannelPromise result = bound.channel().newPromise();
-        bound.addListener(f -> {
-            if (!f.isSuccess()) {
-                result.setFailure(f.cause());
-                return;
-            }
-            try {
-                SocketDirectory.restrictSocket(file);
-                result.setSuccess();
-            } catch (IOException | RuntimeException e) {
-                bound.channel().close();
-                result.setFailure(new IOException("cannot make " + file + " private (0600)", e));
-            }
-        });
+        bound.addListener(f -> afterBind(f, bound.channel(), file, result));
         return result;
+    }
+
+    /** What a bind needs first: the directory made (0700) or checked, a stale socket file removed. */
+    static void beforeBind(Path directory, Path file) throws IOException {
+        SocketDirectory.createPrivate(directory);
+        SocketDirectory.removeStaleSocket(file);
+    }
+
+    /** Completes {@code result} with the bind's outcome, once the bound socket is made private. */
+    static void afterBind(Future<?> bind, Channel channel, Path file, ChannelPromise result) {
+        if (!bind.isSuccess()) {
+            result.setFailure(bind.cause());
+            return;
+        }
+        try {
+            SocketDirectory.restrictSocket(file);
+            result.setSuccess();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            result.setFailure(new IOException("cannot make " + file + " private (0600)", e));
+        }
+    }
+
+    /**
+     * Why a client must not connect to {@code directory}'s sockets now (no directory, or not this user's and
+     * private), or {@code null} if it may.
+     */
+    static Throwable beforeConnect(String name, SocketAddress address, Path directory) {
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return noDirectory(name, address, directory);
+        }
+        try {
+            SocketDirectory.checkPrivate(directory);
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
     }
 
     static ChannelFuture connect(Bootstrap bootstrap, String name, SocketAddress address, Path directory,
@@ -72,13 +97,9 @@ final class SocketBinding {
             return new ServerWait(bootstrap, name, address, directory, file, boundedWait(bootstrap, waitMillis))
                     .start();
         }
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            return failed(bootstrap, noDirectory(name, address, directory));
-        }
-        try {
-            SocketDirectory.checkPrivate(directory);
-        } catch (IOException e) {
-            return failed(bootstrap, e);
+        Throwable refused = beforeConnect(name, address, directory);
+        if (refused != null) {
+            return failed(bootstrap, refused);
         }
         return AbsentServer.explain(bootstrap.connect(address), name, address, file);
     }
