@@ -101,6 +101,9 @@ case " ${WIN32_SUITE_JAVA_OPTS:-} " in
     echo "win32-suite: emulating Windows 8+: a read that ends at once with ERROR_MORE_DATA under" \
       "FILE_SKIP_COMPLETION_PORT_ON_SUCCESS gets the completion packet Windows 8+ queue (Wine queues none)";;
 esac
+# A caller's exclusion is always named, with its reason or none given.
+[ -z "${WIN32_SUITE_EXCLUDE:-}" ] || echo "win32-suite: leaving out classes matching $WIN32_SUITE_EXCLUDE:" \
+  "${WIN32_SUITE_EXCLUDE_REASON:-no reason given}"
 # Wine 8 lacks iphlpapi!GetAnycastIpAddressTable; Wine 10 has it (measured: JDK 25 passes every class there with
 # no flag). Wine 9 was never measured, so anything older than 10 gets the workarounds.
 if [ "$JDK_MAJOR" -ge 21 ] && { [ -z "$WINE_MAJOR" ] || [ "$WINE_MAJOR" -lt 10 ]; }; then
@@ -130,8 +133,6 @@ fi
 exclude=()
 if [ -n "${WIN32_SUITE_EXCLUDE:-}" ]; then
   exclude=(--exclude-classname "$WIN32_SUITE_EXCLUDE")
-  [ -z "${WIN32_SUITE_EXCLUDE_REASON:-}" ] ||
-    echo "win32-suite: leaving out classes matching $WIN32_SUITE_EXCLUDE: $WIN32_SUITE_EXCLUDE_REASON"
 fi
 if [ -n "${WIN32_SUITE_SELECT:-}" ]; then
   read -r -a select <<<"$WIN32_SUITE_SELECT"
