@@ -37,6 +37,16 @@ public final class PipeTestSupport {
         }
     }
 
+    /** The Wine version ({@code wine_get_version}, e.g. "8.0"), or null on Windows. */
+    public static String wineVersion() {
+        try {
+            return com.sun.jna.NativeLibrary.getInstance("ntdll").getFunction("wine_get_version").invokeString(
+                    new Object[0], false);
+        } catch (UnsatisfiedLinkError e) {
+            return null;
+        }
+    }
+
     /**
      * A pipe address no other test uses: process id, start time and a counter (no UUID: it seeds SecureRandom,
      * which newer Windows JDKs cannot do under Wine).
