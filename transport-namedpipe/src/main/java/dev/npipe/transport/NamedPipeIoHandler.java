@@ -165,6 +165,16 @@ public final class NamedPipeIoHandler implements IoHandler {
         return handled;
     }
 
+    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: lpOverlapped at offset 8 (0 for a wake-up). */
+    private long entryOverlapped(int i) {
+        return entries.view().getLong(i * ENTRY_SIZE + 8);
+    }
+
+    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: dwNumberOfBytesTransferred at offset 24. */
+    private int entryBytes(int i) {
+        return entries.view().getInt(i * ENTRY_SIZE + 24);
+    }
+
     private static int toMillis(long nanos) {
         if (nanos <= 0) {
             return 0;
@@ -191,9 +201,8 @@ public final class NamedPipeIoHandler implements IoHandler {
         stats.record(count);
         int handled = 0;
         for (int i = 0; i < count; i++) {
-            int offset = i * ENTRY_SIZE;
-            long overlapped = entries.view().getLong(offset + 8);
-            int bytes = entries.view().getInt(offset + 24);
+            long overlapped = entryOverlapped(i);
+            int bytes = entryBytes(i);
             if (overlapped == 0L) {
                 wakeupPending.set(false);
                 continue;
@@ -410,9 +419,9 @@ public final class NamedPipeIoHandler implements IoHandler {
         }
         int count = removed.view().getInt(0);
         for (int i = 0; i < count; i++) {
-            long overlapped = entries.view().getLong(i * ENTRY_SIZE + 8);
+            long overlapped = entryOverlapped(i);
             if (overlapped != 0L && !blocks.containsKey(overlapped)) {
-                passOn(overlapped, entries.view().getInt(i * ENTRY_SIZE + 24));
+                passOn(overlapped, entryBytes(i));
             }
         }
     }

@@ -122,30 +122,17 @@ class PeerCredentialsTest {
      */
     @Test
     void theUserCanBeReadFromTheClientsProcessWhenImpersonationCannotTell() throws Exception {
-        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
-        BlockingQueue<NamedPipeChannel> children = new LinkedBlockingQueue<>();
-        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
-                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
-                    @Override
-                    protected void initChannel(NamedPipeChannel ch) {
-                        children.add(ch);
-                    }
-                })
-                .bind(address).sync().channel();
-        Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
-                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
-        NamedPipeChannel child = children.poll(5, TimeUnit.SECONDS);
-        assertNotNull(child);
-        NamedPipePeerCredentials byImpersonation = child.peerCredentials().get(5, TimeUnit.SECONDS);
-        assertEquals(NamedPipePeerCredentials.UserSource.IMPERSONATION, byImpersonation.userSource());
-        NamedPipePeerCredentials byProcess = child.eventLoop()
-                .submit(() -> PipeIdentity.clientOf(child.pipe(), false)).get(5, TimeUnit.SECONDS);
-        assertEquals(NamedPipePeerCredentials.UserSource.CLIENT_PROCESS, byProcess.userSource());
-        assertEquals(Kernel32.GetCurrentProcessId(), byProcess.processId());
-        assertEquals(byImpersonation.sessionId(), byProcess.sessionId());
-        assertEquals(NamedPipe.currentUserSid(), byProcess.userSid(), "the user of the client's process");
-        assertEquals(byImpersonation.userSid(), byProcess.userSid());
-        client.close().sync();
-        server.close().sync();
+        try (PipePair pair = new PipePair(group, sb -> { }, b -> { }, null, null)) {
+            NamedPipeChannel child = pair.child;
+            NamedPipePeerCredentials byImpersonation = child.peerCredentials().get(5, TimeUnit.SECONDS);
+            assertEquals(NamedPipePeerCredentials.UserSource.IMPERSONATION, byImpersonation.userSource());
+            NamedPipePeerCredentials byProcess = child.eventLoop()
+                    .submit(() -> PipeIdentity.clientOf(child.pipe(), false)).get(5, TimeUnit.SECONDS);
+            assertEquals(NamedPipePeerCredentials.UserSource.CLIENT_PROCESS, byProcess.userSource());
+            assertEquals(Kernel32.GetCurrentProcessId(), byProcess.processId());
+            assertEquals(byImpersonation.sessionId(), byProcess.sessionId());
+            assertEquals(NamedPipe.currentUserSid(), byProcess.userSid(), "the user of the client's process");
+            assertEquals(byImpersonation.userSid(), byProcess.userSid());
+        }
     }
 }
