@@ -12,6 +12,8 @@
  */
 package dev.npipe.transport;
 
+import dev.npipe.transport.win32.NativeResources;
+
 import com.sun.jna.Platform;
 import dev.npipe.transport.win32.Kernel32;
 import dev.npipe.transport.win32.NtDll;
@@ -73,6 +75,25 @@ public final class NamedPipe {
     public static String currentUserSid() {
         ensureAvailability();
         return dev.npipe.transport.win32.Advapi32.currentUserSid();
+    }
+
+    /**
+     * The Win32 handles the transport holds open now (pipes, completion ports, tokens while read): a figure to
+     * export as a metric; it returns to its earlier value once channels and loops have closed.
+     *
+     * @return the count
+     */
+    public static long openHandles() {
+        return NativeResources.openHandles();
+    }
+
+    /**
+     * The native memory blocks (OVERLAPPED blocks, out-parameters) the transport holds now: a metric too.
+     *
+     * @return the count
+     */
+    public static long liveNativeBlocks() {
+        return NativeResources.liveBlocks();
     }
 
     /** {@return why named pipes are not available, or {@code null} when they are} */
