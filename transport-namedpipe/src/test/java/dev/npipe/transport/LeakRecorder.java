@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Records every leak Netty's {@link ResourceLeakDetector} reports. Installed as a launcher-session listener so it
- * is in place before any buffer class loads; tests call {@link #assertNoLeaks()} at their end.
+ * is in place before any buffer class loads; tests call {@link #assertNoLeaks()} at their end. (Netty's
+ * {@code ResourceLeakDetector.setLeakListener} is per detector, and the one buffers use is a package-private field of
+ * {@code AbstractByteBuf}: a factory that makes detectors reporting here is the way in without reflection.)
  */
 public final class LeakRecorder implements LauncherSessionListener {
     private static final List<String> LEAKS = new ArrayList<>();
