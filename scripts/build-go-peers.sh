@@ -20,6 +20,8 @@
 # bootstrapped from the Go module proxy, where every Go release is the module golang.org/toolchain: any Go
 # (Debian's golang-go, installed here if there is none) downloads that module into its module cache, and its
 # files are copied to .build/go/ and made executable. Modules come from the proxy too (GOPROXY as configured).
+# (GOTOOLCHAIN=go1.26.8 would do this download itself, but only a Go of 1.21 or newer knows GOTOOLCHAIN, and
+# Debian 12's golang-go is 1.19.)
 #
 # Why system32: Go >= 1.22 programs load bcryptprimitives.dll!ProcessPrng at start-up with
 # LOAD_LIBRARY_SEARCH_SYSTEM32, so a copy beside the .exe is not found; Wine 8 has no such DLL at all.

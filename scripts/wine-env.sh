@@ -107,7 +107,8 @@ ensure_windows_jre() {
   echo "$WIN_JAVA"
 }
 
-# /abs/linux/path -> Z:\abs\linux\path (Wine maps drive Z: to /).
+# /abs/linux/path -> Z:\abs\linux\path (Wine maps drive Z: to /). By hand rather than `winepath -w`: that starts
+# a Wine process (and wineserver) per path, and the class path converts hundreds of them.
 to_win_path() {
   local p
   p=$(realpath -m -- "$1")
