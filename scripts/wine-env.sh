@@ -45,13 +45,19 @@ _as_root() {
   fi
 }
 
+# apt-get's own output goes to .build/apt.log, out of the test log; on failure its tail is shown.
 _apt_install() {
   command -v apt-get >/dev/null || { echo "no apt-get: install $* by hand" >&2; return 1; }
+  local log=$REPO/.build/apt.log
+  mkdir -p "$REPO/.build"
+  echo "apt-get install $* (log: $log)" >&2
   if [ -z "${_APT_UPDATED:-}" ]; then
-    _as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
+    _as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >>"$log" 2>&1 ||
+      { tail -n 20 "$log" >&2; return 1; }
     _APT_UPDATED=1
   fi
-  _as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+  _as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$log" 2>&1 ||
+    { tail -n 20 "$log" >&2; return 1; }
 }
 
 # Wine itself, plus a prefix that has been booted once (the first boot takes 5-30 s).
