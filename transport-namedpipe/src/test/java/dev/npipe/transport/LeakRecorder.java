@@ -34,6 +34,8 @@ public final class LeakRecorder implements LauncherSessionListener {
     private static final List<String> LEAKS = new ArrayList<>();
     /** Completions the loops dropped (see NamedPipeCompletionStats.dropped()) up to the last check. */
     private static long droppedSeen;
+    /** Native blocks kept for good (NativeResources.keptBlocks()) up to the last check. */
+    private static long keptSeen;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -70,16 +72,26 @@ public final class LeakRecorder implements LauncherSessionListener {
         droppedSeen += count;
     }
 
+    /** A test that made a loop keep {@code count} native blocks for good on purpose. */
+    static synchronized void expectKept(long count) {
+        keptSeen += count;
+    }
+
     /**
      * Collects garbage, makes the detector look at what was collected, and fails on any recorded leak; and on any
-     * completion a loop dropped since the last check (a packet Windows' rules say cannot come).
+     * completion a loop dropped since the last check (a packet Windows' rules say cannot come), and on any native
+     * block a stopping loop had to keep for good.
      */
     public static void assertNoLeaks() {
         long dropped = NamedPipeCompletionStats.droppedByEveryLoop();
+        long kept = dev.npipe.transport.win32.NativeResources.keptBlocks();
         long newlyDropped;
+        long newlyKept;
         synchronized (LeakRecorder.class) {
             newlyDropped = dropped - droppedSeen;
             droppedSeen = dropped;
+            newlyKept = kept - keptSeen;
+            keptSeen = kept;
         }
 
         for (int i = 0; i < 3; i++) {
@@ -98,5 +110,7 @@ public final class LeakRecorder implements LauncherSessionListener {
         }
         assertEquals(0, newlyDropped, "completions dropped by the loops (packets for no operation in flight, "
                 + "or for one the kernel had not finished)");
+        assertEquals(0, newlyKept, "native blocks kept for good: a loop stopped while I/O of its channels was "
+                + "still in flight");
     }
 }

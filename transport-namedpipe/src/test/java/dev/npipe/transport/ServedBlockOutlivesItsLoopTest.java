@@ -59,6 +59,7 @@ class ServedBlockOutlivesItsLoopTest {
             long droppedBefore = bossLoop.stats().dropped();
             long passedBefore = bossLoop.stats().passedOn();
             long blocksBefore = NativeResources.liveBlocks();
+            long keptBefore = NativeResources.keptBlocks();
 
             // The server loop is busy for longer than a stopping loop waits for its completions (5 s).
             CountDownLatch busy = new CountDownLatch(1);
@@ -98,7 +99,9 @@ class ServedBlockOutlivesItsLoopTest {
                 Win32Handle.close(decoy);
             }
             LeakRecorder.expectDropped(bossLoop.stats().dropped() - droppedBefore);
-            // The child's read block stays allocated for good; its write block (nothing in flight) was freed.
+            // The child's read block stays allocated for good, counted apart; its write block was freed.
+            assertEquals(keptBefore + 1, NativeResources.keptBlocks(), "blocks kept for good");
+            LeakRecorder.expectKept(1);
             assertTrue(NativeResources.liveBlocks() <= blocksBefore, "blocks " + NativeResources.liveBlocks()
                     + " (were " + blocksBefore + ")");
             client.close().sync();

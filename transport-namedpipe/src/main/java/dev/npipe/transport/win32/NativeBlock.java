@@ -63,6 +63,14 @@ public class NativeBlock {
         }
     }
 
+    /** Keeps the memory allocated for good (it is never freed): see {@link NativeResources#keptBlocks()}. */
+    public final void keepForGood() {
+        if (!freed) {
+            freed = true; // never freed now, by anyone
+            NativeResources.blockKept();
+        }
+    }
+
     public final boolean isFreed() {
         return freed;
     }

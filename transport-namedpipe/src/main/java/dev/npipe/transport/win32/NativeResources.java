@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class NativeResources {
     private static final LongAdder HANDLES = new LongAdder();
     private static final LongAdder BLOCKS = new LongAdder();
+    private static final LongAdder KEPT = new LongAdder();
 
     private NativeResources() {
     }
@@ -50,5 +51,18 @@ public final class NativeResources {
 
     static void blockFreed() {
         BLOCKS.decrement();
+    }
+
+    /**
+     * Native blocks kept allocated for good on purpose: OVERLAPPED blocks whose packet may still come after their
+     * loop stopped (its wait for them timed out), which must never be freed. Not counted in {@link #liveBlocks()}.
+     */
+    public static long keptBlocks() {
+        return KEPT.sum();
+    }
+
+    static void blockKept() {
+        BLOCKS.decrement();
+        KEPT.increment();
     }
 }

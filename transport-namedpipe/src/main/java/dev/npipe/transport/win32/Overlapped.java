@@ -42,9 +42,13 @@ public final class Overlapped extends NativeBlock {
         view().putLong(OWNER_PORT_OFFSET, ownerPort);
     }
 
-    /** Makes a completion of this block that comes later unknown to every loop: the owner port reads 0. */
+    /**
+     * Makes a completion of this block that comes later unknown to every loop (the owner port reads 0), and keeps
+     * the memory for good, since the kernel or another loop's port may still use it.
+     */
     public void forgetOwnerPort() {
         view().putLong(OWNER_PORT_OFFSET, 0L);
+        keepForGood();
     }
 
     /** Resets the OVERLAPPED part before a new operation and marks the block in use by the kernel. */
