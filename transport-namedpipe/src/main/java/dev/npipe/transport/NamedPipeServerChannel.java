@@ -65,6 +65,12 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private final List<PipeHandle> connectedWaiting = new ArrayList<>();
     /** {@code read()} was called and no connection has been handed on since. */
     private boolean readPending;
+    /**
+     * doBind is starting the first listens: a client already there waits in {@link #connectedWaiting} for the
+     * {@code read()} that follows channelActive (auto-read's, or the user's), not handed on before the server is
+     * active and its bind promise complete.
+     */
+    private boolean binding;
     /** Test hook: whether children may be moved to their own loop's port (Windows 8.1+). */
     volatile boolean movePipesToChildPorts = MOVE_PIPES_TO_CHILD_PORTS;
     /** Test hook: how long an accepted child may stay unregistered before it is closed. */
@@ -185,8 +191,13 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         }
         address = requested;
         bound = true;
-        for (Instance instance : new ArrayList<>(instances)) {
-            listen(instance);
+        binding = true;
+        try {
+            for (Instance instance : new ArrayList<>(instances)) {
+                listen(instance);
+            }
+        } finally {
+            binding = false;
         }
     }
 
@@ -250,7 +261,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private void accepted(Instance instance) {
         PipeHandle connected = instance.pipe;
         instance.pipe = null;
-        if (config.isAutoRead() || readPending) {
+        if (!binding && (config.isAutoRead() || readPending)) {
             relisten(instance);
             handOn(connected);
             pipeline().fireChannelReadComplete();

@@ -330,4 +330,81 @@ class ClosePathsTest {
             assertTrue(pair.child.isOutputShutdown());
         }
     }
+
+    /**
+     * Item 7: a client that connects while the server binds (between an instance's creation and its listen) is
+     * handed on only after channelActive, as Netty's server channels do; it was handed on from inside doBind, before
+     * the server was active and its bind promise complete.
+     */
+    @Test
+    void aClientWaitingAtBindIsHandedOnAfterChannelActive() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger readsBeforeActive = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        // Raw clients open the name as fast as they can, so some get an instance before the server listens on it.
+        java.util.List<Thread> hammers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread hammer = new Thread(() -> {
+                while (!stop.get()) {
+                    long handle = dev.npipe.transport.win32.Win32Handle.openPipe(address.path(),
+                            dev.npipe.transport.win32.Kernel32.GENERIC_READ
+                                    | dev.npipe.transport.win32.Kernel32.GENERIC_WRITE);
+                    if (handle > 0) {
+                        opened.incrementAndGet();
+                        try {
+                            Thread.sleep(100); // still there when the server listens: ERROR_PIPE_CONNECTED
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        dev.npipe.transport.win32.Win32Handle.close(handle);
+                    }
+                }
+            }, "bind-hammer-" + t);
+            hammer.setDaemon(true);
+            hammer.start();
+            hammers.add(hammer);
+        }
+        Channel server = null;
+        try {
+            Thread.sleep(50);
+            server = new io.netty.bootstrap.ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                    .option(NamedPipeChannelOption.LISTENING_INSTANCES, 32)
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        private boolean active;
+
+                        @Override
+                        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+                            active = true;
+                            ctx.fireChannelActive();
+                        }
+
+                        @Override
+                        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                            reads.incrementAndGet();
+                            if (!active) {
+                                readsBeforeActive.incrementAndGet();
+                            }
+                            ctx.fireChannelRead(msg);
+                        }
+                    })
+                    .childHandler(new io.netty.channel.ChannelInitializer<NamedPipeChannel>() {
+                        @Override
+                        protected void initChannel(NamedPipeChannel ch) {
+                        }
+                    }).bind(address).sync().channel();
+            assertTrue(PipeTestSupport.eventually(5_000, () -> reads.get() > 0), "no client was accepted");
+        } finally {
+            stop.set(true);
+            for (Thread hammer : hammers) {
+                hammer.join(5_000);
+            }
+            if (server != null) {
+                server.close().sync();
+            }
+        }
+        assertEquals(0, readsBeforeActive.get(), "children handed on before channelActive, of " + reads.get()
+                + " (" + opened.get() + " raw opens)");
+    }
 }
