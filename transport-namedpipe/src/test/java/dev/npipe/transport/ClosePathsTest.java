@@ -407,4 +407,49 @@ class ClosePathsTest {
         assertEquals(0, readsBeforeActive.get(), "children handed on before channelActive, of " + reads.get()
                 + " (" + opened.get() + " raw opens)");
     }
+
+    /**
+     * Item 9: coalescing small writes is sized by the bytes flushed, not by the MessageSizeEstimator. With an
+     * estimator that says 0, two 8,000-byte writes went out in pieces of the entries' overhead (~192 bytes): the
+     * first write's promise heard of ~40 partial writes instead of one.
+     */
+    @Test
+    void coalescingIsSizedByTheBytesFlushed() throws Exception {
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        try (PipePair pair = new PipePair(group, sb -> { }, b -> b.option(io.netty.channel.ChannelOption
+                .MESSAGE_SIZE_ESTIMATOR, () -> msg -> 0), new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        received.addAndGet(((ByteBuf) msg).readableBytes());
+                        ((ByteBuf) msg).release();
+                    }
+
+                    @Override
+                    public boolean isSharable() {
+                        return true;
+                    }
+                }, null)) {
+            java.util.concurrent.atomic.AtomicInteger progressEvents = new java.util.concurrent.atomic.AtomicInteger();
+            io.netty.channel.ChannelProgressivePromise first = pair.client.newProgressivePromise();
+            first.addListener(new io.netty.channel.ChannelProgressiveFutureListener() {
+                @Override
+                public void operationProgressed(io.netty.channel.ChannelProgressiveFuture future, long progress,
+                                                long total) {
+                    progressEvents.incrementAndGet();
+                }
+
+                @Override
+                public void operationComplete(io.netty.channel.ChannelProgressiveFuture future) {
+                }
+            });
+            ChannelFuture second = pair.client.eventLoop().submit(() -> {
+                pair.client.write(Unpooled.buffer(8000).writeZero(8000), first);
+                return pair.client.writeAndFlush(Unpooled.buffer(8000).writeZero(8000));
+            }).get(5, TimeUnit.SECONDS);
+            assertTrue(first.await(5, TimeUnit.SECONDS) && first.isSuccess(), "first write: " + first.cause());
+            assertTrue(second.await(5, TimeUnit.SECONDS) && second.isSuccess(), "second write: " + second.cause());
+            assertTrue(PipeTestSupport.eventually(5_000, () -> received.get() == 16_000), "received " + received);
+            assertTrue(progressEvents.get() <= 2, "the first write went out in " + progressEvents.get() + " pieces");
+        }
+    }
 }
