@@ -38,6 +38,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int MAX_NO_DATA_RETRIES = 3;
     private static final long RECREATE_DELAY_MILLIS = 100;
+    private static final long FIRST_PARKED_RETRY_MILLIS = 10;
+    private static final long MAX_PARKED_RETRY_MILLIS = 1_000;
     private static final long UNREGISTERED_CHILD_GRACE_MILLIS =
             SystemPropertyUtil.getLong("dev.npipe.transport.unregisteredChildGraceMillis", 10_000);
     private static final boolean MOVE_PIPES_TO_CHILD_PORTS =
@@ -61,6 +63,9 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private final Map<NamedPipeChannel, Future<?>> awaitingRegistration = new HashMap<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
     private final List<Instance> parked = new ArrayList<>();
+    /** The retry of parked instances that Windows refused after a child closed; null when none is due. */
+    private Future<?> parkedRetry;
+    private long parkedRetryMillis = FIRST_PARKED_RETRY_MILLIS;
     /** Connected instances waiting for {@code read()} while AUTO_READ is off. */
     private final List<PipeHandle> connectedWaiting = new ArrayList<>();
     /** {@code read()} was called and no connection has been handed on since. */
@@ -378,7 +383,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                 instance.pipe = newInstance();
             } catch (Win32Exception e) {
                 if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
-                    parked.add(0, instance); // the closed child's instance is not gone yet: try at the next close
+                    // The closed child's instance is not gone yet, or someone else took it: try at the next close,
+                    // and on a back-off meanwhile, since that close may have been the last one.
+                    parked.add(0, instance);
+                    retryParkedLater();
                 } else {
                     instances.remove(instance);
                     pipeline().fireExceptionCaught(e);
@@ -387,6 +395,22 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             }
             listen(instance);
         }
+        if (parked.isEmpty()) {
+            parkedRetryMillis = FIRST_PARKED_RETRY_MILLIS;
+        }
+    }
+
+    /** Tries the parked instances again after a back-off growing from 10 ms to 1 s; one retry is due at most. */
+    private void retryParkedLater() {
+        if (parkedRetry != null || !open) {
+            return;
+        }
+        long delay = parkedRetryMillis;
+        parkedRetryMillis = Math.min(delay * 2, MAX_PARKED_RETRY_MILLIS);
+        parkedRetry = eventLoop().schedule(() -> {
+            parkedRetry = null;
+            listenParked();
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     /** The instance failed in an unexpected way: close it and try a fresh one a little later, never in a spin. */
@@ -427,6 +451,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         }
         connectedWaiting.clear();
         parked.clear();
+        if (parkedRetry != null) {
+            parkedRetry.cancel(false);
+            parkedRetry = null;
+        }
         if (factory != null) {
             factory.releaseName();
         }

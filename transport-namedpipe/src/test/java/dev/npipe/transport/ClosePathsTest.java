@@ -452,4 +452,63 @@ class ClosePathsTest {
             assertTrue(progressEvents.get() <= 2, "the first write went out in " + progressEvents.get() + " pieces");
         }
     }
+
+    /**
+     * Item 5: at MAX_INSTANCES 1, the instance the last child freed is taken by someone else before the server's
+     * loop gets to it, so its parked instance stays parked; once that other instance is gone no child closes any
+     * more. The parked instance must listen again all the same (a retry on a short back-off).
+     */
+    @Test
+    void aParkedInstanceListensAgainAfterTheLastChildHasGone() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        java.util.concurrent.BlockingQueue<Channel> children = new java.util.concurrent.LinkedBlockingQueue<>();
+        Channel server = new io.netty.bootstrap.ServerBootstrap().group(group, other)
+                .channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.MAX_INSTANCES, 1)
+                // No read in flight: the child's handle closes at once (under Wine its completions would come
+                // through the server's loop, which the test holds up).
+                .childOption(io.netty.channel.ChannelOption.AUTO_READ, false)
+                .childHandler(new io.netty.channel.ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        children.add(ch);
+                    }
+                }).bind(address).sync().channel();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            Channel first = new Bootstrap().group(other).channel(NamedPipeChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+            Channel child = children.poll(5, TimeUnit.SECONDS);
+            assertTrue(child != null, "no child for the first client");
+            // The server's loop waits while the child (on the other loop) closes and a stranger takes its instance.
+            server.eventLoop().execute(() -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            child.close().sync();
+            first.close().sync();
+            dev.npipe.transport.win32.PipeHandle stranger = dev.npipe.transport.win32.PipeHandle.createInstance(
+                    address.path(), dev.npipe.transport.win32.Kernel32.PIPE_ACCESS_DUPLEX,
+                    dev.npipe.transport.win32.Kernel32.PIPE_TYPE_BYTE | dev.npipe.transport.win32.Kernel32
+                            .PIPE_READMODE_BYTE | dev.npipe.transport.win32.Kernel32.PIPE_WAIT, 2, 4096, 4096, 0, 0L);
+            release.countDown();
+            server.eventLoop().submit(() -> { }).sync(); // the server has seen the child close, and found no room
+            stranger.close();
+            ChannelFuture second = new Bootstrap().group(other).channel(NamedPipeChannel.class)
+                    .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).await();
+            assertTrue(second.isSuccess(), "the second client could not connect: " + second.cause());
+            second.channel().close().sync();
+            Channel secondChild = children.poll(5, TimeUnit.SECONDS);
+            if (secondChild != null) {
+                secondChild.close().sync();
+            }
+        } finally {
+            release.countDown();
+            server.close().sync();
+        }
+    }
 }
