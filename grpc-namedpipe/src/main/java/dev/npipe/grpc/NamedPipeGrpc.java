@@ -115,7 +115,7 @@ public final class NamedPipeGrpc {
     /** A client channel whose first handler keeps grpc-netty's empty writes off the pipe (see EmptyWriteFilter). */
     private static NamedPipeChannel newClientChannel() {
         NamedPipeChannel channel = new NamedPipeChannel();
-        channel.pipeline().addFirst("npipe-empty-write-filter", EmptyWriteFilter.INSTANCE);
+        channel.pipeline().addFirst("npipe-empty-write-filter", EmptyWriteFilter.newInstance());
         return channel;
     }
 

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmptyWriteFilterTest {
     @Test
     void emptyWritesStopHereAndSucceed() {
-        EmbeddedChannel channel = new EmbeddedChannel(EmptyWriteFilter.INSTANCE);
+        EmbeddedChannel channel = new EmbeddedChannel(EmptyWriteFilter.newInstance());
         ByteBuf empty = Unpooled.buffer(0);
         ChannelFuture emptyWrite = channel.writeAndFlush(empty);
         DefaultByteBufHolder emptyHolder = new DefaultByteBufHolder(Unpooled.buffer(0));
@@ -41,6 +41,45 @@ class EmptyWriteFilterTest {
         ByteBuf passed = channel.readOutbound();
         assertEquals(3, passed.readableBytes());
         passed.release();
+        channel.finishAndReleaseAll();
+    }
+
+    /**
+     * Issue 18, item 10: an empty write completes after the writes before it (grpc-netty uses it to learn that they
+     * are done), and fails on a closed channel, as a write reaching the channel would.
+     */
+    @Test
+    void anEmptyWriteCompletesInOrderAndFailsOnAClosedChannel() {
+        java.util.List<io.netty.channel.ChannelPromise> held = new java.util.ArrayList<>();
+        // Stands for a transport still writing: it takes the writes and completes none yet.
+        io.netty.channel.ChannelOutboundHandlerAdapter slow = new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                              io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                held.add(promise);
+            }
+        };
+        EmbeddedChannel channel = new EmbeddedChannel(slow, EmptyWriteFilter.newInstance());
+        ChannelFuture data = channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+        ChannelFuture empty = channel.writeAndFlush(Unpooled.buffer(0));
+        assertTrue(!empty.isDone(), "the empty write completed before the write ahead of it");
+        held.get(0).setSuccess();
+        assertTrue(data.isSuccess() && empty.isSuccess(), "the empty write completes with the one ahead of it");
+
+        ChannelFuture failing = channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {2}));
+        ChannelFuture afterFailure = channel.writeAndFlush(Unpooled.buffer(0));
+        held.get(1).setFailure(new java.io.IOException("broken pipe (test)"));
+        assertTrue(failing.isDone() && afterFailure.cause() instanceof java.io.IOException,
+                "an empty write after a failed one fails with it: " + afterFailure.cause());
+
+        // Closed, its handlers still in place until the deregistration runs: the filter must not answer success.
+        channel.unsafe().close(channel.unsafe().voidPromise());
+        ByteBuf late = Unpooled.buffer(0);
+        ChannelFuture onClosed = channel.writeAndFlush(late);
+        assertTrue(onClosed.cause() instanceof java.nio.channels.ClosedChannelException,
+                "an empty write on a closed channel: " + onClosed.cause());
+        assertEquals(0, late.refCnt(), "empty buffer released");
         channel.finishAndReleaseAll();
     }
 }

@@ -19,6 +19,12 @@ import java.util.Locale;
  * The address of a Windows named pipe: {@code \\.\pipe\name} on this machine or {@code \\server\pipe\name} on
  * another. A bare {@code name} means {@code \\.\pipe\name}. Pipe names are case-insensitive, and so are
  * {@link #equals(Object)} and {@link #hashCode()}.
+ *
+ * <p>A name that Win32 would turn into another name on the way to the kernel is refused, so that a client never
+ * reaches a pipe it did not name. The name (the part after {@code \pipe\}) must not be empty and must not contain
+ * a backslash, a {@code /} (Win32 makes it a backslash) or a control character (NUL would end the name there, the
+ * others some APIs refuse), nor end with a dot or a space (Win32 drops them); the full path is at most
+ * {@value #MAX_PATH_LENGTH} characters.
  */
 public final class NamedPipeAddress extends SocketAddress {
     private static final long serialVersionUID = 1L;

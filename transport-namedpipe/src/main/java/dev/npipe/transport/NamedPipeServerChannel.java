@@ -50,6 +50,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int MAX_NO_DATA_RETRIES = 3;
     private static final long RECREATE_DELAY_MILLIS = 100;
+    private static final long FIRST_PARKED_RETRY_MILLIS = 10;
+    private static final long MAX_PARKED_RETRY_MILLIS = 1_000;
     private static final long UNREGISTERED_CHILD_GRACE_MILLIS =
             SystemPropertyUtil.getLong("dev.npipe.transport.unregisteredChildGraceMillis", 10_000);
     private static final boolean MOVE_PIPES_TO_CHILD_PORTS =
@@ -73,10 +75,19 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private final Map<NamedPipeChannel, Future<?>> awaitingRegistration = new HashMap<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
     private final List<Instance> parked = new ArrayList<>();
+    /** The retry of parked instances that Windows refused after a child closed; null when none is due. */
+    private Future<?> parkedRetry;
+    private long parkedRetryMillis = FIRST_PARKED_RETRY_MILLIS;
     /** Connected instances waiting for {@code read()} while AUTO_READ is off. */
     private final List<PipeHandle> connectedWaiting = new ArrayList<>();
     /** {@code read()} was called and no connection has been handed on since. */
     private boolean readPending;
+    /**
+     * doBind is starting the first listens: a client already there waits in {@link #connectedWaiting} for the
+     * {@code read()} that follows channelActive (auto-read's, or the user's), not handed on before the server is
+     * active and its bind promise complete.
+     */
+    private boolean binding;
     /** Test hook: whether children may be moved to their own loop's port (Windows 8.1+). */
     volatile boolean movePipesToChildPorts = MOVE_PIPES_TO_CHILD_PORTS;
     /** Test hook: how long an accepted child may stay unregistered before it is closed. */
@@ -197,8 +208,13 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         }
         address = requested;
         bound = true;
-        for (Instance instance : new ArrayList<>(instances)) {
-            listen(instance);
+        binding = true;
+        try {
+            for (Instance instance : new ArrayList<>(instances)) {
+                listen(instance);
+            }
+        } finally {
+            binding = false;
         }
     }
 
@@ -262,7 +278,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private void accepted(Instance instance) {
         PipeHandle connected = instance.pipe;
         instance.pipe = null;
-        if (config.isAutoRead() || readPending) {
+        if (!binding && (config.isAutoRead() || readPending)) {
             relisten(instance);
             handOn(connected);
             pipeline().fireChannelReadComplete();
@@ -379,7 +395,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
                 instance.pipe = newInstance();
             } catch (Win32Exception e) {
                 if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
-                    parked.add(0, instance); // the closed child's instance is not gone yet: try at the next close
+                    // The closed child's instance is not gone yet, or someone else took it: try at the next close,
+                    // and on a back-off meanwhile, since that close may have been the last one.
+                    parked.add(0, instance);
+                    retryParkedLater();
                 } else {
                     instances.remove(instance);
                     pipeline().fireExceptionCaught(e);
@@ -388,6 +407,22 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             }
             listen(instance);
         }
+        if (parked.isEmpty()) {
+            parkedRetryMillis = FIRST_PARKED_RETRY_MILLIS;
+        }
+    }
+
+    /** Tries the parked instances again after a back-off growing from 10 ms to 1 s; one retry is due at most. */
+    private void retryParkedLater() {
+        if (parkedRetry != null || !open) {
+            return;
+        }
+        long delay = parkedRetryMillis;
+        parkedRetryMillis = Math.min(delay * 2, MAX_PARKED_RETRY_MILLIS);
+        parkedRetry = eventLoop().schedule(() -> {
+            parkedRetry = null;
+            listenParked();
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     /** The instance failed in an unexpected way: close it and try a fresh one a little later, never in a spin. */
@@ -428,6 +463,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         }
         connectedWaiting.clear();
         parked.clear();
+        if (parkedRetry != null) {
+            parkedRetry.cancel(false);
+            parkedRetry = null;
+        }
         if (factory != null) {
             factory.releaseName();
         }

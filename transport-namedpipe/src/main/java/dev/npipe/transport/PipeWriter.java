@@ -41,6 +41,12 @@ final class PipeWriter extends OperationSlot {
 
     private final NamedPipeChannel channel;
     private final ChannelState state;
+    /** Readable bytes of the flushed buffers, counted by {@link #countFlushed} up to the coalescing limit. */
+    private long flushedBytes;
+    private final ChannelOutboundBuffer.MessageProcessor countFlushed = msg -> {
+        flushedBytes += ((ByteBuf) msg).readableBytes();
+        return flushedBytes < MAX_COALESCED_BYTES;
+    };
 
     PipeWriter(NamedPipeChannel channel, ChannelState state) {
         this.channel = channel;
@@ -124,7 +130,11 @@ final class PipeWriter extends OperationSlot {
 
     /** Copies the flushed small buffers, up to {@link #MAX_COALESCED_BYTES}, into one direct buffer. */
     private ByteBuf coalesce(ChannelOutboundBuffer in) throws Exception {
-        int total = (int) Math.min(in.totalPendingWriteBytes(), MAX_COALESCED_BYTES);
+        // Sized by the bytes flushed: totalPendingWriteBytes() is the MessageSizeEstimator's guess (plus an overhead
+        // per entry), which may be far less, cutting a burst into tiny writes, or 0, a loop of empty ones.
+        flushedBytes = 0;
+        in.forEachFlushedMessage(countFlushed);
+        int total = (int) Math.min(flushedBytes, MAX_COALESCED_BYTES);
         ByteBuf copy = channel.config().getAllocator().directBuffer(total);
         in.forEachFlushedMessage(msg -> {
             ByteBuf buf = (ByteBuf) msg;

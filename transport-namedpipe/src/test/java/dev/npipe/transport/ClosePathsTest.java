@@ -342,4 +342,185 @@ class ClosePathsTest {
             assertTrue(pair.child.isOutputShutdown());
         }
     }
+
+    /**
+     * Item 7: a client that connects while the server binds (between an instance's creation and its listen) is
+     * handed on only after channelActive, as Netty's server channels do; it was handed on from inside doBind, before
+     * the server was active and its bind promise complete.
+     */
+    @Test
+    void aClientWaitingAtBindIsHandedOnAfterChannelActive() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger readsBeforeActive = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        // Raw clients open the name as fast as they can, so some get an instance before the server listens on it.
+        java.util.List<Thread> hammers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread hammer = new Thread(() -> {
+                while (!stop.get()) {
+                    long handle = dev.npipe.transport.win32.Win32Handle.openPipe(address.path(),
+                            dev.npipe.transport.win32.Kernel32.GENERIC_READ
+                                    | dev.npipe.transport.win32.Kernel32.GENERIC_WRITE);
+                    if (handle > 0) {
+                        opened.incrementAndGet();
+                        try {
+                            Thread.sleep(100); // still there when the server listens: ERROR_PIPE_CONNECTED
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        dev.npipe.transport.win32.Win32Handle.close(handle);
+                    }
+                }
+            }, "bind-hammer-" + t);
+            hammer.setDaemon(true);
+            hammer.start();
+            hammers.add(hammer);
+        }
+        Channel server = null;
+        try {
+            Thread.sleep(50);
+            server = new io.netty.bootstrap.ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                    .option(NamedPipeChannelOption.LISTENING_INSTANCES, 32)
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        private boolean active;
+
+                        @Override
+                        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+                            active = true;
+                            ctx.fireChannelActive();
+                        }
+
+                        @Override
+                        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                            reads.incrementAndGet();
+                            if (!active) {
+                                readsBeforeActive.incrementAndGet();
+                            }
+                            ctx.fireChannelRead(msg);
+                        }
+                    })
+                    .childHandler(new io.netty.channel.ChannelInitializer<NamedPipeChannel>() {
+                        @Override
+                        protected void initChannel(NamedPipeChannel ch) {
+                        }
+                    }).bind(address).sync().channel();
+            assertTrue(PipeTestSupport.eventually(5_000, () -> reads.get() > 0), "no client was accepted");
+        } finally {
+            stop.set(true);
+            for (Thread hammer : hammers) {
+                hammer.join(5_000);
+            }
+            if (server != null) {
+                server.close().sync();
+            }
+        }
+        assertEquals(0, readsBeforeActive.get(), "children handed on before channelActive, of " + reads.get()
+                + " (" + opened.get() + " raw opens)");
+    }
+
+    /**
+     * Item 9: coalescing small writes is sized by the bytes flushed, not by the MessageSizeEstimator. With an
+     * estimator that says 0, two 8,000-byte writes went out in pieces of the entries' overhead (~192 bytes): the
+     * first write's promise heard of ~40 partial writes instead of one.
+     */
+    @Test
+    void coalescingIsSizedByTheBytesFlushed() throws Exception {
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        try (PipePair pair = new PipePair(group, sb -> { }, b -> b.option(io.netty.channel.ChannelOption
+                .MESSAGE_SIZE_ESTIMATOR, () -> msg -> 0), new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        received.addAndGet(((ByteBuf) msg).readableBytes());
+                        ((ByteBuf) msg).release();
+                    }
+
+                    @Override
+                    public boolean isSharable() {
+                        return true;
+                    }
+                }, null)) {
+            java.util.concurrent.atomic.AtomicInteger progressEvents = new java.util.concurrent.atomic.AtomicInteger();
+            io.netty.channel.ChannelProgressivePromise first = pair.client.newProgressivePromise();
+            first.addListener(new io.netty.channel.ChannelProgressiveFutureListener() {
+                @Override
+                public void operationProgressed(io.netty.channel.ChannelProgressiveFuture future, long progress,
+                                                long total) {
+                    progressEvents.incrementAndGet();
+                }
+
+                @Override
+                public void operationComplete(io.netty.channel.ChannelProgressiveFuture future) {
+                }
+            });
+            ChannelFuture second = pair.client.eventLoop().submit(() -> {
+                pair.client.write(Unpooled.buffer(8000).writeZero(8000), first);
+                return pair.client.writeAndFlush(Unpooled.buffer(8000).writeZero(8000));
+            }).get(5, TimeUnit.SECONDS);
+            assertTrue(first.await(5, TimeUnit.SECONDS) && first.isSuccess(), "first write: " + first.cause());
+            assertTrue(second.await(5, TimeUnit.SECONDS) && second.isSuccess(), "second write: " + second.cause());
+            assertTrue(PipeTestSupport.eventually(5_000, () -> received.get() == 16_000), "received " + received);
+            assertTrue(progressEvents.get() <= 2, "the first write went out in " + progressEvents.get() + " pieces");
+        }
+    }
+
+    /**
+     * Item 5: at MAX_INSTANCES 1, the instance the last child freed is taken by someone else before the server's
+     * loop gets to it, so its parked instance stays parked; once that other instance is gone no child closes any
+     * more. The parked instance must listen again all the same (a retry on a short back-off).
+     */
+    @Test
+    void aParkedInstanceListensAgainAfterTheLastChildHasGone() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        java.util.concurrent.BlockingQueue<Channel> children = new java.util.concurrent.LinkedBlockingQueue<>();
+        Channel server = new io.netty.bootstrap.ServerBootstrap().group(group, other)
+                .channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.MAX_INSTANCES, 1)
+                // No read in flight: the child's handle closes at once (under Wine its completions would come
+                // through the server's loop, which the test holds up).
+                .childOption(io.netty.channel.ChannelOption.AUTO_READ, false)
+                .childHandler(new io.netty.channel.ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        children.add(ch);
+                    }
+                }).bind(address).sync().channel();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            Channel first = new Bootstrap().group(other).channel(NamedPipeChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+            Channel child = children.poll(5, TimeUnit.SECONDS);
+            assertTrue(child != null, "no child for the first client");
+            // The server's loop waits while the child (on the other loop) closes and a stranger takes its instance.
+            server.eventLoop().execute(() -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            child.close().sync();
+            first.close().sync();
+            dev.npipe.transport.win32.PipeHandle stranger = dev.npipe.transport.win32.PipeHandle.createInstance(
+                    address.path(), dev.npipe.transport.win32.Kernel32.PIPE_ACCESS_DUPLEX,
+                    dev.npipe.transport.win32.Kernel32.PIPE_TYPE_BYTE | dev.npipe.transport.win32.Kernel32
+                            .PIPE_READMODE_BYTE | dev.npipe.transport.win32.Kernel32.PIPE_WAIT, 2, 4096, 4096, 0, 0L);
+            release.countDown();
+            server.eventLoop().submit(() -> { }).sync(); // the server has seen the child close, and found no room
+            stranger.close();
+            ChannelFuture second = new Bootstrap().group(other).channel(NamedPipeChannel.class)
+                    .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).await();
+            assertTrue(second.isSuccess(), "the second client could not connect: " + second.cause());
+            second.channel().close().sync();
+            Channel secondChild = children.poll(5, TimeUnit.SECONDS);
+            if (secondChild != null) {
+                secondChild.close().sync();
+            }
+        } finally {
+            release.countDown();
+            server.close().sync();
+        }
+    }
 }
