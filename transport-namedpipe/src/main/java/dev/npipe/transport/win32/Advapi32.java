@@ -49,6 +49,9 @@ public final class Advapi32 {
 
     public static native int RevertToSelf();
 
+    /** With both arguments 0: the calling thread stops impersonating (the other way to revert). */
+    public static native int SetThreadToken(long thread, long token);
+
     public static native int OpenThreadToken(long thread, int access, int openAsSelf, long token);
 
     static native int OpenProcessToken(long process, int access, long token);

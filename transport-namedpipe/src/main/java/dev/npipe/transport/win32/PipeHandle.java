@@ -347,8 +347,9 @@ public final class PipeHandle {
             token = scratch.view().getLong(0);
             NativeResources.handleOpened();
         } finally {
-            if (Advapi32.RevertToSelf() == 0) {
-                // The thread would go on as the client: an Error, which no completion handler catches, ends it.
+            if (Advapi32.RevertToSelf() == 0 && Advapi32.SetThreadToken(0L, 0L) == 0) {
+                // Neither way back worked: the thread would go on as the client. An Error, which the completion
+                // loop rethrows rather than logs, is the strongest stop Java offers here.
                 throw new ImpersonationNotRevertedError("RevertToSelf failed after impersonating the client of "
                         + path + ": " + Win32Error.describe(Kernel32.lastError()) + "; this thread stops rather than "
                         + "go on as the client");
