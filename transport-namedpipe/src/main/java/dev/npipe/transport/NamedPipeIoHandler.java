@@ -296,6 +296,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         try {
             registration.handle.handle(registration, event);
         } finally {
+            event.update(null, 0, 0); // the reused event must not keep the block, and so its channel, reachable
             registration.completionHandled(); // even when the handler threw: the block is free again
         }
     }
