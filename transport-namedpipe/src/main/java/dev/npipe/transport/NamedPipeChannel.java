@@ -126,16 +126,22 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     }
 
     /**
-     * Who is on the client end: its process id, session id and user SID. Server-side channels only. The answer
-     * comes from the channel's event loop (the user is read by impersonating the client just long enough to open
-     * its token); the returned future never blocks the caller.
+     * Who is on the client end: its process id, session id and user SID. Server-side channels only. They were read
+     * when the connection was accepted (the user by impersonating the client just long enough to open its token, see
+     * {@link NamedPipePeerCredentials#userSource()}), so this impersonates nothing; where that read failed, it is
+     * tried again on the channel's event loop. The returned future never blocks the caller.
      *
-     * @return a future of the client's credentials, failed when they cannot be read
+     * @return a future of the client's credentials, failed when they cannot be read or the channel is closed
      */
     public Future<NamedPipePeerCredentials> peerCredentials() {
         if (parent() == null) {
             throw new IllegalStateException("peerCredentials() is for the server side; a client can ask "
                     + "serverProcessId()");
+        }
+        java.util.Optional<NamedPipePeerCredentials> known = peerAddress.credentials();
+        if (known.isPresent()) {
+            return isActive() ? eventLoop().newSucceededFuture(known.get())
+                    : eventLoop().newFailedFuture(new ClosedChannelException());
         }
         return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.clientOf(connectedPipe()));
     }
