@@ -89,6 +89,7 @@ final class PipeInstances {
                 return;
             } catch (Win32Exception e) {
                 if (e.errorCode() != Win32Error.ERROR_PIPE_BUSY || attempt == HOLD_ATTEMPTS) {
+                    releaseName(); // first: the bind's error tells what else holds the name, not counting ours
                     throw e;
                 }
                 holder.close();
@@ -115,9 +116,10 @@ final class PipeInstances {
         if (client != ours) {
             holderClient.close();
             holderClient = null;
+            // (Under Wine an instance with no client may report any process id: it is shown, not trusted.)
             throw new Win32Exception("holding " + address.path() + ": this server's own connection to the name reached "
-                    + "another server's instance (our first instance's client: "
-                    + (client == 0 ? "none" : "process " + client) + ")", Win32Error.ERROR_ACCESS_DENIED);
+                    + "another server's instance (our first instance reports client " + (client == 0 ? "none"
+                    : "process " + client) + ", this is process " + ours + ")", Win32Error.ERROR_ACCESS_DENIED);
         }
     }
 
