@@ -152,7 +152,7 @@ public final class LocalGrpc {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(transport.address(name))
                 .channelFactory(namedPipe ? () -> {
                     Channel channel = channels.newChannel();
-                    channel.pipeline().addFirst("npipe-empty-write-filter", EmptyWriteFilter.INSTANCE);
+                    channel.pipeline().addFirst("npipe-empty-write-filter", EmptyWriteFilter.newInstance());
                     return channel;
                 } : channels)
                 .eventLoopGroup(group)

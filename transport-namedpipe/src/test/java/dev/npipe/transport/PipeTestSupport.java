@@ -88,7 +88,10 @@ public final class PipeTestSupport {
         }
     }
 
-    /** Waits until {@code condition} holds, up to {@code millis}; returns whether it did. */
+    /**
+     * Waits until {@code condition} holds, up to {@code millis}; returns whether it did. By hand rather than with
+     * Awaitility: a boolean back lets each caller fail with its own message, and ten lines need no dependency.
+     */
     public static boolean eventually(long millis, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!condition.getAsBoolean()) {

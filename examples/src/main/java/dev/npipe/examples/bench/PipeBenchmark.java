@@ -117,6 +117,10 @@ public final class PipeBenchmark {
         if (out != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report, StandardCharsets.UTF_8);
+            // Beside the Markdown: the same rows as CSV (results.md -> results.csv).
+            Path csv = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.[^.]*$", "") + ".csv");
+            Files.writeString(csv, bench.table.csv(), StandardCharsets.UTF_8);
+            System.out.println("bench: the rows as CSV: " + csv);
         }
     }
 

@@ -30,6 +30,29 @@ final class ResultTable {
         return format(row);
     }
 
+    /**
+     * Every row as CSV, one line per workload and pairing, with a header line: the same figures as the Markdown
+     * table, as plain numbers (no ratios), for scripts and spreadsheets. NaN cells (a figure a run does not have)
+     * are empty.
+     */
+    String csv() {
+        StringBuilder out = new StringBuilder("mode,test,connections,size,pairing,messages,seconds,msg_per_s,mb_per_s,"
+                + "p50_us,p99_us,p999_us,alloc_b_per_msg,batch,at_once_per_msg\n");
+        for (Row r : rows) {
+            Figures f = r.f;
+            out.append(String.join(",", r.w.modeName(), r.w.testName(), Integer.toString(r.w.connections()),
+                    Integer.toString(r.w.size()), '"' + r.pairing.label + '"', Long.toString(f.messages()),
+                    cell(f.seconds()), cell(f.messagesPerSecond()), cell(f.megabytesPerSecond(r.w.size())),
+                    cell(f.p50Micros()), cell(f.p99Micros()), cell(f.p999Micros()), cell(f.garbagePerMessage()),
+                    cell(f.batchSize()), cell(f.atOncePerMessage()))).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
     /** Markdown header; the first "x C" is the ratio of both msg/s and MB/s (same messages, same size). */
     static String header() {
         return "| mode | test | conns | size | client -> server | msg/s | MB/s | x C | p50 us | x C | p99 us | x C"

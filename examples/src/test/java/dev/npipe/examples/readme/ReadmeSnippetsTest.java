@@ -54,6 +54,7 @@ class ReadmeSnippetsTest {
 
     private static final Pattern BLOCK = Pattern.compile("(?s)```java\\n(.*?)```");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\bMy[A-Z]\\w*");
+    private static final Pattern LEADING_IMPORTS = Pattern.compile("(?:\\s*import (?:static )?[\\w.]+(?:\\.\\*)?;[^\\n]*\\n)+");
     private static final Pattern TYPE_DECLARATION = Pattern.compile("(?m)^\\s*(public |final |abstract )*(class|record|interface|enum) ");
     private static final String IMPORTS = Set.of("io.netty.bootstrap", "io.netty.buffer", "io.netty.channel",
                     "io.netty.handler.codec", "io.netty.util.concurrent", "dev.npipe.transport", "dev.npipe.transport.local",
@@ -76,9 +77,14 @@ class ReadmeSnippetsTest {
         return tests;
     }
 
-    private static void assertCompiles(int line, String code) {
+    private static void assertCompiles(int line, String block) {
         String name = "ReadmeLine" + line;
-        StringBuilder source = new StringBuilder(IMPORTS).append("\nclass ").append(name).append(" {\n");
+        // A block may show its imports first: they go where imports belong.
+        Matcher imports = LEADING_IMPORTS.matcher(block);
+        String shown = imports.lookingAt() ? imports.group() : "";
+        String code = block.substring(shown.length());
+        StringBuilder source = new StringBuilder(IMPORTS).append(shown).append("\nclass ").append(name)
+                .append(" {\n");
         for (String placeholder : placeholders(code)) {
             source.append(placeholderDeclaration(placeholder)).append('\n');
         }
