@@ -82,6 +82,8 @@ public final class PipeBenchmark {
         int threads = Runtime.getRuntime().availableProcessors();
         int serverThreads = 0;
         Pattern select = null;
+        // Eight flags, one switch: scripts/bench.sh is the only caller, so a command-line library (picocli) would add
+        // a dependency and nothing a user sees.
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--npbench" -> exe = Path.of(args[++i]);
