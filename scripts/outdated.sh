@@ -22,7 +22,11 @@ out=$(mktemp)
 if ./mvnw -B "$VERSIONS:display-dependency-updates" "$VERSIONS:display-plugin-updates" \
      -DprocessDependencyManagement=true -DallowSnapshots=false \
      '-Dmaven.version.ignore=(?i).*[-.](alpha|beta|rc|m|cr|preview)[-.]?[0-9]*' >"$out" 2>&1; then
-  behind=$(grep -E ' -> ' "$out" | sed -e 's/^\[INFO\] *//' | sort -u)
+  # Only real updates: display-plugin-updates also lists the last versions for older Mavens ("3.5.0 -> 2.6.1").
+  behind=$(grep -E ' -> ' "$out" | sed -e 's/^\[INFO\] *//' | sort -u | while read -r line; do
+    from=$(awk '{print $(NF-2)}' <<<"$line") to=$(awk '{print $NF}' <<<"$line")
+    [ "$from" != "$to" ] && [ "$(printf '%s\n%s\n' "$from" "$to" | sort -V | tail -n 1)" = "$to" ] && echo "$line"
+  done)
   if [ -n "$behind" ]; then
     echo "outdated: behind the newest release (update when it suits; this does not fail the build):"
     printf '%s\n' "$behind" | sed 's/^/  /'
