@@ -79,11 +79,12 @@ class ReadmeSnippetsTest {
 
     private static void assertCompiles(int line, String block) {
         String name = "ReadmeLine" + line;
-        // A block may show its imports first: they go where imports belong.
+        // A block may show its imports first (README's do): they go where imports belong.
         Matcher imports = LEADING_IMPORTS.matcher(block);
         String shown = imports.lookingAt() ? imports.group() : "";
         String code = block.substring(shown.length());
-        StringBuilder source = new StringBuilder(IMPORTS).append(shown).append("\nclass ").append(name)
+        // A block that shows imports compiles with those alone, so a missing one fails here; others get the usual set.
+        StringBuilder source = new StringBuilder(shown.isEmpty() ? IMPORTS : shown).append("\nclass ").append(name)
                 .append(" {\n");
         for (String placeholder : placeholders(code)) {
             source.append(placeholderDeclaration(placeholder)).append('\n');
