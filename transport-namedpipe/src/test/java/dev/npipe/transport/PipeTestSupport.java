@@ -29,12 +29,7 @@ public final class PipeTestSupport {
 
     /** Whether this Win32 is Wine (its ntdll exports wine_get_version), not Windows. */
     public static boolean isWine() {
-        try {
-            com.sun.jna.NativeLibrary.getInstance("ntdll").getFunction("wine_get_version");
-            return true;
-        } catch (UnsatisfiedLinkError e) {
-            return false;
-        }
+        return wineVersion() != null;
     }
 
     /** The Wine version ({@code wine_get_version}, e.g. "8.0"), or null on Windows. */

@@ -32,7 +32,7 @@ class WarningCompletionsTest {
         if (WarningCompletions.EMULATE_WINDOWS_8) {
             expected = WarningCompletions.Rule.QUEUED;
             system = "Wine with Windows 8's rule emulated";
-        } else if (isWine()) {
+        } else if (dev.npipe.transport.PipeTestSupport.isWine()) {
             expected = WarningCompletions.Rule.NOT_QUEUED;
             system = "Wine (Windows 7's rule)";
         } else {
@@ -41,14 +41,5 @@ class WarningCompletionsTest {
         }
         assertEquals(expected, WarningCompletions.rule(), "the rule measured on " + system);
         assertEquals(expected == WarningCompletions.Rule.QUEUED, WarningCompletions.queued());
-    }
-
-    static boolean isWine() {
-        try {
-            com.sun.jna.NativeLibrary.getInstance("ntdll").getFunction("wine_get_version");
-            return true;
-        } catch (UnsatisfiedLinkError e) {
-            return false;
-        }
     }
 }
