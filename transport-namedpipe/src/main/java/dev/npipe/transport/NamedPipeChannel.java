@@ -283,30 +283,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         }
         // A message pipe's instances are read in message mode from creation, whatever READ_MODE delivers.
         state.set((chunks ? MESSAGE_CHUNKS : 0) | (childOfMessagePipe ? MESSAGE_PIPE : 0));
-        PortPlan plan = portPlan(server.registration.handler() == registration.handler(),
+        PortSharing.PortPlan plan = PortSharing.portPlan(server.registration.handler() == registration.handler(),
                 server.movePipesToChildPorts, () -> handle.moveToPort(registration.handler().port()));
-        if (plan == PortPlan.PASSED_ON) {
+        if (plan == PortSharing.PortPlan.PASSED_ON) {
             logger.debug("{} cannot move to its event loop's port; its completions are passed on", this);
-            registration.servedBy(server.registration.handler());
+            registration.passedOnBy(server.registration.handler().sharing());
         }
-    }
-
-    /** How a server child's completions reach its own loop. */
-    enum PortPlan {
-        /** The child's loop is the server's: the handle is on its port already. */
-        SAME_LOOP,
-        /** The handle was moved to the child's loop's port (Windows 8.1+). */
-        MOVED,
-        /** The server loop's port gets them and passes them on (Wine, Windows before 8.1, or moving turned off). */
-        PASSED_ON
-    }
-
-    /** The decision, apart from the Win32 call that moves the handle ({@code move}: true when it moved). */
-    static PortPlan portPlan(boolean sameLoop, boolean moveAllowed, java.util.function.BooleanSupplier move) {
-        if (sameLoop) {
-            return PortPlan.SAME_LOOP;
-        }
-        return moveAllowed && move.getAsBoolean() ? PortPlan.MOVED : PortPlan.PASSED_ON;
     }
 
     @Override

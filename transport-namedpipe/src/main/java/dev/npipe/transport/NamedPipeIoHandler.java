@@ -44,9 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (GetQueuedCompletionStatusEx) and hands each to the channel whose {@link Overlapped} block it carries. Wake-ups
  * are posted packets, so one sent between the check and the wait is never lost.
  *
- * <p>A pipe handle stays tied to the port it was first associated with: a server's listening instance is tied to
- * the server's loop, and its child may be registered on another loop. Completions of such a child are passed on
- * to the child's port with PostQueuedCompletionStatus; the block records which port owns it.
+ * <p>A completion whose block belongs to another loop (a server child whose handle could not move to its own
+ * loop's port) is passed on by {@link PortSharing}, which also decides when the port is closed.
  */
 public final class NamedPipeIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeIoHandler.class);
@@ -58,7 +57,6 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final long port;
     private final NativeBlock entries;
     private final NativeBlock removed;
-    private final NativeBlock scratch;
     private final LongObjectHashMap<Overlapped> blocks = new LongObjectHashMap<>();
     private final Set<PipeRegistration> registrations = new LinkedHashSet<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -66,14 +64,6 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final NamedPipeCompletionStats stats = new NamedPipeCompletionStats();
     /** Operations that finished at once (no completion was queued for them), handed on by this run. Loop only. */
     private final ArrayDeque<Overlapped> finishedAtOnce = new ArrayDeque<>();
-    /** Guards the port handle against a wake-up posted while {@link #destroy()} closes it. */
-    private final Object portLock = new Object();
-    private boolean portClosed;
-    /**
-     * Channels of other loops whose completions come to this port and are passed on (their handles could not be
-     * moved to their own loop's port). Guarded by {@link #portLock}: the port is closed only when none is left.
-     */
-    private int servedChannels;
     /** {@link #destroy()} has run: no registration is accepted any more. */
     private volatile boolean destroyCalled;
     /** Packets the last dequeue returned, wake-ups included. */
@@ -82,20 +72,17 @@ public final class NamedPipeIoHandler implements IoHandler {
     private int failures;
     /** When the current batch of completions started to be handled, for Netty's auto-scaling. */
     private long dequeueStartNanos;
-    /** Set once this port is closed: from then on no completion is passed on to other loops. */
-    private volatile boolean destroyed;
-    /** Keeps this loop from being suspended while it must go on dequeuing. */
-    private final LoopHold hold;
+    /** Passes completions on to other loops, keeps this loop awake for them, closes the port. */
+    private final PortSharing sharing;
 
     NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
         NamedPipe.ensureAvailability();
         this.executor = ObjectUtil.checkNotNull(executor, "executor");
         this.maxCompletionsPerRun = ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
-        hold = new LoopHold(executor);
         port = Win32Handle.createCompletionPort();
+        sharing = new PortSharing(this, executor, port, stats);
         entries = new NativeBlock(ENTRY_SIZE * maxCompletionsPerRun);
         removed = new NativeBlock(8);
-        scratch = new NativeBlock(8);
     }
 
     /** {@return a factory for {@code new MultiThreadIoEventLoopGroup(NamedPipeIoHandler.newFactory())}} */
@@ -183,11 +170,17 @@ public final class NamedPipeIoHandler implements IoHandler {
         return (int) Math.min(millis, Integer.MAX_VALUE - 1);
     }
 
-    private int dequeue(int timeoutMillis) {
+    /** One GetQueuedCompletionStatusEx into {@link #entries}: the count of entries, or -1 with the call's error. */
+    private int dequeueBatch(int timeoutMillis) {
         int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxCompletionsPerRun,
                 removed.address(), timeoutMillis, 0);
+        return ok == 0 ? -1 : removed.view().getInt(0);
+    }
+
+    private int dequeue(int timeoutMillis) {
+        int count = dequeueBatch(timeoutMillis);
         lastBatch = 0;
-        if (ok == 0) {
+        if (count < 0) {
             int error = Kernel32.lastError();
             if (error != Win32Error.WAIT_TIMEOUT) {
                 backOffAfterFailure(error);
@@ -196,7 +189,6 @@ public final class NamedPipeIoHandler implements IoHandler {
         }
         failures = 0;
         dequeueStartNanos = System.nanoTime();
-        int count = removed.view().getInt(0);
         lastBatch = count;
         stats.record(count);
         int handled = 0;
@@ -265,7 +257,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     private void dispatch(long address, int bytes) {
         Overlapped block = blocks.get(address);
         if (block == null) {
-            passOn(address, bytes);
+            sharing.passOn(address, bytes);
             return;
         }
         if (block.isPending() && block.isHandledBeforeItsPacket()) {
@@ -298,22 +290,6 @@ public final class NamedPipeIoHandler implements IoHandler {
         } finally {
             event.update(null, 0, 0); // the reused event must not keep the block, and so its channel, reachable
             registration.completionHandled(); // even when the handler threw: the block is free again
-        }
-    }
-
-    /** A completion of a block owned by another loop: post it to that loop's port. */
-    private void passOn(long address, int bytes) {
-        Kernel32.RtlMoveMemory(scratch.address(), address + Overlapped.OWNER_PORT_OFFSET, 8);
-        long ownerPort = scratch.view().getLong(0);
-        if (ownerPort == port || ownerPort == 0L) {
-            stats.recordDropped(); // e.g. a block its stopped loop left allocated for this very packet
-            logger.warn("Dropping a completion for an unknown OVERLAPPED block at 0x{}", Long.toHexString(address));
-            return;
-        }
-        stats.recordPassedOn();
-        if (Kernel32.PostQueuedCompletionStatus(ownerPort, bytes, 0L, address) == 0) {
-            logger.warn("Cannot pass a completion on to its event loop: PostQueuedCompletionStatus failed: {}",
-                    Win32Error.describe(Kernel32.lastError()));
         }
     }
 
@@ -383,29 +359,13 @@ public final class NamedPipeIoHandler implements IoHandler {
             logger.warn("{} still had I/O in flight when its event loop stopped", registration.handle);
             registration.abandon();
         }
-        if (!closePortUnlessServing()) {
-            PortRelay.start(this);
-        }
+        sharing.loopStopped();
     }
 
-    /**
-     * Closes the port and frees the dequeue buffers unless channels of other loops still get their completions
-     * through it; returns whether it did. Their handles stay tied to this port for good (Wine, Windows before 8.1),
-     * so closing it would leave them open and silent.
-     */
-    boolean closePortUnlessServing() {
-        synchronized (portLock) {
-            if (servedChannels > 0) {
-                return false;
-            }
-            portClosed = true;
-            destroyed = true;
-            Win32Handle.close(port);
-        }
+    /** The port is closed: the dequeue buffers go. Called once, by {@link PortSharing}. */
+    void freeDequeueBuffers() {
         entries.free();
         removed.free();
-        scratch.free();
-        return true;
     }
 
     /**
@@ -413,16 +373,11 @@ public final class NamedPipeIoHandler implements IoHandler {
      * own it. Only the relay thread calls this, once the loop's own registrations are all gone.
      */
     void passOnDequeued(int timeoutMillis) {
-        int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxCompletionsPerRun,
-                removed.address(), timeoutMillis, 0);
-        if (ok == 0) {
-            return;
-        }
-        int count = removed.view().getInt(0);
+        int count = dequeueBatch(timeoutMillis);
         for (int i = 0; i < count; i++) {
             long overlapped = entryOverlapped(i);
             if (overlapped != 0L && !blocks.containsKey(overlapped)) {
-                passOn(overlapped, entryBytes(i));
+                sharing.passOn(overlapped, entryBytes(i));
             }
         }
     }
@@ -434,7 +389,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     private void completeOrphans() {
         boolean drained = false;
         for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            if (registration.isServedByStoppedLoop()) {
+            if (registration.isPassedOnByClosedPort()) {
                 if (!drained) {
                     // The stopped loop may have passed completions on to us before it stopped: dequeue them all
                     // first, or a block freed below would be read again when its queued packet comes out.
@@ -464,30 +419,14 @@ public final class NamedPipeIoHandler implements IoHandler {
         return registration;
     }
 
-    /** Runs {@code action} on this loop (it is resumed if suspended); nothing when the loop has shut down. */
-    private void onLoop(Runnable action) {
-        try {
-            executor.execute(action);
-        } catch (RejectedExecutionException e) {
-            logger.debug("The named-pipe event loop has shut down", e);
-        }
-    }
-
     @Override
     public void wakeup() {
         if (executor.isExecutorThread(Thread.currentThread()) || !wakeupPending.compareAndSet(false, true)) {
             return;
         }
-        // Netty may wake a loop whose handler was destroyed: never post to a closed port's (reusable) handle value.
-        synchronized (portLock) {
-            if (portClosed) {
-                return;
-            }
-            if (Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L) == 0) {
-                wakeupPending.set(false);
-                logger.warn("Wake-up failed: PostQueuedCompletionStatus: {}",
-                        Win32Error.describe(Kernel32.lastError()));
-            }
+        // Netty may wake a loop whose handler was destroyed: the post is skipped once the port is closed.
+        if (!sharing.postWakeup()) {
+            wakeupPending.set(false);
         }
     }
 
@@ -548,22 +487,33 @@ public final class NamedPipeIoHandler implements IoHandler {
         return registrations.remove(registration);
     }
 
-    /** Runs {@code action} now when called on this loop, else on the loop soon. Any thread. */
-    void runOnLoop(Runnable action) {
-        if (executor.isExecutorThread(Thread.currentThread())) {
-            action.run();
-        } else {
-            executor.execute(action);
+    /** Runs {@code task} on this loop, by {@link #runOnLoop(ThreadAwareExecutor, Runnable)}'s policy. Any thread. */
+    boolean execute(Runnable task) {
+        return runOnLoop(executor, task);
+    }
+
+    /**
+     * Runs {@code task} at once when called on {@code loop}'s thread, else on the loop soon (a suspended loop is
+     * resumed). The one policy for a loop that has stopped: the task is dropped (logged at debug) and false returned,
+     * so a caller with a promise fails it; what the task would have freed is freed by the loop's {@link #destroy()},
+     * which closes every registration still there and frees or forgets its blocks. Any thread.
+     */
+    static boolean runOnLoop(ThreadAwareExecutor loop, Runnable task) {
+        if (loop.isExecutorThread(Thread.currentThread())) {
+            task.run();
+            return true;
+        }
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            logger.debug("The named-pipe event loop has stopped: a task for it is dropped", e);
+            return false;
         }
     }
 
-    LoopHold hold() {
-        return hold;
-    }
-
-    /** Whether this loop's port is closed: the loop has stopped, and its relay too. Any thread. */
-    boolean isDestroyed() {
-        return destroyed;
+    PortSharing sharing() {
+        return sharing;
     }
 
     /** Hands an operation the kernel finished, whose completion never reached a port, to its channel. */
@@ -573,30 +523,5 @@ public final class NamedPipeIoHandler implements IoHandler {
         } catch (Throwable t) {
             logger.warn("A named-pipe completion handler threw", t);
         }
-    }
-
-    /**
-     * Records that a channel of another loop gets its completions through this port: this loop is held (never
-     * suspended) until {@link #stopServingChannel()}. Fails once the port is closed. Any thread.
-     */
-    void serveChannel() {
-        synchronized (portLock) {
-            if (portClosed) {
-                throw new IllegalStateException("the event loop of the server that accepted this pipe has shut "
-                        + "down, and Windows cannot move the pipe to this loop's completion port: it cannot be served");
-            }
-            servedChannels++;
-        }
-        onLoop(hold::acquire);
-    }
-
-    /** The channel {@link #serveChannel()} counted is gone. Any thread. */
-    void stopServingChannel() {
-        synchronized (portLock) {
-            if (--servedChannels == 0 && destroyCalled && !portClosed) {
-                Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L); // the relay closes the port at once
-            }
-        }
-        onLoop(hold::release);
     }
 }

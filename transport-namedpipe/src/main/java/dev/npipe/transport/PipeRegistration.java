@@ -34,8 +34,8 @@ final class PipeRegistration implements IoRegistration {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     /** Cancelled with I/O in flight: the loop is held until it has been released. Loop thread only. */
     private boolean holdsLoop;
-    /** The loop whose port gets this handle's completions and passes them on, or null for our own port. */
-    private NamedPipeIoHandler servedBy;
+    /** The port that gets this handle's completions and passes them on to ours; null when they come to ours. */
+    private PortSharing passedOnBy;
 
     PipeRegistration(NamedPipeIoHandler loop, NamedPipeIoHandle handle) {
         this.loop = loop;
@@ -72,17 +72,17 @@ final class PipeRegistration implements IoRegistration {
     }
 
     /**
-     * Records that {@code other}'s port gets this handle's completions and passes them on to ours; {@code other}
-     * is held (never suspended) until this registration is released.
+     * Records that {@code other}'s port gets this handle's completions and passes them on to ours; {@code other}'s
+     * loop stays awake until this registration is released.
      */
-    void servedBy(NamedPipeIoHandler other) {
-        other.serveChannel();
-        servedBy = other;
+    void passedOnBy(PortSharing other) {
+        other.addOtherLoopsPipe();
+        passedOnBy = other;
     }
 
-    /** Whether another loop's port serves this handle and that loop has stopped (its relay too). */
-    boolean isServedByStoppedLoop() {
-        return servedBy != null && servedBy.isDestroyed();
+    /** Whether another loop's port gets this handle's completions and that port is closed now. */
+    boolean isPassedOnByClosedPort() {
+        return passedOnBy != null && passedOnBy.isClosed();
     }
 
     NamedPipeIoHandler handler() {
@@ -113,7 +113,7 @@ final class PipeRegistration implements IoRegistration {
         if (!cancelled.compareAndSet(false, true)) {
             return false;
         }
-        loop.runOnLoop(this::removeOrHold);
+        loop.execute(this::removeOrHold);
         return true;
     }
 
@@ -121,7 +121,7 @@ final class PipeRegistration implements IoRegistration {
         removeIfIdle();
         if (!holdsLoop && loop.isRegistered(this)) {
             holdsLoop = true;
-            loop.hold().acquire();
+            loop.sharing().stayAwake();
         }
     }
 
@@ -175,7 +175,7 @@ final class PipeRegistration implements IoRegistration {
      * loop (its owner port reads 0, so it is dropped, not passed on to a port that is closed by then).
      */
     private void keepIfServed(Overlapped block) {
-        if (servedBy != null && !servedBy.isDestroyed()) {
+        if (passedOnBy != null && !passedOnBy.isClosed()) {
             outliving.add(block);
         }
     }
@@ -196,12 +196,12 @@ final class PipeRegistration implements IoRegistration {
         handle.unregistered();
         if (holdsLoop) {
             holdsLoop = false;
-            loop.hold().release();
+            loop.sharing().maySuspend();
         }
-        NamedPipeIoHandler server = servedBy;
-        if (server != null) {
-            servedBy = null;
-            server.stopServingChannel();
+        PortSharing other = passedOnBy;
+        if (other != null) {
+            passedOnBy = null;
+            other.otherLoopsPipeGone();
         }
     }
 }
