@@ -238,18 +238,18 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     /**
      * Called by the server some time after accepting: closes the handle of a child that was never registered.
-     * Returns true when it did. Any thread: registration claims the handle first, or this does.
+     * Returns true when it did. Any thread: registration takes the handle first, or this does.
      */
-    boolean abandonIfUnregistered() {
-        return pipe.closeIfUnclaimed();
+    boolean closeIfUnregistered() {
+        return pipe.closeIfUnowned();
     }
 
     @Override
     void onRegistered() throws Exception {
         PipeHandle handle = pipe;
         NamedPipeServerChannel server = parent();
-        if (server != null && !handle.claim()) {
-            throw new ClosedChannelException(); // abandoned by the server: its handle is closed
+        if (server != null && !handle.takeOwnership()) {
+            throw new ClosedChannelException(); // closed by the server meanwhile (never registered in time)
         }
         reader.registered(registration);
         writer.registered(registration);
@@ -360,11 +360,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     }
 
     @Override
-    void completed(NamedPipeIoEvent event) {
+    void complete(NamedPipeIoEvent event) {
         if (reader.owns(event.overlapped())) {
-            reader.completed(event.bytes(), event.error());
+            reader.complete(event.bytes(), event.error());
         } else if (writer.owns(event.overlapped())) {
-            writer.completed(event.bytes(), event.error());
+            writer.complete(event.bytes(), event.error());
         }
         closePipeIfIdle();
     }
@@ -377,7 +377,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     /** Auto-read was turned off: a read in flight that nobody asked for is cancelled. */
     void autoReadCleared() {
         if (isRegistered()) { // else set before registration (a bootstrap option): nothing is in flight
-            runOnLoop(reader::autoReadCleared);
+            NamedPipeIoHandler.runOnLoop(eventLoop(), reader::autoReadCleared);
         }
     }
 
@@ -448,15 +448,14 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
-        runOnLoop(() -> shutdownInput0(promise));
+        onLoop(promise, () -> shutdownInput0(promise));
         return promise;
     }
 
-    private void runOnLoop(Runnable task) {
-        if (eventLoop().inEventLoop()) {
-            task.run();
-        } else {
-            eventLoop().execute(task);
+    /** Runs {@code task} on this channel's loop; {@code promise} fails if the loop has stopped. */
+    private void onLoop(ChannelPromise promise, Runnable task) {
+        if (!NamedPipeIoHandler.runOnLoop(eventLoop(), task)) {
+            promise.tryFailure(new ClosedChannelException());
         }
     }
 
@@ -477,7 +476,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        runOnLoop(() -> shutdownOutput0(promise));
+        onLoop(promise, () -> shutdownOutput0(promise));
         return promise;
     }
 

@@ -85,6 +85,15 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<Boolean> ZERO_LENGTH_EOF = valueOf(NamedPipeChannelOption.class,
             "ZERO_LENGTH_EOF");
     /**
+     * Both ends: an empty write is completed in its turn (after the writes before it) without reaching the pipe,
+     * also on a message pipe, where it would otherwise be a zero-length message (default false). For protocols
+     * that are byte streams but write empty buffers, as grpc-netty does to learn when earlier writes are flushed:
+     * to go-winio a zero-length message means end of stream, and Wine reports even byte pipes as message pipes.
+     * On a byte pipe an empty write never reaches the pipe anyway.
+     */
+    public static final ChannelOption<Boolean> SKIP_EMPTY_WRITES = valueOf(NamedPipeChannelOption.class,
+            "SKIP_EMPTY_WRITES");
+    /**
      * Client: how long in milliseconds to keep trying while no server has created the pipe
      * ({@code ERROR_FILE_NOT_FOUND}), counted from the start of the connect and never beyond
      * {@link ChannelOption#CONNECT_TIMEOUT_MILLIS}. 0 fails at the first {@code ERROR_FILE_NOT_FOUND}, as a TCP

@@ -63,7 +63,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final NamedPipeIoEvent event = new NamedPipeIoEvent();
     private final NamedPipeCompletionStats stats = new NamedPipeCompletionStats();
     /** Operations that finished at once (no completion was queued for them), handed on by this run. Loop only. */
-    private final ArrayDeque<Overlapped> finishedAtOnce = new ArrayDeque<>();
+    private final ArrayDeque<Overlapped> finishedAtOnceList = new ArrayDeque<>();
     /** {@link #destroy()} has run: no registration is accepted any more. */
     private volatile boolean destroyCalled;
     /** Packets the last dequeue returned, wake-ups included. */
@@ -136,7 +136,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     @Override
     public int run(IoHandlerContext context) {
         int timeout = 0;
-        if (context.canBlock() && finishedAtOnce.isEmpty()) {
+        if (context.canBlock() && finishedAtOnceList.isEmpty()) {
             long deadline = context.deadlineNanos();
             timeout = deadline == -1 ? Kernel32.INFINITE : toMillis(context.delayNanos(System.nanoTime()));
         }
@@ -185,7 +185,7 @@ public final class NamedPipeIoHandler implements IoHandler {
             if (error != Win32Error.WAIT_TIMEOUT) {
                 backOffAfterFailure(error);
             }
-            return deliverFinishedAtOnce();
+            return completeFinishedAtOnce();
         }
         failures = 0;
         dequeueStartNanos = System.nanoTime();
@@ -200,38 +200,26 @@ public final class NamedPipeIoHandler implements IoHandler {
                 continue;
             }
             handled++;
-            try {
-                dispatch(overlapped, bytes);
-            } catch (Error e) {
-                throw e;
-            } catch (Throwable t) {
-                logger.warn("A named-pipe completion handler threw", t);
-            }
+            dispatch(overlapped, bytes);
         }
-        return handled + deliverFinishedAtOnce();
+        return handled + completeFinishedAtOnce();
     }
 
     /**
      * Hands on the operations that finished at once before this point, as if their completions had been dequeued
      * now; those that finish at once meanwhile wait for the next run, so one busy pipe cannot hold the loop.
      */
-    private int deliverFinishedAtOnce() {
-        int count = finishedAtOnce.size();
+    private int completeFinishedAtOnce() {
+        int count = finishedAtOnceList.size();
         if (count > 0 && dequeueStartNanos == 0) {
             dequeueStartNanos = System.nanoTime();
         }
         for (int i = 0; i < count; i++) {
-            Overlapped block = finishedAtOnce.poll();
+            Overlapped block = finishedAtOnceList.poll();
             if (!block.isPending() || !registrations.contains((PipeRegistration) block.owner())) {
                 continue; // delivered already (the loop is being destroyed)
             }
-            try {
-                deliver(block, block.bytesTransferred());
-            } catch (Error e) {
-                throw e;
-            } catch (Throwable t) {
-                logger.warn("A named-pipe completion handler threw", t);
-            }
+            complete(block, block.bytesTransferred());
         }
         return count;
     }
@@ -263,8 +251,8 @@ public final class NamedPipeIoHandler implements IoHandler {
         if (block.isPending() && block.isHandledBeforeItsPacket()) {
             // The packet Windows 8+ queue for a read that ended at once with a warning, handled then: it only
             // frees the block.
-            block.completed();
-            ((PipeRegistration) block.owner()).completionHandled();
+            block.markFree();
+            ((PipeRegistration) block.owner()).afterCompletion();
             return;
         }
         // A packet that belongs to no operation in flight, or whose operation the kernel has not finished, is not
@@ -276,20 +264,27 @@ public final class NamedPipeIoHandler implements IoHandler {
                     block.isPending() ? "its operation still in the kernel" : "no operation in flight", block);
             return;
         }
-        deliver(block, bytes);
+        complete(block, bytes);
     }
 
-    /** Hands the finished operation of {@code block} to its channel; the block is free again afterwards. */
-    private void deliver(Overlapped block, int bytes) {
-        block.completed();
+    /**
+     * Hands the finished operation of {@code block} to its channel; the block is free again afterwards. The one
+     * guard of a channel's completion handler: what it throws is logged and the loop goes on, an Error is not caught.
+     */
+    private void complete(Overlapped block, int bytes) {
+        block.markFree();
         PipeRegistration registration = (PipeRegistration) block.owner();
         int status = block.status();
         event.update(block, bytes, status == 0 ? 0 : NtDll.toWin32Error(status));
         try {
             registration.handle.handle(registration, event);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable t) {
+            logger.warn("A named-pipe completion handler threw", t);
         } finally {
             event.update(null, 0, 0); // the reused event must not keep the block, and so its channel, reachable
-            registration.completionHandled(); // even when the handler threw: the block is free again
+            registration.afterCompletion(); // even when the handler threw: the block is free again
         }
     }
 
@@ -307,7 +302,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     private void awaitDeferredCloses(long deadline) {
         while (hasDeferredClose() && System.nanoTime() - deadline < 0) {
             dequeue(10);
-            completeOrphans();
+            completeWhereThePortClosed();
         }
     }
 
@@ -350,14 +345,14 @@ public final class NamedPipeIoHandler implements IoHandler {
         }
         while (!registrations.isEmpty() && System.nanoTime() - deadline < 0) {
             dequeue(10);
-            completeOrphans();
+            completeWhereThePortClosed();
         }
         for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            registration.completeFinished();
+            registration.completeWithoutPackets();
         }
         for (PipeRegistration registration : new ArrayList<>(registrations)) {
             logger.warn("{} still had I/O in flight when its event loop stopped", registration.handle);
-            registration.abandon();
+            registration.releaseLeavingUnfinished();
         }
         sharing.loopStopped();
     }
@@ -386,7 +381,7 @@ public final class NamedPipeIoHandler implements IoHandler {
      * Completions of a handle that another loop's port serves come to us only while that loop runs; once it has
      * stopped, what the kernel finished is delivered from the blocks, instead of waiting out the drain.
      */
-    private void completeOrphans() {
+    private void completeWhereThePortClosed() {
         boolean drained = false;
         for (PipeRegistration registration : new ArrayList<>(registrations)) {
             if (registration.isPassedOnByClosedPort()) {
@@ -399,7 +394,7 @@ public final class NamedPipeIoHandler implements IoHandler {
                     drained = true;
                 }
                 if (registrations.contains(registration)) {
-                    registration.completeFinished();
+                    registration.completeWithoutPackets();
                 }
             }
         }
@@ -461,15 +456,15 @@ public final class NamedPipeIoHandler implements IoHandler {
     }
 
     /** An operation finished at once: handed on in this run or the next, as if dequeued. */
-    void completeLater(Overlapped block) {
+    void finishedAtOnce(Overlapped block) {
         stats.recordFinishedAtOnce();
-        finishedAtOnce.add(block);
+        finishedAtOnceList.add(block);
     }
 
     /** An operation finished at once and its owner handled it there and then. */
-    void completedAtOnce(Overlapped block) {
+    void handledAtOnce(Overlapped block) {
         stats.recordFinishedAtOnce();
-        block.completed();
+        block.markFree();
     }
 
     /** An operation finished at once and its owner handled it there and then; its packet still comes. */
@@ -517,11 +512,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     }
 
     /** Hands an operation the kernel finished, whose completion never reached a port, to its channel. */
-    void deliverFinished(Overlapped block) {
-        try {
-            deliver(block, block.bytesTransferred());
-        } catch (Throwable t) {
-            logger.warn("A named-pipe completion handler threw", t);
-        }
+    void completeWithoutPacket(Overlapped block) {
+        complete(block, block.bytesTransferred());
     }
 }

@@ -50,8 +50,8 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final int MAX_NO_DATA_RETRIES = 3;
     private static final long RECREATE_DELAY_MILLIS = 100;
-    private static final long FIRST_PARKED_RETRY_MILLIS = 10;
-    private static final long MAX_PARKED_RETRY_MILLIS = 1_000;
+    private static final long FIRST_LISTEN_RETRY_MILLIS = 10;
+    private static final long MAX_LISTEN_RETRY_MILLIS = 1_000;
     private static final long UNREGISTERED_CHILD_GRACE_MILLIS =
             SystemPropertyUtil.getLong("dev.npipe.transport.unregisteredChildGraceMillis", 10_000);
     private static final boolean MOVE_PIPES_TO_CHILD_PORTS =
@@ -74,10 +74,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
      */
     private final Map<NamedPipeChannel, Future<?>> awaitingRegistration = new HashMap<>();
     /** Instances whose replacement Windows refused at MAX_INSTANCES; they listen again when a child closes. */
-    private final List<Instance> parked = new ArrayList<>();
-    /** The retry of parked instances that Windows refused after a child closed; null when none is due. */
-    private Future<?> parkedRetry;
-    private long parkedRetryMillis = FIRST_PARKED_RETRY_MILLIS;
+    private final List<Instance> notListening = new ArrayList<>();
+    /** The retry of notListening instances that Windows refused after a child closed; null when none is due. */
+    private Future<?> listenRetry;
+    private long listenRetryMillis = FIRST_LISTEN_RETRY_MILLIS;
     /** Connected instances waiting for {@code read()} while AUTO_READ is off. */
     private final List<PipeHandle> connectedWaiting = new ArrayList<>();
     /** {@code read()} was called and no connection has been handed on since. */
@@ -244,7 +244,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     }
 
     @Override
-    void completed(NamedPipeIoEvent event) {
+    void complete(NamedPipeIoEvent event) {
         Instance instance = find(event.overlapped());
         if (instance == null) {
             return;
@@ -279,31 +279,36 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         PipeHandle connected = instance.pipe;
         instance.pipe = null;
         if (!binding && (config.isAutoRead() || readPending)) {
-            relisten(instance);
+            if (!recreate(instance)) {
+                notListening.add(instance); // at MAX_INSTANCES: listens again when a connection closes
+            }
             handOn(connected);
             pipeline().fireChannelReadComplete();
         } else {
             connectedWaiting.add(connected);
-            parked.add(instance); // listens again when read() takes the connection
+            notListening.add(instance); // listens again when read() takes the connection
         }
     }
 
-    /** Gives the instance a fresh pipe and listens on it; parks it at MAX_INSTANCES. */
-    private void relisten(Instance instance) {
+    /**
+     * Gives the instance a fresh pipe and listens on it. False when Windows refused at MAX_INSTANCES
+     * ({@code ERROR_PIPE_BUSY}): the caller keeps it among those not listening. Any other failure drops the instance and fires the error.
+     */
+    private boolean recreate(Instance instance) {
         try {
             instance.pipe = newInstance();
         } catch (Win32Exception e) {
             if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
-                parked.add(instance); // at MAX_INSTANCES: listen again when a connection closes
-            } else {
-                instances.remove(instance);
-                logger.warn("Cannot create a new instance of {}; {} instance(s) left listening", address,
-                        instances.size(), e);
-                pipeline().fireExceptionCaught(e);
+                return false;
             }
-            return;
+            instances.remove(instance);
+            logger.warn("Cannot create a new instance of {}; {} instance(s) left listening", address,
+                    instances.size(), e);
+            pipeline().fireExceptionCaught(e);
+            return true;
         }
         listen(instance);
+        return true;
     }
 
     private void handOn(PipeHandle connected) {
@@ -313,7 +318,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         NamedPipeChannel child = new NamedPipeChannel(this, connected, address, peer, factory.messagePipe());
         pipeline().fireChannelRead(child);
         if (!child.isRegistered()) {
-            closeIfNeverRegistered(child);
+            checkRegisteredLater(child);
         }
     }
 
@@ -321,10 +326,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
      * A child nobody registers would keep its pipe open for good: ServerBootstrap drops a child whose pipeline
      * setup throws (a non-@Sharable child handler, say) without closing it. Close such a child after a while.
      */
-    private void closeIfNeverRegistered(NamedPipeChannel child) {
+    private void checkRegisteredLater(NamedPipeChannel child) {
         awaitingRegistration.put(child, eventLoop().schedule(() -> {
             awaitingRegistration.remove(child);
-            if (child.abandonIfUnregistered()) {
+            if (child.closeIfUnregistered()) {
                 logger.warn("{}: an accepted connection was never registered with an event loop (did its pipeline "
                         + "setup fail? a child handler added to many channels must be @Sharable); closed it", address);
                 childClosed();
@@ -337,18 +342,13 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
      * timer nor the reference to the child outlives it. Any thread: runs on the server's loop.
      */
     void childRegistered(NamedPipeChannel child) {
-        if (!eventLoop().inEventLoop()) {
-            try {
-                eventLoop().execute(() -> childRegistered(child));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the server's loop is stopping: its checks go with it
+        // A loop that has stopped drops the task: its checks went with it.
+        NamedPipeIoHandler.runOnLoop(eventLoop(), () -> {
+            Future<?> check = awaitingRegistration.remove(child);
+            if (check != null) {
+                check.cancel(false);
             }
-            return;
-        }
-        Future<?> check = awaitingRegistration.remove(child);
-        if (check != null) {
-            check.cancel(false);
-        }
+        });
     }
 
     /** Accepted children whose registration is still awaited; for tests. Loop thread only. */
@@ -371,57 +371,42 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             handOn(connected);
         }
         pipeline().fireChannelReadComplete();
-        listenParked();
+        listenAgain();
     }
 
     /** A child closed, so an instance may be free under MAX_INSTANCES. Any thread: runs on the server's loop. */
     void childClosed() {
-        if (!eventLoop().inEventLoop()) {
-            try {
-                eventLoop().execute(this::childClosed);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the server's loop is stopping: nothing to listen for any more
-            }
-            return;
-        }
-        listenParked();
+        // A loop that has stopped drops the task: nothing listens any more.
+        NamedPipeIoHandler.runOnLoop(eventLoop(), this::listenAgain);
     }
 
-    /** Puts parked instances back to listening while Windows allows new instances and nobody waits for read(). */
-    private void listenParked() {
-        while (open && !parked.isEmpty() && connectedWaiting.isEmpty()) {
-            Instance instance = parked.remove(0);
-            try {
-                instance.pipe = newInstance();
-            } catch (Win32Exception e) {
-                if (e.errorCode() == Win32Error.ERROR_PIPE_BUSY) {
-                    // The closed child's instance is not gone yet, or someone else took it: try at the next close,
-                    // and on a back-off meanwhile, since that close may have been the last one.
-                    parked.add(0, instance);
-                    retryParkedLater();
-                } else {
-                    instances.remove(instance);
-                    pipeline().fireExceptionCaught(e);
-                }
+    /** Puts notListening instances back to listening while Windows allows new instances and nobody waits for read(). */
+    private void listenAgain() {
+        while (open && !notListening.isEmpty() && connectedWaiting.isEmpty()) {
+            Instance instance = notListening.remove(0);
+            if (!recreate(instance)) {
+                // The closed child's instance is not gone yet, or someone else took it: try at the next close,
+                // and on a back-off meanwhile, since that close may have been the last one.
+                notListening.add(0, instance);
+                retryListenLater();
                 return;
             }
-            listen(instance);
         }
-        if (parked.isEmpty()) {
-            parkedRetryMillis = FIRST_PARKED_RETRY_MILLIS;
+        if (notListening.isEmpty()) {
+            listenRetryMillis = FIRST_LISTEN_RETRY_MILLIS;
         }
     }
 
-    /** Tries the parked instances again after a back-off growing from 10 ms to 1 s; one retry is due at most. */
-    private void retryParkedLater() {
-        if (parkedRetry != null || !open) {
+    /** Tries the notListening instances again after a back-off growing from 10 ms to 1 s; one retry is due at most. */
+    private void retryListenLater() {
+        if (listenRetry != null || !open) {
             return;
         }
-        long delay = parkedRetryMillis;
-        parkedRetryMillis = Math.min(delay * 2, MAX_PARKED_RETRY_MILLIS);
-        parkedRetry = eventLoop().schedule(() -> {
-            parkedRetry = null;
-            listenParked();
+        long delay = listenRetryMillis;
+        listenRetryMillis = Math.min(delay * 2, MAX_LISTEN_RETRY_MILLIS);
+        listenRetry = eventLoop().schedule(() -> {
+            listenRetry = null;
+            listenAgain();
         }, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -434,14 +419,9 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         eventLoop().schedule(() -> {
             if (!open) {
                 instances.remove(instance);
-                return;
-            }
-            try {
-                instance.pipe = newInstance();
-                listen(instance);
-            } catch (Win32Exception e) {
-                instances.remove(instance);
-                pipeline().fireExceptionCaught(e);
+            } else if (!recreate(instance)) {
+                notListening.add(instance);
+                retryListenLater();
             }
         }, RECREATE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -462,10 +442,10 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
             connected.close();
         }
         connectedWaiting.clear();
-        parked.clear();
-        if (parkedRetry != null) {
-            parkedRetry.cancel(false);
-            parkedRetry = null;
+        notListening.clear();
+        if (listenRetry != null) {
+            listenRetry.cancel(false);
+            listenRetry = null;
         }
         if (factory != null) {
             factory.releaseName();
@@ -504,7 +484,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         bound = false;
         // The grace-period checks die with this loop; a child still unregistered now never will be usable.
         for (NamedPipeChannel child : awaitingRegistration.keySet()) {
-            child.abandonIfUnregistered();
+            child.closeIfUnregistered();
         }
         awaitingRegistration.clear();
     }

@@ -18,9 +18,11 @@ import dev.npipe.transport.win32.Win32Exception;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 import java.net.ConnectException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Who is at either end of a pipe: the client's process, session and user as its server sees them, the server's
@@ -31,16 +33,20 @@ final class PipeIdentity {
     private PipeIdentity() {
     }
 
-    /** Runs {@code query} on {@code loop}: at once when already there, else as a task. */
+    /** Runs {@code query} on {@code loop} ({@link NamedPipeIoHandler#runOnLoop}); fails when the loop has stopped. */
     static <T> Future<T> onLoop(EventLoop loop, Callable<T> query) {
-        if (loop.inEventLoop()) {
+        Promise<T> answer = loop.newPromise();
+        boolean queued = NamedPipeIoHandler.runOnLoop(loop, () -> {
             try {
-                return loop.newSucceededFuture(query.call());
+                answer.trySuccess(query.call());
             } catch (Exception e) {
-                return loop.newFailedFuture(e);
+                answer.tryFailure(e);
             }
+        });
+        if (!queued) {
+            answer.tryFailure(new RejectedExecutionException("the channel's event loop has stopped"));
         }
-        return loop.submit(query);
+        return answer;
     }
 
     /**

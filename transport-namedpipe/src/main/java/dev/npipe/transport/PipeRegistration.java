@@ -55,18 +55,18 @@ final class PipeRegistration implements IoRegistration {
     /**
      * The operation of {@code block} finished at once and no completion will be queued for it: this loop hands it
      * on in its current or next run, as if it had been dequeued, with no round trip into the kernel. The block
-     * stays in use until then; if the loop stops first, {@link #completeFinished()} delivers it. Loop thread.
+     * stays in use until then; if the loop stops first, {@link #completeWithoutPackets()} delivers it. Loop thread.
      */
-    void completeLater(Overlapped block) {
-        loop.completeLater(block);
+    void finishedAtOnce(Overlapped block) {
+        loop.finishedAtOnce(block);
     }
 
     /** The operation of {@code block} finished at once and its owner handled it there and then. */
-    void completedAtOnce(Overlapped block) {
-        loop.completedAtOnce(block);
+    void handledAtOnce(Overlapped block) {
+        loop.handledAtOnce(block);
     }
 
-    /** As {@link #completedAtOnce}, but a packet for it still comes: the block stays in use until then. */
+    /** As {@link #handledAtOnce}, but a packet for it still comes: the block stays in use until then. */
     void handledBeforeItsPacket(Overlapped block) {
         loop.handledBeforeItsPacket(block);
     }
@@ -125,7 +125,7 @@ final class PipeRegistration implements IoRegistration {
         }
     }
 
-    void completionHandled() {
+    void afterCompletion() {
         if (cancelled.get()) {
             removeIfIdle();
         }
@@ -144,11 +144,11 @@ final class PipeRegistration implements IoRegistration {
      * Delivers operations the kernel finished whose completion packet never reached this port (it went to a
      * port that is gone), so their owners release buffers as usual.
      */
-    void completeFinished() {
+    void completeWithoutPackets() {
         for (Overlapped block : new ArrayList<>(owned)) {
             if (block.isPending() && block.hasKernelFinished()) {
                 keepIfServed(block);
-                loop.deliverFinished(block);
+                loop.completeWithoutPacket(block);
             }
         }
     }
@@ -157,7 +157,7 @@ final class PipeRegistration implements IoRegistration {
      * The loop is stopping with I/O still in flight: free what the kernel has finished with, leak the rest (the
      * kernel may still write into it).
      */
-    void abandon() {
+    void releaseLeavingUnfinished() {
         owned.removeIf(block -> {
             if (block.isPending() && !block.hasKernelFinished()) {
                 keepIfServed(block);

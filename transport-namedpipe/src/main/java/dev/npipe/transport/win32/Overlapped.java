@@ -67,7 +67,7 @@ public final class Overlapped extends NativeBlock {
     }
 
     /** The completion was dequeued: the kernel is done with the block. */
-    public void completed() {
+    public void markFree() {
         pending = false;
         packetFollows = false;
     }
