@@ -19,7 +19,6 @@ import dev.npipe.transport.win32.Overlapped;
 import dev.npipe.transport.win32.Win32Error;
 import dev.npipe.transport.win32.Win32Exception;
 import dev.npipe.transport.win32.Win32Handle;
-import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -32,7 +31,6 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,7 +48,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class NamedPipeIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeIoHandler.class);
     private static final int ENTRY_SIZE = 32;
-    private static final long DESTROY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ThreadAwareExecutor executor;
     private final int maxCompletionsPerRun;
@@ -74,6 +71,8 @@ public final class NamedPipeIoHandler implements IoHandler {
     private long dequeueStartNanos;
     /** Passes completions on to other loops, keeps this loop awake for them, closes the port. */
     private final PortSharing sharing;
+    /** What prepareToDestroy() and destroy() do with the registrations still there. */
+    private final LoopShutdown shutdown = new LoopShutdown(this);
 
     NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
         NamedPipe.ensureAvailability();
@@ -177,7 +176,8 @@ public final class NamedPipeIoHandler implements IoHandler {
         return ok == 0 ? -1 : removed.view().getInt(0);
     }
 
-    private int dequeue(int timeoutMillis) {
+    /** Dequeues and dispatches one batch (waiting up to {@code timeoutMillis}); {@return the completions handled} */
+    int dequeue(int timeoutMillis) {
         int count = dequeueBatch(timeoutMillis);
         lastBatch = 0;
         if (count < 0) {
@@ -290,37 +290,7 @@ public final class NamedPipeIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            closeQuietly(registration.handle);
-        }
-        // A close that waits for its cancelled write ends at that write's completion. Wait for it here, while the
-        // loop still runs tasks: the close then completes as any other (promises, buffers, closeFuture, pipeline).
-        awaitDeferredCloses(System.nanoTime() + DESTROY_WAIT_NANOS);
-    }
-
-    /** Delivers completions until no close waits for one, or until {@code deadline}. */
-    private void awaitDeferredCloses(long deadline) {
-        while (hasDeferredClose() && System.nanoTime() - deadline < 0) {
-            dequeue(10);
-            completeWhereThePortClosed();
-        }
-    }
-
-    private boolean hasDeferredClose() {
-        for (PipeRegistration registration : registrations) {
-            if (registration.handle.isCloseDeferred()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void closeQuietly(IoHandle handle) {
-        try {
-            handle.close();
-        } catch (Exception e) {
-            logger.debug("Failed to close {} while shutting down", handle, e);
-        }
+        shutdown.closeAll();
     }
 
     @Override
@@ -329,31 +299,7 @@ public final class NamedPipeIoHandler implements IoHandler {
             return;
         }
         destroyCalled = true;
-        long deadline = System.nanoTime() + DESTROY_WAIT_NANOS;
-        // A close deferred since prepareToDestroy() (or with none: the loop was shut down from a task) completes at
-        // its write's completion, as it promised; only what it would schedule next is refused now.
-        awaitDeferredCloses(deadline);
-        // The loop runs no more tasks now: a full close would try to schedule its deregistration and be refused.
-        // Close what is still registered without pipeline events, and cancel the registrations here.
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            if (registration.handle instanceof Channel.Unsafe) {
-                ((Channel.Unsafe) registration.handle).closeForcibly();
-            } else {
-                closeQuietly(registration.handle);
-            }
-            registration.cancel();
-        }
-        while (!registrations.isEmpty() && System.nanoTime() - deadline < 0) {
-            dequeue(10);
-            completeWhereThePortClosed();
-        }
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            registration.completeWithoutPackets();
-        }
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            logger.warn("{} still had I/O in flight when its event loop stopped", registration.handle);
-            registration.releaseLeavingUnfinished();
-        }
+        shutdown.finish();
         sharing.loopStopped();
     }
 
@@ -373,29 +319,6 @@ public final class NamedPipeIoHandler implements IoHandler {
             long overlapped = entryOverlapped(i);
             if (overlapped != 0L && !blocks.containsKey(overlapped)) {
                 sharing.passOn(overlapped, entryBytes(i));
-            }
-        }
-    }
-
-    /**
-     * Completions of a handle that another loop's port serves come to us only while that loop runs; once it has
-     * stopped, what the kernel finished is delivered from the blocks, instead of waiting out the drain.
-     */
-    private void completeWhereThePortClosed() {
-        boolean drained = false;
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            if (registration.isPassedOnByClosedPort()) {
-                if (!drained) {
-                    // The stopped loop may have passed completions on to us before it stopped: dequeue them all
-                    // first, or a block freed below would be read again when its queued packet comes out.
-                    do {
-                        dequeue(0);
-                    } while (lastBatch > 0);
-                    drained = true;
-                }
-                if (registrations.contains(registration)) {
-                    registration.completeWithoutPackets();
-                }
             }
         }
     }
@@ -509,6 +432,16 @@ public final class NamedPipeIoHandler implements IoHandler {
 
     PortSharing sharing() {
         return sharing;
+    }
+
+    /** The registrations of this loop, for {@link LoopShutdown}. Loop thread only. */
+    Set<PipeRegistration> registrations() {
+        return registrations;
+    }
+
+    /** {@return the packets the last dequeue returned, wake-ups included} Loop thread only. */
+    int lastBatch() {
+        return lastBatch;
     }
 
     /** Hands an operation the kernel finished, whose completion never reached a port, to its channel. */
