@@ -14,9 +14,6 @@ package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageChunk;
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;

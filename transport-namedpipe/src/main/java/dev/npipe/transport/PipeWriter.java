@@ -13,8 +13,6 @@
 package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.ReferenceCountUtil;

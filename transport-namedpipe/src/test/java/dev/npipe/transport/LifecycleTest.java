@@ -12,9 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.NativeResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

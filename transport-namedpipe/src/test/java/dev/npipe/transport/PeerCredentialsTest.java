@@ -12,10 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.Win32Error;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
