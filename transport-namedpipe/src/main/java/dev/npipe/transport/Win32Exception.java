@@ -26,6 +26,7 @@ import java.io.IOException;
 public final class Win32Exception extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The Win32 error code. */
     private final int errorCode;
 
     /**
