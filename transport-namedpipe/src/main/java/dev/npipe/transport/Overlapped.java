@@ -31,6 +31,8 @@ final class Overlapped extends NativeBlock {
     private boolean pending;
     /** Handled when its operation finished at once; its completion packet is still to be dequeued. */
     private boolean packetFollows;
+    /** The error of the last start that failed at once. */
+    private int startError;
 
     /**
      * @param ownerPort the completion port of the event loop that handles this block's completions
@@ -61,9 +63,15 @@ final class Overlapped extends NativeBlock {
         return address();
     }
 
-    /** The operation did not start (the call failed at once): the kernel will not touch the block. */
-    void notStarted() {
+    /** The operation did not start (the call failed at once with {@code error}): the kernel will not touch the block. */
+    void notStarted(int error) {
         pending = false;
+        startError = error;
+    }
+
+    /** The Win32 error of the last operation that did not start ({@link PipeHandle.Start#FAILED}). */
+    int startError() {
+        return startError;
     }
 
     /** The completion was dequeued: the kernel is done with the block. */

@@ -24,20 +24,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A handle has one owner at a time. A server's accepted instance starts unclaimed: the channel that is
  * registered with it {@link #claim() claims} it, or the server {@link #closeIfUnclaimed() closes} it when nobody
  * did; whichever comes first wins, so the handle is never closed twice or used after close. The calls that start
- * overlapped I/O return 0 when the operation started (its completion will be queued), {@link #DONE_AT_ONCE} when
- * it finished at once on a handle that {@link #skipCompletionPortOnSuccess(boolean) skips the port} (no completion will
- * be queued: the result is in the block), and the Win32 error otherwise; then the block was not handed to the
- * kernel.
+ * overlapped I/O say how it went with a {@link Start}; when it did not start, the Win32 error is the block's
+ * {@link Overlapped#startError()}.
  */
 final class PipeHandle {
-    /** Returned by {@link #read} and {@link #write}: finished at once, and no completion will be queued for it. */
-    static final int DONE_AT_ONCE = -1;
     /**
-     * Returned by {@link #read}: finished at once with a warning (ERROR_MORE_DATA, part of a longer message), and
-     * this system still queues its completion (Windows 8+, see {@link WarningCompletions}): the result is in the
-     * block, which stays the port's until that packet is dequeued.
+     * How starting an overlapped operation went. An enum, not a result object, so the hot path allocates nothing;
+     * the error of {@link #FAILED} is on the block ({@link Overlapped#startError()}), which is per operation.
      */
-    static final int DONE_AT_ONCE_PACKET_FOLLOWS = -2;
+    enum Start {
+        /** Started, or finished at once on a handle that queues it: its completion will be dequeued. */
+        QUEUED,
+        /**
+         * Finished at once and no completion will be queued: the result is in the block (a handle that
+         * {@link #skipCompletionPortOnSuccess(boolean) skips the port}; for {@link #listen}, a client that came
+         * before the call, {@code ERROR_PIPE_CONNECTED}).
+         */
+        DONE_AT_ONCE,
+        /**
+         * {@link #read} only: finished at once with a warning (ERROR_MORE_DATA, part of a longer message) whose
+         * completion this system still queues (Windows 8+, see {@link WarningCompletions}): the result is in the
+         * block, which stays the port's until that packet is dequeued.
+         */
+        DONE_AT_ONCE_PACKET_FOLLOWS,
+        /** Not started, the block was not handed to the kernel: the error is {@link Overlapped#startError()}. */
+        FAILED
+    }
+
     private static final int UNCLAIMED = 0;
     private static final int CLAIMED = 1;
     private static final int CLOSED = 2;
@@ -194,31 +207,27 @@ final class PipeHandle {
         return skipsPortOnSuccess ? 0 : Kernel32.lastError();
     }
 
-    /**
-     * Starts an overlapped ReadFile into native memory: 0 when started, {@link #DONE_AT_ONCE} when finished with
-     * no completion to come (bytes and status are in the block), {@link #DONE_AT_ONCE_PACKET_FOLLOWS} when finished
-     * with a warning whose completion still comes, else the Win32 error.
-     */
-    int read(Overlapped op, long address, int length) {
+    /** Starts an overlapped ReadFile into native memory (bytes and status are in the block once it finished). */
+    Start read(Overlapped op, long address, int length) {
         if (Kernel32.ReadFile(handle, address, length, 0L, op.start()) != 0) {
             return finishedAtOnce();
         }
         int error = Kernel32.lastError();
         if (error == Win32Error.ERROR_IO_PENDING) {
-            return 0;
+            return Start.QUEUED;
         }
         // ERROR_MORE_DATA at once (part of a longer message) is a warning status, not a success: under skip mode
         // Windows 8+ still queue its completion, Windows 7 and Wine do not (WarningCompletions measures which).
         // The block stays the kernel's until that packet is dequeued, so the read counts as queued there.
         if (error == Win32Error.ERROR_MORE_DATA) {
             if (!skipsPortOnSuccess) {
-                return 0;
+                return Start.QUEUED;
             }
             WarningCompletions.emulate(port, op);
-            return WarningCompletions.queued() ? DONE_AT_ONCE_PACKET_FOLLOWS : DONE_AT_ONCE;
+            return WarningCompletions.queued() ? Start.DONE_AT_ONCE_PACKET_FOLLOWS : Start.DONE_AT_ONCE;
         }
-        op.notStarted();
-        return error;
+        op.notStarted(error);
+        return Start.FAILED;
     }
 
     /**
@@ -226,42 +235,43 @@ final class PipeHandle {
      * message pipe ERROR_MORE_DATA, or success if the message waiting is empty, which it consumes). Results as
      * {@link #read}.
      */
-    int readNothing(Overlapped op) {
+    Start readNothing(Overlapped op) {
         return read(op, Nothing.ADDRESS, 0);
     }
 
-    /** Starts an overlapped WriteFile from native memory; 0, {@link #DONE_AT_ONCE} or the error, as {@link #read}. */
-    int write(Overlapped op, long address, int length) {
+    /** Starts an overlapped WriteFile from native memory: {@link Start#QUEUED}, {@code DONE_AT_ONCE} or {@code FAILED}. */
+    Start write(Overlapped op, long address, int length) {
         if (Kernel32.WriteFile(handle, address, length, 0L, op.start()) != 0) {
             return finishedAtOnce();
         }
         int error = Kernel32.lastError();
         if (error == Win32Error.ERROR_IO_PENDING) {
-            return 0;
+            return Start.QUEUED;
         }
-        op.notStarted();
-        return error;
+        op.notStarted(error);
+        return Start.FAILED;
     }
 
     /** An operation that finished at once: its completion is queued unless the port is skipped on success. */
-    private int finishedAtOnce() {
-        return skipsPortOnSuccess ? DONE_AT_ONCE : 0;
+    private Start finishedAtOnce() {
+        return skipsPortOnSuccess ? Start.DONE_AT_ONCE : Start.QUEUED;
     }
 
     /**
-     * Starts an overlapped ConnectNamedPipe; 0 when started. {@code ERROR_PIPE_CONNECTED} means a client came
-     * before the call, and no completion will be queued.
+     * Starts an overlapped ConnectNamedPipe: {@link Start#QUEUED} when started; {@link Start#DONE_AT_ONCE} when a
+     * client came before the call ({@code ERROR_PIPE_CONNECTED}: no completion will be queued); else
+     * {@code FAILED}.
      */
-    int listen(Overlapped op) {
+    Start listen(Overlapped op) {
         if (Kernel32.ConnectNamedPipe(handle, op.start()) != 0) {
-            return 0;
+            return Start.QUEUED;
         }
         int error = Kernel32.lastError();
         if (error == Win32Error.ERROR_IO_PENDING) {
-            return 0;
+            return Start.QUEUED;
         }
-        op.notStarted();
-        return error;
+        op.notStarted(error);
+        return error == Win32Error.ERROR_PIPE_CONNECTED ? Start.DONE_AT_ONCE : Start.FAILED;
     }
 
     /** Ends a server instance's connection to a client that is gone, so the instance can listen again. */
