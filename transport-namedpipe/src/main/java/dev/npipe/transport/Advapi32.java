@@ -67,22 +67,18 @@ final class Advapi32 {
      * @throws Win32Exception naming the call that failed
      */
     static String userSidOfToken(long token) throws Win32Exception {
-        NativeBlock info = new NativeBlock(TOKEN_USER_BUFFER);
-        try {
+        try (NativeBlock.Scoped info = NativeBlock.scoped(TOKEN_USER_BUFFER)) {
             if (GetTokenInformation(token, TOKEN_USER, info.address(), TOKEN_USER_BUFFER - 8,
                     info.address() + TOKEN_USER_BUFFER - 8) == 0) {
                 throw new Win32Exception("GetTokenInformation(TokenUser)", Kernel32.lastError());
             }
             return sidToString(info.view().getLong(0)); // TOKEN_USER starts with the SID's address
-        } finally {
-            info.free();
         }
     }
 
     /** The string form ({@code S-1-...}) of the SID at {@code sid}. */
     static String sidToString(long sid) throws Win32Exception {
-        NativeBlock out = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(8)) {
             if (ConvertSidToStringSidW(sid, out.address()) == 0) {
                 throw new Win32Exception("ConvertSidToStringSidW", Kernel32.lastError());
             }
@@ -92,8 +88,6 @@ final class Advapi32 {
             } finally {
                 Kernel32.LocalFree(text);
             }
-        } finally {
-            out.free();
         }
     }
 
@@ -132,8 +126,7 @@ final class Advapi32 {
     }
 
     private static String userSidOfProcess(long process, String which) throws Win32Exception {
-        NativeBlock out = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(8)) {
             if (OpenProcessToken(process, TOKEN_QUERY, out.address()) == 0) {
                 throw new Win32Exception("OpenProcessToken(" + which + ")", Kernel32.lastError());
             }
@@ -144,8 +137,6 @@ final class Advapi32 {
             } finally {
                 Win32Handle.close(token);
             }
-        } finally {
-            out.free();
         }
     }
 
@@ -155,8 +146,7 @@ final class Advapi32 {
      * Null when the descriptor names no owner.
      */
     static String ownerOf(long handle) throws Win32Exception {
-        NativeBlock out = new NativeBlock(16);
-        try {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(16)) {
             int error = GetSecurityInfo(handle, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, out.address(), 0L,
                     0L, 0L, out.address() + 8);
             if (error != 0) {
@@ -169,8 +159,6 @@ final class Advapi32 {
             } finally {
                 Kernel32.LocalFree(descriptor);
             }
-        } finally {
-            out.free();
         }
     }
 
@@ -180,8 +168,7 @@ final class Advapi32 {
      * @throws IllegalArgumentException naming the SDDL and the Win32 error when Windows rejects it
      */
     static SecurityAttributes securityAttributes(String sddl) {
-        NativeBlock out = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(8)) {
             if (ConvertStringSecurityDescriptorToSecurityDescriptorW(Kernel32.wide(sddl), SDDL_REVISION_1,
                     out.address(), 0L) == 0) {
                 throw new IllegalArgumentException("invalid security descriptor '" + sddl + "': "
@@ -189,15 +176,12 @@ final class Advapi32 {
                         + Win32Error.describe(Kernel32.lastError()));
             }
             return new SecurityAttributes(out.view().getLong(0));
-        } finally {
-            out.free();
         }
     }
 
     /** The DACL of a kernel object handle as SDDL, e.g. {@code D:P(A;;FA;;;SY)}. */
     static String daclOf(long handle) throws Win32Exception {
-        NativeBlock out = new NativeBlock(16);
-        try {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(16)) {
             int error = GetSecurityInfo(handle, SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION, 0L, 0L, 0L, 0L,
                     out.address());
             if (error != 0) {
@@ -219,8 +203,6 @@ final class Advapi32 {
             } finally {
                 Kernel32.LocalFree(descriptor);
             }
-        } finally {
-            out.free();
         }
     }
 

@@ -51,6 +51,12 @@ final class Kernel32 {
     /** SetFileCompletionNotificationModes: the handle is not signalled when an operation completes. */
     static final byte FILE_SKIP_SET_EVENT_ON_HANDLE = 0x2;
 
+    /**
+     * Bytes of an OVERLAPPED_ENTRY, as GetQueuedCompletionStatusEx fills them: lpCompletionKey at 0, lpOverlapped
+     * at 8, Internal at 16, dwNumberOfBytesTransferred at 24.
+     */
+    static final int OVERLAPPED_ENTRY_SIZE = 32;
+
     static {
         Native.register(Kernel32.class, NativeLibrary.getInstance("kernel32"));
     }
@@ -126,6 +132,16 @@ final class Kernel32 {
 
     /** Moves memory between two native addresses; used to read a block the caller only has the address of. */
     static native void RtlMoveMemory(long destination, long source, long length);
+
+    /** {@return lpOverlapped of OVERLAPPED_ENTRY {@code i} in {@code entries}} 0 for a packet posted with none. */
+    static long entryOverlapped(NativeBlock entries, int i) {
+        return entries.view().getLong(i * OVERLAPPED_ENTRY_SIZE + 8);
+    }
+
+    /** {@return dwNumberOfBytesTransferred of OVERLAPPED_ENTRY {@code i} in {@code entries}} */
+    static int entryBytes(NativeBlock entries, int i) {
+        return entries.view().getInt(i * OVERLAPPED_ENTRY_SIZE + 24);
+    }
 
     /** {@code name} as a NUL-terminated UTF-16 string for the {@code W} entry points. */
     static char[] wide(String name) {

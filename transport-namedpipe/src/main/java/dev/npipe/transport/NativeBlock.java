@@ -74,4 +74,24 @@ class NativeBlock {
     final boolean isFreed() {
         return freed;
     }
+
+    /**
+     * {@return a block for the out-parameters of one call, freed when its try-with-resources ends} Never for an
+     * OVERLAPPED block: the kernel may use that one after the call returns.
+     */
+    static Scoped scoped(int size) {
+        return new Scoped(size);
+    }
+
+    /** A {@link #scoped(int)} block: {@link #close()} frees it. */
+    static final class Scoped extends NativeBlock implements AutoCloseable {
+        private Scoped(int size) {
+            super(size);
+        }
+
+        @Override
+        public void close() {
+            free();
+        }
+    }
 }

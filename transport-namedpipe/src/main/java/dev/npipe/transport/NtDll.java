@@ -42,14 +42,11 @@ final class NtDll {
      * system does not support it, and then completions keep going to the old port.
      */
     static int replaceCompletionPort(long file, long port) {
-        NativeBlock block = new NativeBlock(32); // IO_STATUS_BLOCK, then FILE_COMPLETION_INFORMATION
-        try {
+        try (NativeBlock.Scoped block = NativeBlock.scoped(32)) { // IO_STATUS_BLOCK, then FILE_COMPLETION_INFORMATION
             block.view().putLong(16, port);
             block.view().putLong(24, 0L);
             return NtSetInformationFile(file, block.address(), block.address() + 16, 16,
                     FILE_REPLACE_COMPLETION_INFORMATION);
-        } finally {
-            block.free();
         }
     }
 

@@ -63,7 +63,7 @@ final class Overlapped extends NativeBlock {
         return address();
     }
 
-    /** The operation did not start (the call failed at once with {@code error}): the kernel will not touch the block. */
+    /** The operation did not start (the call failed at once with {@code error}): the kernel leaves the block. */
     void notStarted(int error) {
         pending = false;
         startError = error;

@@ -239,7 +239,7 @@ final class PipeHandle {
         return read(op, Nothing.ADDRESS, 0);
     }
 
-    /** Starts an overlapped WriteFile from native memory: {@link Start#QUEUED}, {@code DONE_AT_ONCE} or {@code FAILED}. */
+    /** Starts an overlapped WriteFile from native memory: {@code QUEUED}, {@code DONE_AT_ONCE} or {@code FAILED}. */
     Start write(Overlapped op, long address, int length) {
         if (Kernel32.WriteFile(handle, address, length, 0L, op.start()) != 0) {
             return finishedAtOnce();

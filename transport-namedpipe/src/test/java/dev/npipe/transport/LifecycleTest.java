@@ -175,12 +175,9 @@ class LifecycleTest {
     }
 
     private static long processHandleCount() {
-        NativeBlock count = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped count = NativeBlock.scoped(8)) {
             Kernel32.GetProcessHandleCount(Kernel32.GetCurrentProcess(), count.address());
             return count.view().getInt(0) & 0xFFFFFFFFL;
-        } finally {
-            count.free();
         }
     }
 }

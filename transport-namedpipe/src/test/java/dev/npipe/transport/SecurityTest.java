@@ -93,13 +93,10 @@ class SecurityTest {
     }
 
     private static int processHandleCount() {
-        NativeBlock out = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(8)) {
             Kernel32.GetProcessHandleCount(
                     Kernel32.GetCurrentProcess(), out.address());
             return out.view().getInt(0);
-        } finally {
-            out.free();
         }
     }
 
