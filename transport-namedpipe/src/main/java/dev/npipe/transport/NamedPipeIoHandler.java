@@ -12,13 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.NtDll;
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Exception;
-import dev.npipe.transport.win32.Win32Handle;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -47,7 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NamedPipeIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeIoHandler.class);
-    private static final int ENTRY_SIZE = 32;
 
     private final ThreadAwareExecutor executor;
     private final int maxCompletionsPerRun;
@@ -80,7 +72,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         this.maxCompletionsPerRun = ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
         port = Win32Handle.createCompletionPort();
         sharing = new PortSharing(this, executor, port, stats);
-        entries = new NativeBlock(ENTRY_SIZE * maxCompletionsPerRun);
+        entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * maxCompletionsPerRun);
         removed = new NativeBlock(8);
     }
 
@@ -151,14 +143,14 @@ public final class NamedPipeIoHandler implements IoHandler {
         return handled;
     }
 
-    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: lpOverlapped at offset 8 (0 for a wake-up). */
+    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: its lpOverlapped (0 for a wake-up). */
     private long entryOverlapped(int i) {
-        return entries.view().getLong(i * ENTRY_SIZE + 8);
+        return Kernel32.entryOverlapped(entries, i);
     }
 
-    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: dwNumberOfBytesTransferred at offset 24. */
+    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: its dwNumberOfBytesTransferred. */
     private int entryBytes(int i) {
-        return entries.view().getInt(i * ENTRY_SIZE + 24);
+        return Kernel32.entryBytes(entries, i);
     }
 
     private static int toMillis(long nanos) {
