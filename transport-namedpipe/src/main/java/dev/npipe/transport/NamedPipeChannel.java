@@ -135,12 +135,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             throw new IllegalStateException("peerCredentials() is for the server side; a client can ask "
                     + "serverProcessId()");
         }
-        java.util.Optional<NamedPipePeerCredentials> known = peerAddress.credentials();
-        if (known.isPresent()) {
-            return isActive() ? eventLoop().newSucceededFuture(known.get())
-                    : eventLoop().newFailedFuture(new ClosedChannelException());
-        }
-        return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.clientOf(connectedPipe()));
+        return PipeIdentity.peerCredentials(this, peerAddress);
     }
 
     /** {@return the server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller} */
@@ -148,15 +143,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (parent() != null) {
             throw new IllegalStateException("serverProcessId() is for clients; the server side has peerCredentials()");
         }
-        return PipeIdentity.onLoop(eventLoop(), () -> connectedPipe().serverProcessId());
-    }
-
-    private PipeHandle connectedPipe() throws IOException {
-        PipeHandle handle = pipe;
-        if (!isActive() || handle == null) {
-            throw new ClosedChannelException();
-        }
-        return handle;
+        return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.connectedPipe(this).serverProcessId());
     }
 
     /** The blocks of the read and the write, for tests that post completions as Windows would. */

@@ -18,6 +18,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -28,6 +30,25 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class PipeIdentity {
     private PipeIdentity() {
+    }
+
+    /** A server child's client: as read at accept, else read again on the child's loop. */
+    static Future<NamedPipePeerCredentials> peerCredentials(NamedPipeChannel child, NamedPipePeerAddress peer) {
+        Optional<NamedPipePeerCredentials> known = peer.credentials();
+        if (known.isPresent()) {
+            return child.isActive() ? child.eventLoop().newSucceededFuture(known.get())
+                    : child.eventLoop().newFailedFuture(new ClosedChannelException());
+        }
+        return onLoop(child.eventLoop(), () -> clientOf(connectedPipe(child)));
+    }
+
+    /** The pipe of an active channel; fails when it is not connected (any more). */
+    static PipeHandle connectedPipe(NamedPipeChannel channel) throws ClosedChannelException {
+        PipeHandle handle = channel.pipe();
+        if (!channel.isActive() || handle == null) {
+            throw new ClosedChannelException();
+        }
+        return handle;
     }
 
     /** Runs {@code query} on {@code loop} ({@link NamedPipeIoHandler#runOnLoop}); fails when the loop has stopped. */
