@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * conformance tests state it, on Windows, and the behaviour measured under Wine on Wine: a run under Wine checks
  * only Wine's side, and a first run on Windows says whether the documented Windows side holds.
  */
+@Tag("win32")
 class Win32FactsTest {
     private static final Logger log = Logger.getLogger(Win32FactsTest.class.getName());
     private static final boolean WINE = PipeTestSupport.isWine();
