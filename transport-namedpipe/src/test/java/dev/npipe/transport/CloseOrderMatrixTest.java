@@ -61,9 +61,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>All 20 ordered pairs of the five events can be issued: none of them makes the other impossible to call. When
  * the first one already ended what the second acts on (a channel closed, a loop terminated), the second is a call
- * on a closed channel or a stopped group, and its future must still complete; the cell's name says so. Each event
- * is awaited (its future, the group's termination, the peer's exit) before the next: the events racing each other
- * are the state "write pending, close deferred", where the first event comes while the close waits for its write.
+ * on a closed channel or a stopped group, and its future must still complete; the cell's name says so. Each pair
+ * is run twice: once with the first event awaited (its future, the group's termination, the peer's exit) before
+ * the second is issued, once with the second issued right after the first, so that it meets the first under way.
  */
 @Tag("win32")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -163,8 +163,10 @@ class CloseOrderMatrixTest {
             for (Event first : ORDERED) {
                 for (Event second : ORDERED) {
                     if (first != second) {
-                        cells.add(DynamicTest.dynamicTest(name(state, first, second),
-                                () -> new Cell(state, first, second).run()));
+                        for (boolean raced : new boolean[] {false, true}) {
+                            cells.add(DynamicTest.dynamicTest(name(state, first, second, raced),
+                                    () -> new Cell(state, first, second, raced).run()));
+                        }
                     }
                 }
             }
@@ -183,10 +185,10 @@ class CloseOrderMatrixTest {
         List<DynamicTest> cells = new ArrayList<>();
         for (State state : State.values()) {
             cells.add(DynamicTest.dynamicTest(state.label + ": " + Event.CHILD_LOOP_STOPS_ITSELF.label,
-                    () -> new Cell(state, Event.CHILD_LOOP_STOPS_ITSELF, null).run()));
+                    () -> new Cell(state, Event.CHILD_LOOP_STOPS_ITSELF, null, false).run()));
             if (!state.writes()) {
                 cells.add(DynamicTest.dynamicTest(state.label + ": " + Event.CHILD_LOOP_STOPS_ITSELF_IN_CALLBACK.label,
-                        () -> new Cell(state, Event.CHILD_LOOP_STOPS_ITSELF_IN_CALLBACK, null).run()));
+                        () -> new Cell(state, Event.CHILD_LOOP_STOPS_ITSELF_IN_CALLBACK, null, false).run()));
             }
         }
         return cells.stream();
@@ -197,9 +199,11 @@ class CloseOrderMatrixTest {
                 + ": scripts/build-native-peers.sh builds it before the Win32 suite");
     }
 
-    private static String name(State state, Event first, Event second) {
+    private static String name(State state, Event first, Event second, boolean raced) {
         String name = state.label + ": " + first.label + ", then " + second.label;
-        if (ends(first, state, second)) {
+        if (raced) {
+            name += " (issued right after the first)";
+        } else if (ends(first, state, second)) {
             name += " (on what the first ended)";
         }
         return name;
@@ -235,9 +239,16 @@ class CloseOrderMatrixTest {
         }
     }
 
+    /** Waits for an event to complete, and fails if it does not in time. */
+    private interface Wait {
+        void check() throws Exception;
+    }
+
     /** One cell: its own groups, server, pipe name and peer process. */
     private static final class Cell {
         private final State state;
+        /** The second event is issued right after the first, not once the first has completed. */
+        private final boolean raced;
         private final Event first;
         private final Event second;
         private NamedPipeEventLoopGroup boss;
@@ -250,8 +261,9 @@ class CloseOrderMatrixTest {
         private NamedPipeChannel accepted;
         private Process peer;
 
-        Cell(State state, Event first, Event second) {
+        Cell(State state, Event first, Event second, boolean raced) {
             this.state = state;
+            this.raced = raced;
             this.first = first;
             this.second = second;
         }
@@ -262,9 +274,14 @@ class CloseOrderMatrixTest {
             long blocksBefore = NamedPipe.liveNativeBlocks();
             try {
                 setUp();
-                fire(first);
+                Wait firstDone = issue(first);
+                if (!raced) {
+                    firstDone.check();
+                }
                 if (second != null) {
-                    fire(second);
+                    Wait secondDone = issue(second);
+                    firstDone.check();
+                    secondDone.check();
                 }
                 checkWhatTheEventsEnded();
             } finally {
@@ -354,43 +371,37 @@ class CloseOrderMatrixTest {
             }
         }
 
-        private void fire(Event event) throws Exception {
+        /** Issues {@code event}; the returned wait checks that it completes. */
+        private Wait issue(Event event) {
             switch (event) {
                 case CHANNEL_CLOSE:
-                    awaited(accepted.close(), "the accepted channel's close()");
-                    break;
+                    return awaited(accepted.close(), "the accepted channel's close()");
                 case SERVER_CLOSE:
-                    awaited(server.close(), "the server's close()");
-                    break;
+                    return awaited(server.close(), "the server's close()");
                 case CHILD_GROUP_SHUTDOWN:
-                    awaited(child.shutdownGracefully(0, 1, TimeUnit.SECONDS), "the child group's shutdown");
-                    break;
+                    return awaited(child.shutdownGracefully(0, 1, TimeUnit.SECONDS), "the child group's shutdown");
                 case BOSS_GROUP_SHUTDOWN:
-                    awaited(boss.shutdownGracefully(0, 1, TimeUnit.SECONDS), "the boss group's shutdown");
-                    break;
+                    return awaited(boss.shutdownGracefully(0, 1, TimeUnit.SECONDS), "the boss group's shutdown");
                 case PEER_EXIT:
                     peer.destroyForcibly();
-                    assertTrue(peer.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS), "the peer did not exit");
-                    break;
+                    return () -> assertTrue(peer.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS), "the peer did not exit");
                 case CHILD_LOOP_STOPS_ITSELF:
                     accepted.eventLoop().execute(() -> calls.add(child.shutdownGracefully(0, 0, TimeUnit.SECONDS)));
-                    awaited(child.terminationFuture(), "the child group's termination");
-                    break;
+                    return awaited(child.terminationFuture(), "the child group's termination");
                 case CHILD_LOOP_STOPS_ITSELF_IN_CALLBACK:
                     ByteBuf buf = Unpooled.directBuffer(8).writeLong(-2).retain();
                     buffers.add(buf);
                     accepted.eventLoop().execute(() -> writes.add(accepted.writeAndFlush(buf).addListener(
                             f -> calls.add(child.shutdownGracefully(0, 0, TimeUnit.SECONDS)))));
-                    awaited(child.terminationFuture(), "the child group's termination");
-                    break;
+                    return awaited(child.terminationFuture(), "the child group's termination");
                 default:
                     throw new AssertionError(event);
             }
         }
 
-        private void awaited(Future<?> future, String what) throws InterruptedException {
+        private Wait awaited(Future<?> future, String what) {
             calls.add(future);
-            assertTrue(future.await(WAIT_MILLIS), what + " did not complete");
+            return () -> assertTrue(future.await(WAIT_MILLIS), what + " did not complete");
         }
 
         /** What the two events must have ended by now, before the tear-down ends the rest. */
