@@ -12,11 +12,8 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.NativeResources;
 
 import com.sun.jna.Platform;
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NtDll;
 import io.netty.util.internal.SystemPropertyUtil;
 
 /**
@@ -74,7 +71,7 @@ public final class NamedPipe {
     /** {@return the SID of the user this process runs as, e.g. for {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}} */
     public static String currentUserSid() {
         ensureAvailability();
-        return dev.npipe.transport.win32.Advapi32.currentUserSid();
+        return Advapi32.currentUserSid();
     }
 
     /**

@@ -12,13 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.NtDll;
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Exception;
-import dev.npipe.transport.win32.Win32Handle;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
@@ -51,7 +44,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NamedPipeIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeIoHandler.class);
-    private static final int ENTRY_SIZE = 32;
     private static final long DESTROY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ThreadAwareExecutor executor;
@@ -97,7 +89,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         this.maxCompletionsPerRun = ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
         hold = new LoopHold(executor);
         port = Win32Handle.createCompletionPort();
-        entries = new NativeBlock(ENTRY_SIZE * maxCompletionsPerRun);
+        entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * maxCompletionsPerRun);
         removed = new NativeBlock(8);
         scratch = new NativeBlock(8);
     }
@@ -169,14 +161,14 @@ public final class NamedPipeIoHandler implements IoHandler {
         return handled;
     }
 
-    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: lpOverlapped at offset 8 (0 for a wake-up). */
+    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: its lpOverlapped (0 for a wake-up). */
     private long entryOverlapped(int i) {
-        return entries.view().getLong(i * ENTRY_SIZE + 8);
+        return Kernel32.entryOverlapped(entries, i);
     }
 
-    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: dwNumberOfBytesTransferred at offset 24. */
+    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: its dwNumberOfBytesTransferred. */
     private int entryBytes(int i) {
-        return entries.view().getInt(i * ENTRY_SIZE + 24);
+        return Kernel32.entryBytes(entries, i);
     }
 
     private static int toMillis(long nanos) {

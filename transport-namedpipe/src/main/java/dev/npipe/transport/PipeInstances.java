@@ -12,12 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Exception;
-import dev.npipe.transport.win32.Win32Handle;
 
 /**
  * Makes a server's pipe instances with what was fixed at bind (pipe type, limits, buffer sizes, security), and

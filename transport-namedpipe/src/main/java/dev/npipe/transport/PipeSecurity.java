@@ -12,7 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
 
 /** The default pipe DACL, and SDDL validation. */
 final class PipeSecurity {

@@ -12,14 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.NtDll;
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Exception;
-import dev.npipe.transport.win32.Win32Handle;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +41,7 @@ class Win32FactsTest {
                 Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, 0L);
         long client = Win32Handle.openPipe(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE);
         NativeBlock buffer = new NativeBlock(64);
-        NativeBlock entries = new NativeBlock(32 * 8);
+        NativeBlock entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * 8);
         NativeBlock removed = new NativeBlock(8);
         Overlapped op = new Overlapped(port, this);
         try {
@@ -102,7 +94,7 @@ class Win32FactsTest {
                 Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, 0L);
         long client = Win32Handle.openPipe(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE);
         NativeBlock buffer = new NativeBlock(64);
-        NativeBlock entries = new NativeBlock(32 * 8);
+        NativeBlock entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * 8);
         NativeBlock removed = new NativeBlock(8);
         NativeBlock mode = new NativeBlock(8);
         Overlapped read = new Overlapped(port, this);
@@ -169,7 +161,7 @@ class Win32FactsTest {
             long server = Win32Handle.createNamedPipe(path, Kernel32.PIPE_ACCESS_DUPLEX, type, 1, 4096, 4096, 0, 0L);
             long client = Win32Handle.openPipe(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE);
             NativeBlock buffer = new NativeBlock(64);
-            NativeBlock entries = new NativeBlock(32 * 8);
+            NativeBlock entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * 8);
             NativeBlock removed = new NativeBlock(8);
             NativeBlock avail = new NativeBlock(8);
             Overlapped read = new Overlapped(port, this);
@@ -292,8 +284,7 @@ class Win32FactsTest {
     /** GetProcessHandleCount: a real count on Windows, 0 under Wine (so handle checks count the transport's own). */
     @Test
     void theProcessHandleCountIsRealOnWindows() {
-        NativeBlock count = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped count = NativeBlock.scoped(8)) {
             assertEquals(1, Kernel32.GetProcessHandleCount(Kernel32.GetCurrentProcess(), count.address()));
             int handles = count.view().getInt(0);
             log.info(SYSTEM + ": GetProcessHandleCount = " + handles);
@@ -302,8 +293,6 @@ class Win32FactsTest {
             } else {
                 assertTrue(handles > 0, "GetProcessHandleCount on Windows");
             }
-        } finally {
-            count.free();
         }
     }
 
