@@ -19,6 +19,7 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
@@ -78,6 +79,9 @@ public final class NamedPipeIoHandler implements IoHandler {
     private volatile boolean destroyed;
     /** Keeps this loop from being suspended while it must go on dequeuing. */
     private final LoopHold hold;
+    /** {@link #prepareToDestroy()} as a shutdown hook of the loop: see {@link #initialize()}. */
+    private final Runnable shutdownHook = this::prepareToDestroy;
+    private boolean shutdownHookAdded;
 
     NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
         NamedPipe.ensureAvailability();
@@ -306,6 +310,21 @@ public final class NamedPipeIoHandler implements IoHandler {
         if (Kernel32.PostQueuedCompletionStatus(ownerPort, bytes, 0L, address) == 0) {
             logger.warn("Cannot pass a completion on to its event loop: PostQueuedCompletionStatus failed: {}",
                     Win32Error.describe(Kernel32.lastError()));
+        }
+    }
+
+    /**
+     * Adds {@link #prepareToDestroy()} as a shutdown hook of the loop. Netty before 4.2.21 calls it only when the
+     * shutdown began during an I/O run: a loop shut down by one of its own tasks went on to {@link #destroy()},
+     * where no task runs any more, so its channels could not complete their close (no closeFuture, buffers and
+     * promises left). The loop runs its hooks while it still runs tasks; once the loop has called it, a second call
+     * finds nothing left to close.
+     */
+    @Override
+    public void initialize() {
+        if (!shutdownHookAdded && executor instanceof SingleThreadEventExecutor) {
+            ((SingleThreadEventExecutor) executor).addShutdownHook(shutdownHook);
+            shutdownHookAdded = true;
         }
     }
 
