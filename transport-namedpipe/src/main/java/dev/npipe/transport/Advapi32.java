@@ -16,7 +16,10 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
-/** Direct-mapped advapi32 entry points for pipe security and identity (none of them is on a hot path). */
+/**
+ * Direct-mapped advapi32 entry points for pipe security and identity (none of them is on a hot path), and the
+ * default pipe DACL.
+ */
 final class Advapi32 {
     private static final int SDDL_REVISION_1 = 1;
     private static final int SE_KERNEL_OBJECT = 6;
@@ -28,6 +31,9 @@ final class Advapi32 {
     private static final int OWNER_SECURITY_INFORMATION = 1;
     /** {@code DACL_SECURITY_INFORMATION}. */
     static final int DACL_SECURITY_INFORMATION = 4;
+
+    /** {@link #defaultPipeSddl()}, made once. */
+    private static volatile String defaultPipeSddl;
 
     static {
         Native.register(Advapi32.class, NativeLibrary.getInstance("advapi32"));
@@ -160,6 +166,28 @@ final class Advapi32 {
                 Kernel32.LocalFree(descriptor);
             }
         }
+    }
+
+    /**
+     * The default pipe DACL. Owned by the user this process runs as (also when elevated, where Windows would pick
+     * Administrators), so REQUIRED_SERVER_USER can name that user; full access (FILE_ALL_ACCESS) for SYSTEM,
+     * Administrators and that user; a protected DACL (no inherited entries), so Everyone and anonymous logons get
+     * nothing.
+     */
+    static String defaultPipeSddl() {
+        String sddl = defaultPipeSddl;
+        if (sddl == null) {
+            String user = currentUserSid();
+            sddl = "O:" + user + "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;" + user + ")";
+            defaultPipeSddl = sddl;
+        }
+        return sddl;
+    }
+
+    /** Throws IllegalArgumentException with the Win32 error when Windows rejects {@code sddl}. */
+    static void validateSddl(String sddl) {
+        NamedPipe.ensureAvailability();
+        securityAttributes(sddl).free();
     }
 
     /**

@@ -18,6 +18,7 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
@@ -65,6 +66,9 @@ public final class NamedPipeIoHandler implements IoHandler {
     private final PortSharing sharing;
     /** What prepareToDestroy() and destroy() do with the registrations still there. */
     private final LoopShutdown shutdown = new LoopShutdown(this);
+    /** {@link #prepareToDestroy()} as a shutdown hook of the loop: see {@link #initialize()}. */
+    private final Runnable shutdownHook = this::prepareToDestroy;
+    private boolean shutdownHookAdded;
 
     NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
         NamedPipe.ensureAvailability();
@@ -277,6 +281,21 @@ public final class NamedPipeIoHandler implements IoHandler {
         } finally {
             event.update(null, 0, 0); // the reused event must not keep the block, and so its channel, reachable
             registration.afterCompletion(); // even when the handler threw: the block is free again
+        }
+    }
+
+    /**
+     * Adds {@link #prepareToDestroy()} as a shutdown hook of the loop. Netty before 4.2.21 calls it only when the
+     * shutdown began during an I/O run: a loop shut down by one of its own tasks went on to {@link #destroy()},
+     * where no task runs any more, so its channels could not complete their close (no closeFuture, buffers and
+     * promises left). The loop runs its hooks while it still runs tasks; once the loop has called it, a second call
+     * finds nothing left to close.
+     */
+    @Override
+    public void initialize() {
+        if (!shutdownHookAdded && executor instanceof SingleThreadEventExecutor) {
+            ((SingleThreadEventExecutor) executor).addShutdownHook(shutdownHook);
+            shutdownHookAdded = true;
         }
     }
 

@@ -14,13 +14,15 @@ package dev.npipe.transport;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import io.netty.buffer.ByteBuf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * A zeroed block of native memory with a little-endian {@link ByteBuffer} view, so Java code reads and writes it
- * without JNI calls or allocation. Freed exactly once, and only by its owner.
+ * without JNI calls or allocation. Freed exactly once, and only by its owner. Also the native addresses of Netty's
+ * direct buffers, which reads and writes hand to Windows.
  */
 class NativeBlock {
     private final long address;
@@ -73,6 +75,20 @@ class NativeBlock {
 
     final boolean isFreed() {
         return freed;
+    }
+
+    /** True when the buffer's bytes are one block of native memory that ReadFile and WriteFile can use directly. */
+    static boolean isContiguousNative(ByteBuf buf) {
+        return buf.isDirect() && (buf.hasMemoryAddress() || buf.nioBufferCount() == 1);
+    }
+
+    /** The native address of byte {@code index} of a buffer that {@link #isContiguousNative} accepts. */
+    static long addressOf(ByteBuf buf, int index, int length) {
+        if (buf.hasMemoryAddress()) {
+            return buf.memoryAddress() + index;
+        }
+        // Without sun.misc.Unsafe (Netty's default on Java 25+) ask JNA for the NIO view's address.
+        return Pointer.nativeValue(Native.getDirectBufferPointer(buf.nioBuffer(index, length)));
     }
 
     /**

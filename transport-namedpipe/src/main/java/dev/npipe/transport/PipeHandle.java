@@ -217,7 +217,8 @@ final class PipeHandle {
             return Start.QUEUED;
         }
         // ERROR_MORE_DATA at once (part of a longer message) is a warning status, not a success: under skip mode
-        // Windows 8+ still queue its completion, Windows 7 and Wine do not (WarningCompletions measures which).
+        // Windows 8+ still queue its completion, Windows 7 and Wine 8/10 do not (Wine's ntoskrnl conformance test
+        // states Windows' rule; WarningCompletions measures which rule this system follows).
         // The block stays the kernel's until that packet is dequeued, so the read counts as queued there.
         if (error == Win32Error.ERROR_MORE_DATA) {
             if (!skipsPortOnSuccess) {

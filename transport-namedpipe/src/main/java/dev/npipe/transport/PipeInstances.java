@@ -89,7 +89,7 @@ final class PipeInstances {
         inBufferSize = config.getInBufferSize();
         defaultTimeoutMillis = config.getDefaultTimeoutMillis();
         String sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor()
-                : PipeSecurity.defaultSddl();
+                : Advapi32.defaultPipeSddl();
         security = Advapi32.securityAttributes(sddl);
     }
 

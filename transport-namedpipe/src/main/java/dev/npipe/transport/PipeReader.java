@@ -142,7 +142,7 @@ final class PipeReader extends PendingOperation {
 
     private PipeHandle.Start readInto(ByteBuf buf) {
         int length = buf.writableBytes();
-        return channel.pipe().read(block(), PipeBuffers.address(buf, buf.writerIndex(), length), length);
+        return channel.pipe().read(block(), NativeBlock.addressOf(buf, buf.writerIndex(), length), length);
     }
 
     /** A read's completion (dequeued, or finished at once and handed on by the loop): a new batch. */

@@ -74,7 +74,7 @@ final class PipeWriter extends PendingOperation {
             throw new IllegalArgumentException("a zero-length message ends the stream when ZERO_LENGTH_EOF is set"
                     + " on " + channel.pipeAddress() + "; use shutdownOutput() for that, or turn the option off");
         }
-        if (PipeBuffers.isContiguousNative(buf)) {
+        if (NativeBlock.isContiguousNative(buf)) {
             if (buf != msg) {
                 buf.retain();
                 ReferenceCountUtil.release(msg);
@@ -125,7 +125,7 @@ final class PipeWriter extends PendingOperation {
         }
         int length = toWrite.readableBytes();
         PipeHandle.Start result = channel.pipe().write(block(),
-                PipeBuffers.address(toWrite, toWrite.readerIndex(), length), length);
+                NativeBlock.addressOf(toWrite, toWrite.readerIndex(), length), length);
         if (result == PipeHandle.Start.FAILED) {
             toWrite.release();
             throw PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), block().startError());

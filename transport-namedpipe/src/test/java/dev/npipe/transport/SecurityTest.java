@@ -103,7 +103,7 @@ class SecurityTest {
     @Test
     void defaultDaclIsOwnerSystemAndAdministratorsOnly() throws Exception {
         String dacl = daclOfServedPipe(null);
-        String sddl = PipeSecurity.defaultSddl();
+        String sddl = Advapi32.defaultPipeSddl();
         assertEquals(sddl.substring(sddl.indexOf("D:")), dacl, "the DACL part of the default descriptor");
         assertTrue(dacl.contains(Advapi32.currentUserSid()), dacl);
         assertFalse(dacl.contains(";WD)"), "Everyone must not be granted anything: " + dacl);
