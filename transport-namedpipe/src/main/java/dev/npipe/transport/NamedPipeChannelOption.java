@@ -79,8 +79,9 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
      * With it, {@code shutdownOutput()} sends one zero-length write after what was written before, and reading
      * one ends the input (with {@link ChannelOption#ALLOW_HALF_CLOSURE} the channel stays open for writing,
      * otherwise it closes). On a message pipe the application may then not write empty messages (refused with an
-     * {@link IllegalArgumentException}); on a byte pipe an empty buffer carries nothing anyway. Without it,
-     * zero-length messages are data and {@code shutdownOutput()} cannot tell the peer (it fails, saying so).
+     * {@link IllegalArgumentException}, unless {@link #SKIP_EMPTY_WRITES} keeps them off the pipe); on a byte pipe
+     * an empty buffer carries nothing anyway. Without it, zero-length messages are data and {@code shutdownOutput()}
+     * cannot tell the peer (it fails, saying so).
      */
     public static final ChannelOption<Boolean> ZERO_LENGTH_EOF = valueOf(NamedPipeChannelOption.class,
             "ZERO_LENGTH_EOF");
