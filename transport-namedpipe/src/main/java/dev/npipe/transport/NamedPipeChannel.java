@@ -68,8 +68,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private volatile PipeHandle pipe;
     /** A server child: whether the server made a message pipe. */
     private final boolean childOfMessagePipe;
-    private ChannelPromise connectPromise;
-    private PipeConnector connector;
+    /** A client's connect in progress; null when none is. */
+    private ClientConnect connect;
     /** Close calls that wait for the write in flight ({@link ChannelState#CLOSE_DEFERRED}). */
     private List<DeferredClose> deferredCloses;
     /** {@code shutdownOutput()} calls that wait for the write in flight; null when none does. */
@@ -298,13 +298,9 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (shutdowns != null) {
             shutdowns.forEach(promise -> promise.tryFailure(new ClosedChannelException()));
         }
-        if (connector != null) {
-            connector.cancel();
-            connector = null;
-        }
-        if (connectPromise != null) {
-            connectPromise.tryFailure(new ClosedChannelException());
-            connectPromise = null;
+        if (connect != null) {
+            connect.cancel();
+            connect = null;
         }
         PipeHandle handle = pipe;
         if (handle != null && isBusy()) {
@@ -519,14 +515,13 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     // ---- connect (client)
 
-    private void connected(PipeHandle handle, boolean messagePipe) {
-        connector = null;
+    /** The pipe is open and set up: the channel is active. Called by {@link ClientConnect}. */
+    void connected(PipeHandle handle, boolean messagePipe, ChannelPromise promise) {
+        connect = null;
         pipe = handle;
         skipPortOnSuccess(handle, messagePipe);
         state.set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
                 | (messagePipe ? MESSAGE_PIPE : 0));
-        ChannelPromise promise = connectPromise;
-        connectPromise = null;
         state.clear(CONNECTING);
         state.set(ACTIVE);
         if (promise.trySuccess()) {
@@ -536,14 +531,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         }
     }
 
-    private void connectFailed(Throwable cause) {
-        connector = null;
-        ChannelPromise promise = connectPromise;
-        connectPromise = null;
+    /** The connect failed: its promise fails, the channel closes. Called by {@link ClientConnect}. */
+    void connectFailed(ChannelPromise promise, Throwable cause) {
+        connect = null;
         state.clear(CONNECTING);
-        if (promise != null) {
-            promise.tryFailure(cause);
-        }
+        promise.tryFailure(cause);
         unsafe().close(unsafe().voidPromise());
     }
 
@@ -568,25 +560,13 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             }
             address = (NamedPipeAddress) remoteAddress;
             state.set(CONNECTING);
-            connectPromise = promise;
             promise.addListener(f -> {
                 if (f.isCancelled()) {
                     close(voidPromise());
                 }
             });
-            connector = new PipeConnector(eventLoop(), registration.handler().port(), address, config,
-                    new PipeConnector.Outcome() {
-                        @Override
-                        public void connected(PipeHandle handle, boolean messagePipe) {
-                            NamedPipeChannel.this.connected(handle, messagePipe);
-                        }
-
-                        @Override
-                        public void failed(Throwable cause) {
-                            connectFailed(cause);
-                        }
-                    });
-            connector.start();
+            connect = new ClientConnect(NamedPipeChannel.this, promise);
+            connect.start(eventLoop(), registration.handler().port(), address, config);
         }
 
         /**
