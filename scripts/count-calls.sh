@@ -20,8 +20,8 @@
 # (msgs2 - msgs1), msgs being the client's total= (every round trip since its start): start-up, class loading,
 # connect and shut-down cancel out, so it is the steady state's count, which load does not change.
 #
-#   scripts/count-calls.sh [--quick] [--sizes "64 1024"] [--impls "c go java node asyncio mp"] [--short MS] [--long MS]
-#   --quick: C, ours and Node only (scripts/bench.sh's quick run)
+#   scripts/count-calls.sh [--quick] [--sizes "64 1024"] [--impls "c go java java1 node asyncio mp"] [--short MS] [--long MS]
+#   --quick: C, ours (1 loop) and Node only (scripts/bench.sh's quick run)
 #
 # Needs the built peers in examples/target/bench/ (scripts/bench.sh builds them; this script builds what is
 # missing). A peer that cannot be had (no node.exe, no Windows python.exe) is skipped with its reason.
@@ -33,13 +33,13 @@ source scripts/wine-env.sh
 source scripts/peers-env.sh
 
 SIZES="64"
-IMPLS="c go java node asyncio mp"
+IMPLS="c go java java1 node asyncio mp"
 WARMUP=1000
 SHORT=500
 LONG=2500
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) IMPLS="c java node"; shift ;;
+    --quick) IMPLS="c java1 node"; shift ;;
     --sizes) SIZES=$2; shift 2 ;;
     --impls) IMPLS=$2; shift 2 ;;
     --short) SHORT=$2; shift 2 ;;
@@ -84,14 +84,19 @@ wine regedit "$(to_win_path "$reg_file")" >/dev/null 2>&1
 wineserver -w
 
 # Command prefix of each implementation, or the reason it cannot run.
-declare -A CMD WHY MODES LABEL
+declare -A CMD WHY MODES LABEL THREADS
 CMD[c]="$OUT/npbench.exe"; LABEL[c]="C (npbench)"; MODES[c]="byte message"
 CMD[go]="$OUT/win32/winio-bench.exe"; LABEL[go]="go-winio"; MODES[go]="byte message"
 [ -f "${CMD[go]}" ] || WHY[go]="winio-bench.exe could not be built"
 cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
 ensure_windows_jre >/dev/null || WHY[java]="no Windows JRE"
 CMD[java]="$WIN_JAVA -Xmx256m -Dio.netty.leakDetection.level=DISABLED -cp $cp dev.npipe.examples.bench.JavaPeer"
-LABEL[java]="ours (Java)"; MODES[java]="byte message"
+LABEL[java]="ours (Java, 2 loops)"; MODES[java]="byte message"
+# One loop per side: a server child stays on its server's port. With 2 loops Wine passes each child's completions
+# on from the server's port (one post and one more dequeue per completion) because Wine lacks
+# FileReplaceCompletionInformation; Windows 8.1+ moves the child's handle instead, as one loop gets here.
+CMD[java1]=${CMD[java]}; WHY[java1]=${WHY[java]:-}; LABEL[java1]="ours (Java, 1 loop)"; MODES[java1]="byte message"
+THREADS[java1]=1
 if node=$(ensure_node_win 2>"$WORK/node.why"); then
   CMD[node]="$node $(to_win_path interop/node/npbench-peer.js)"
 else WHY[node]=$(cat "$WORK/node.why"); fi
@@ -122,15 +127,15 @@ run() {
       <"$in" >"$tag.out" 2>"$tag.srv" &
   else
     ( echo "$BASHPID" >"$tag.pid"; WINEDEBUG=+pid,+relay NPBENCH_NO_STDIN=1 exec wine "${cmd[@]}" server "$pipe" \
-        "$mode" 2 ) <"$in" > >(cat >"$tag.out") 2> >(cat >"$tag.srv") &
+        "$mode" "${THREADS[$impl]:-2}" ) <"$in" > >(cat >"$tag.out") 2> >(cat >"$tag.srv") &
   fi
   [ "$in" = "$fifo" ] && exec 8>"$fifo"
   for i in $(seq 300); do grep -q '^READY' "$tag.out" 2>/dev/null && break; sleep 0.1; done
   if [ "$impl" = node ]; then
-    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" latency 1 "$size" "$WARMUP" "$ms" 2 \
+    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" latency 1 "$size" "$WARMUP" "$ms" "${THREADS[$impl]:-2}" \
       </dev/null >"$tag.res" 2>"$tag.cli" || true
   else
-    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" latency 1 "$size" "$WARMUP" "$ms" 2 \
+    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" latency 1 "$size" "$WARMUP" "$ms" "${THREADS[$impl]:-2}" \
       </dev/null > >(cat >"$tag.res") 2> >(cat >"$tag.cli") || true
   fi
   [ "$in" = "$fifo" ] && exec 8>&-
@@ -144,8 +149,17 @@ run() {
   rm -f "$fifo"
 }
 
-# counts FILE: "function count" lines for the traced calls (the relay's "Call ntdll.NtX(" lines).
-counts() { sed -n 's/^.*:Call ntdll\.\(Nt[A-Za-z]*\)(.*/\1/p' "$1" | sort | uniq -c | awk '{print $2, $1}'; }
+# counts FILE: "function count" lines for the traced calls (the relay's "Call ntdll.NtX(" lines). NtReadFile and
+# NtWriteFile count on the connection's handle only (the one handle with the most of them: one connection): a JVM
+# also reads its jars and writes its logs, a varying amount from run to run.
+counts() {
+  sed -n 's/^.*:Call ntdll\.\(Nt[A-Za-z]*\)(\([0-9a-f]*\).*/\1 \2/p' "$1" | awk '
+    $1 == "NtReadFile" || $1 == "NtWriteFile" { rw[$1 " " $2]++; per[$2]++; next }
+    { n[$1]++ }
+    END { for (h in per) if (per[h] > best) { best = per[h]; top = h }
+          for (k in rw) { split(k, kf, " "); if (kf[2] == top) n[kf[1]] += rw[k] }
+          for (c in n) print c, n[c] }'
+}
 msgs() { sed -n 's/^RESULT .* total=\([0-9]*\).*/\1/p' "$1" | head -1; }
 
 # per_msg A B N: per-function (count in B - count in A) / N, for functions with at least 0.01 a message.
