@@ -21,7 +21,7 @@
 # connect and shut-down cancel out, so it is the steady state's count, which load does not change.
 #
 #   scripts/count-calls.sh [--quick] [--sizes "64 1024"] [--impls "c go java java1 node asyncio mp"] [--short MS] [--long MS]
-#   --quick: C, ours (1 loop) and Node only (scripts/bench.sh's quick run)
+#   --quick: C, ours (1 loop) and Node only, byte pipes (scripts/bench.sh's quick run)
 #
 # Needs the built peers in examples/target/bench/ (scripts/bench.sh builds them; this script builds what is
 # missing). A peer that cannot be had (no node.exe, no Windows python.exe) is skipped with its reason.
@@ -35,11 +35,12 @@ source scripts/peers-env.sh
 SIZES="64"
 IMPLS="c go java java1 node asyncio mp"
 WARMUP=1000
+ONLY_MODE=""
 SHORT=500
 LONG=2500
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) IMPLS="c java1 node"; shift ;;
+    --quick) IMPLS="c java1 node"; ONLY_MODE=byte; shift ;;
     --sizes) SIZES=$2; shift 2 ;;
     --impls) IMPLS=$2; shift 2 ;;
     --short) SHORT=$2; shift 2 ;;
@@ -188,6 +189,7 @@ for impl in $IMPLS; do
     continue
   fi
   for mode in ${MODES[$impl]}; do
+    [ -z "$ONLY_MODE" ] || [ "$mode" = "$ONLY_MODE" ] || continue
     for size in $SIZES; do
       run "$impl" "$mode" "$size" "$SHORT" "$impl-$mode-$size-a"
       run "$impl" "$mode" "$size" "$LONG" "$impl-$mode-$size-b"
