@@ -12,8 +12,8 @@
  */
 /**
  * The Netty transport for Windows named pipes. {@code dev.npipe.transport} and {@code dev.npipe.transport.local}
- * (one entry point for named pipes on Windows and Unix domain sockets elsewhere) are API; the Win32 bindings in
- * {@code dev.npipe.transport.win32} stay inside the module.
+ * (one entry point for named pipes on Windows and Unix domain sockets elsewhere) are API; the Win32 bindings are
+ * package-private classes of {@code dev.npipe.transport}.
  */
 module dev.npipe.transport {
     requires transitive dev.npipe.codec.message;

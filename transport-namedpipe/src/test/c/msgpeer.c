@@ -23,6 +23,7 @@
  *                                        way, on a byte or a message pipe, until killed
  *   msgpeer garbage <pipe-path> <count>  connect and write <count> messages of pseudo-random bytes, sized 0, 1,
  *                                        65537, 200000, 3 in turn; print SENT <count> and wait to be killed
+ *   msgpeer hold <pipe-path>             connect, print CONNECTED, then neither read nor write until killed
  *
  * Exit code 0 and a last line "OK <messages>" on success; non-zero with a reason otherwise.
  */
@@ -180,6 +181,16 @@ static int garbage(const char *path, unsigned long count) {
     return 0;
 }
 
+/* Connects and then neither reads nor writes until it is killed: the close-order tests' exiting peer. */
+static int hold(const char *path) {
+    HANDLE pipe = open_client(path);
+    if (pipe == INVALID_HANDLE_VALUE) return fail("CreateFile");
+    printf("CONNECTED\n");
+    fflush(stdout);
+    Sleep(INFINITE);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     buffer = malloc(MAX_MESSAGE);
     if (!buffer) return 2;
@@ -188,7 +199,8 @@ int main(int argc, char **argv) {
     if (argc == 4 && strcmp(argv[1], "flood") == 0) return flood(argv[2], strtoul(argv[3], NULL, 10));
     if (argc == 5 && strcmp(argv[1], "flood-server") == 0)
         return flood_server(argv[2], strtoul(argv[3], NULL, 10), argv[4]);
+    if (argc == 3 && strcmp(argv[1], "hold") == 0) return hold(argv[2]);
     if (argc == 4 && strcmp(argv[1], "garbage") == 0) return garbage(argv[2], strtoul(argv[3], NULL, 10));
-    fprintf(stderr, "usage: msgpeer server <pipe> | client <pipe> <count> | flood <pipe> <size> | flood-server <pipe> <size> byte|message | garbage <pipe> <count>\n");
+    fprintf(stderr, "usage: msgpeer server <pipe> | client <pipe> <count> | flood <pipe> <size> | flood-server <pipe> <size> byte|message | garbage <pipe> <count> | hold <pipe>\n");
     return 2;
 }

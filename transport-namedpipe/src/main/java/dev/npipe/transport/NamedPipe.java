@@ -12,11 +12,8 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.NativeResources;
 
 import com.sun.jna.Platform;
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NtDll;
 import io.netty.util.internal.SystemPropertyUtil;
 
 /**
@@ -24,6 +21,22 @@ import io.netty.util.internal.SystemPropertyUtil;
  * kernel32 binding.
  * Check {@link #isAvailable()} before creating a {@link NamedPipeEventLoopGroup}, or call
  * {@link #ensureAvailability()} to fail with the reason.
+ *
+ * <p>System properties, read once through Netty's {@code SystemPropertyUtil} (all with the prefix
+ * {@code dev.npipe.transport.}); none is needed in production:
+ * <ul>
+ *   <li>{@code skipCompletionPortOnSuccess} (default {@code true}): connected pipes set
+ *       FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, so an operation that finishes at once queues no completion;
+ *       {@code false} queues every completion.</li>
+ *   <li>{@code movePipesToChildPorts} (default {@code true}): an accepted pipe moves to its child's loop's
+ *       completion port where Windows can (8.1+, FileReplaceCompletionInformation); {@code false} leaves it on the
+ *       server loop's port, which passes its completions on.</li>
+ *   <li>{@code unregisteredChildGraceMillis} (default {@code 10000}): how long an accepted child may stay
+ *       unregistered with an event loop before the server closes it with a warning.</li>
+ *   <li>{@code emulateWindows8Completions} (default {@code false}, a test mode): under Wine, posts the completion
+ *       Windows 8+ queue for a read that ends at once with ERROR_MORE_DATA, so Wine follows Windows 8+'s
+ *       rule.</li>
+ * </ul>
  */
 public final class NamedPipe {
     private static final Throwable UNAVAILABILITY_CAUSE = probe();
@@ -74,7 +87,7 @@ public final class NamedPipe {
     /** {@return the SID of the user this process runs as, e.g. for {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}} */
     public static String currentUserSid() {
         ensureAvailability();
-        return dev.npipe.transport.win32.Advapi32.currentUserSid();
+        return Advapi32.currentUserSid();
     }
 
     /**

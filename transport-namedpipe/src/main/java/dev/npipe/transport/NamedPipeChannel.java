@@ -12,9 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;

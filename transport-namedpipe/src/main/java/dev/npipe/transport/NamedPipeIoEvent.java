@@ -12,7 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Overlapped;
 import io.netty.channel.IoEvent;
 
 /**

@@ -12,13 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.NtDll;
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Exception;
-import dev.npipe.transport.win32.Win32Handle;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
@@ -26,6 +19,7 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
@@ -50,7 +44,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NamedPipeIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeIoHandler.class);
-    private static final int ENTRY_SIZE = 32;
     private static final long DESTROY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ThreadAwareExecutor executor;
@@ -86,6 +79,9 @@ public final class NamedPipeIoHandler implements IoHandler {
     private volatile boolean destroyed;
     /** Keeps this loop from being suspended while it must go on dequeuing. */
     private final LoopHold hold;
+    /** {@link #prepareToDestroy()} as a shutdown hook of the loop: see {@link #initialize()}. */
+    private final Runnable shutdownHook = this::prepareToDestroy;
+    private boolean shutdownHookAdded;
 
     NamedPipeIoHandler(ThreadAwareExecutor executor, int maxCompletionsPerRun) throws Win32Exception {
         NamedPipe.ensureAvailability();
@@ -93,7 +89,7 @@ public final class NamedPipeIoHandler implements IoHandler {
         this.maxCompletionsPerRun = ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
         hold = new LoopHold(executor);
         port = Win32Handle.createCompletionPort();
-        entries = new NativeBlock(ENTRY_SIZE * maxCompletionsPerRun);
+        entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * maxCompletionsPerRun);
         removed = new NativeBlock(8);
         scratch = new NativeBlock(8);
     }
@@ -165,14 +161,14 @@ public final class NamedPipeIoHandler implements IoHandler {
         return handled;
     }
 
-    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: lpOverlapped at offset 8 (0 for a wake-up). */
+    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: its lpOverlapped (0 for a wake-up). */
     private long entryOverlapped(int i) {
-        return entries.view().getLong(i * ENTRY_SIZE + 8);
+        return Kernel32.entryOverlapped(entries, i);
     }
 
-    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: dwNumberOfBytesTransferred at offset 24. */
+    /** OVERLAPPED_ENTRY {@code i} of the last dequeue: its dwNumberOfBytesTransferred. */
     private int entryBytes(int i) {
-        return entries.view().getInt(i * ENTRY_SIZE + 24);
+        return Kernel32.entryBytes(entries, i);
     }
 
     private static int toMillis(long nanos) {
@@ -314,6 +310,21 @@ public final class NamedPipeIoHandler implements IoHandler {
         if (Kernel32.PostQueuedCompletionStatus(ownerPort, bytes, 0L, address) == 0) {
             logger.warn("Cannot pass a completion on to its event loop: PostQueuedCompletionStatus failed: {}",
                     Win32Error.describe(Kernel32.lastError()));
+        }
+    }
+
+    /**
+     * Adds {@link #prepareToDestroy()} as a shutdown hook of the loop. Netty before 4.2.21 calls it only when the
+     * shutdown began during an I/O run: a loop shut down by one of its own tasks went on to {@link #destroy()},
+     * where no task runs any more, so its channels could not complete their close (no closeFuture, buffers and
+     * promises left). The loop runs its hooks while it still runs tasks; once the loop has called it, a second call
+     * finds nothing left to close.
+     */
+    @Override
+    public void initialize() {
+        if (!shutdownHookAdded && executor instanceof SingleThreadEventExecutor) {
+            ((SingleThreadEventExecutor) executor).addShutdownHook(shutdownHook);
+            shutdownHookAdded = true;
         }
     }
 

@@ -12,8 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Exception;
 
 import java.net.SocketAddress;
 import java.util.Objects;

@@ -12,10 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Exception;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ServerChannel;
@@ -226,14 +222,15 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     /** Starts an overlapped ConnectNamedPipe on the instance and handles the answers that come at once. */
     private void listen(Instance instance) {
         for (int attempt = 0; ; attempt++) {
-            int error = instance.pipe.listen(instance.connectOp);
-            if (error == 0) {
+            PipeHandle.Start start = instance.pipe.listen(instance.connectOp);
+            if (start == PipeHandle.Start.QUEUED) {
                 return; // pending, or finished at once: either way its completion is queued
             }
-            if (error == Win32Error.ERROR_PIPE_CONNECTED) {
+            if (start == PipeHandle.Start.DONE_AT_ONCE) {
                 accepted(instance); // the client came before our call: no completion will be queued
                 return;
             }
+            int error = instance.connectOp.startError();
             if (error == Win32Error.ERROR_NO_DATA && attempt < MAX_NO_DATA_RETRIES) {
                 instance.pipe.disconnect(); // the client came and went: reuse the instance
                 continue;

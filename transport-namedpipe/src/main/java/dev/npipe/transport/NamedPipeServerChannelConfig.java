@@ -180,7 +180,7 @@ public final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
      */
     public NamedPipeServerChannelConfig setSecurityDescriptor(String sddl) {
         if (sddl != null) {
-            PipeSecurity.validate(sddl);
+            Advapi32.validateSddl(sddl);
         }
         this.securityDescriptor = sddl;
         return this;

@@ -12,9 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Handle;
-import dev.npipe.transport.win32.Win32Exception;
 
 import java.io.IOException;
 import java.net.BindException;

@@ -12,9 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Exception;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;

@@ -12,12 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Exception;
-import dev.npipe.transport.win32.Win32Handle;
 
 /**
  * Makes a server's pipe instances with what was fixed at bind (pipe type, limits, buffer sizes, security), and
@@ -58,7 +52,7 @@ final class PipeInstances {
         inBufferSize = config.getInBufferSize();
         defaultTimeoutMillis = config.getDefaultTimeoutMillis();
         String sddl = config.getSecurityDescriptor() != null ? config.getSecurityDescriptor()
-                : PipeSecurity.defaultSddl();
+                : Advapi32.defaultPipeSddl();
         security = Advapi32.securityAttributes(sddl);
     }
 

@@ -14,9 +14,6 @@ package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageChunk;
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
@@ -122,17 +119,17 @@ final class PipeReader extends OperationSlot {
         }
         boolean zeroByte = waitWithoutBuffer || channel.config().getIdleReadBufferMillis() == 0;
         ByteBuf buf = zeroByte ? NO_BUFFER : newBuffer();
-        int result = zeroByte ? channel.pipe().readNothing(block()) : readInto(buf);
-        if (result == PipeHandle.DONE_AT_ONCE) {
+        PipeHandle.Start result = zeroByte ? channel.pipe().readNothing(block()) : readInto(buf);
+        if (result == PipeHandle.Start.DONE_AT_ONCE) {
             hold(buf);
             completeLater();
-        } else if (result == 0 || result == PipeHandle.DONE_AT_ONCE_PACKET_FOLLOWS) {
+        } else if (result != PipeHandle.Start.FAILED) {
             hold(buf); // a read whose packet still comes is handed on by that packet, as one that waited
             waiting(zeroByte);
         } else {
             buf.release();
             endBatch();
-            failed(result);
+            failed(block().startError());
         }
     }
 
@@ -143,9 +140,9 @@ final class PipeReader extends OperationSlot {
         return buf;
     }
 
-    private int readInto(ByteBuf buf) {
+    private PipeHandle.Start readInto(ByteBuf buf) {
         int length = buf.writableBytes();
-        return channel.pipe().read(block(), PipeBuffers.address(buf, buf.writerIndex(), length), length);
+        return channel.pipe().read(block(), NativeBlock.addressOf(buf, buf.writerIndex(), length), length);
     }
 
     /** A read's completion (dequeued, or finished at once and handed on by the loop): a new batch. */
@@ -183,20 +180,20 @@ final class PipeReader extends OperationSlot {
      */
     private boolean readOn() {
         ByteBuf buf = newBuffer();
-        int result = readInto(buf);
-        if (result == PipeHandle.DONE_AT_ONCE) {
+        PipeHandle.Start result = readInto(buf);
+        if (result == PipeHandle.Start.DONE_AT_ONCE) {
             completedAtOnce();
             return handle(buf, block().bytesTransferred(), block().error());
         }
-        if (result == PipeHandle.DONE_AT_ONCE_PACKET_FOLLOWS) {
+        if (result == PipeHandle.Start.DONE_AT_ONCE_PACKET_FOLLOWS) {
             Overlapped done = block();
             handledBeforeItsPacket(); // the next read of the batch takes another block
             return handle(buf, done.bytesTransferred(), done.error());
         }
-        if (result != 0) {
+        if (result == PipeHandle.Start.FAILED) {
             buf.release();
             endBatch();
-            failed(result);
+            failed(block().startError());
             return false;
         }
         hold(buf);

@@ -13,8 +13,6 @@
 package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
-import dev.npipe.transport.win32.PipeHandle;
-import dev.npipe.transport.win32.Win32Error;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.ReferenceCountUtil;
@@ -76,7 +74,7 @@ final class PipeWriter extends OperationSlot {
             throw new IllegalArgumentException("a zero-length message ends the stream when ZERO_LENGTH_EOF is set"
                     + " on " + channel.pipeAddress() + "; use shutdownOutput() for that, or turn the option off");
         }
-        if (PipeBuffers.isContiguousNative(buf)) {
+        if (NativeBlock.isContiguousNative(buf)) {
             if (buf != msg) {
                 buf.retain();
                 ReferenceCountUtil.release(msg);
@@ -116,14 +114,14 @@ final class PipeWriter extends OperationSlot {
             toWrite = coalesce(in);
         }
         int length = toWrite.readableBytes();
-        int result = channel.pipe().write(block(), PipeBuffers.address(toWrite, toWrite.readerIndex(), length),
-                length);
-        if (result != 0 && result != PipeHandle.DONE_AT_ONCE) {
+        PipeHandle.Start result = channel.pipe().write(block(),
+                NativeBlock.addressOf(toWrite, toWrite.readerIndex(), length), length);
+        if (result == PipeHandle.Start.FAILED) {
             toWrite.release();
-            throw PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), result);
+            throw PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), block().startError());
         }
         hold(toWrite);
-        if (result == PipeHandle.DONE_AT_ONCE) {
+        if (result == PipeHandle.Start.DONE_AT_ONCE) {
             completeLater(); // promises complete when the loop hands it on, never inside this flush
         }
     }
@@ -225,15 +223,15 @@ final class PipeWriter extends OperationSlot {
     }
 
     private void writeEndOfStream() {
-        int error = channel.pipe().write(block(), block().address(), 0);
-        if (error == 0 || error == PipeHandle.DONE_AT_ONCE) {
+        PipeHandle.Start result = channel.pipe().write(block(), block().address(), 0);
+        if (result != PipeHandle.Start.FAILED) {
             state.set(EOF_IN_FLIGHT);
-            if (error == PipeHandle.DONE_AT_ONCE) {
+            if (result == PipeHandle.Start.DONE_AT_ONCE) {
                 completeLater();
             }
-        } else if (!PipeErrors.isEndOfPipe(error)) {
+        } else if (!PipeErrors.isEndOfPipe(block().startError())) {
             channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("WriteFile(end of stream)",
-                    channel.pipeAddress(), error));
+                    channel.pipeAddress(), block().startError()));
         }
     }
 }

@@ -59,7 +59,7 @@ class ChannelContractTest {
 
     @BeforeEach
     void setUp() {
-        handlesBefore = dev.npipe.transport.win32.NativeResources.openHandles();
+        handlesBefore = NativeResources.openHandles();
         group = PipeTestSupport.newGroup("contract", 1);
         other = PipeTestSupport.newGroup("contract-other", 1);
     }
@@ -69,8 +69,8 @@ class ChannelContractTest {
         PipeTestSupport.shutdown(group, other);
         LeakRecorder.assertNoLeaks();
         assertTrue(PipeTestSupport.eventually(5_000,
-                () -> dev.npipe.transport.win32.NativeResources.openHandles() == handlesBefore),
-                "handles left open: " + (dev.npipe.transport.win32.NativeResources.openHandles() - handlesBefore));
+                () -> NativeResources.openHandles() == handlesBefore),
+                "handles left open: " + (NativeResources.openHandles() - handlesBefore));
     }
 
     /** Queues every byte read as a string. */

@@ -13,7 +13,6 @@
 package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
-import dev.npipe.transport.win32.NativeResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -360,9 +359,9 @@ class ClosePathsTest {
         for (int t = 0; t < 4; t++) {
             Thread hammer = new Thread(() -> {
                 while (!stop.get()) {
-                    long handle = dev.npipe.transport.win32.Win32Handle.openPipe(address.path(),
-                            dev.npipe.transport.win32.Kernel32.GENERIC_READ
-                                    | dev.npipe.transport.win32.Kernel32.GENERIC_WRITE);
+                    long handle = Win32Handle.openPipe(address.path(),
+                            Kernel32.GENERIC_READ
+                                    | Kernel32.GENERIC_WRITE);
                     if (handle > 0) {
                         opened.incrementAndGet();
                         try {
@@ -370,7 +369,7 @@ class ClosePathsTest {
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
-                        dev.npipe.transport.win32.Win32Handle.close(handle);
+                        Win32Handle.close(handle);
                     }
                 }
             }, "bind-hammer-" + t);
@@ -502,10 +501,10 @@ class ClosePathsTest {
             });
             child.close().sync();
             first.close().sync();
-            dev.npipe.transport.win32.PipeHandle stranger = dev.npipe.transport.win32.PipeHandle.createInstance(
-                    address.path(), dev.npipe.transport.win32.Kernel32.PIPE_ACCESS_DUPLEX,
-                    dev.npipe.transport.win32.Kernel32.PIPE_TYPE_BYTE | dev.npipe.transport.win32.Kernel32
-                            .PIPE_READMODE_BYTE | dev.npipe.transport.win32.Kernel32.PIPE_WAIT, 2, 4096, 4096, 0, 0L);
+            PipeHandle stranger = PipeHandle.createInstance(
+                    address.path(), Kernel32.PIPE_ACCESS_DUPLEX,
+                    Kernel32.PIPE_TYPE_BYTE | Kernel32
+                            .PIPE_READMODE_BYTE | Kernel32.PIPE_WAIT, 2, 4096, 4096, 0, 0L);
             release.countDown();
             server.eventLoop().submit(() -> { }).sync(); // the server has seen the child close, and found no room
             stranger.close();

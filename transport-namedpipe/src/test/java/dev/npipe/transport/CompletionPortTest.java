@@ -12,9 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NtDll;
-import dev.npipe.transport.win32.Win32Handle;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

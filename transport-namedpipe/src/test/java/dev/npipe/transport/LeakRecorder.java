@@ -84,7 +84,7 @@ public final class LeakRecorder implements LauncherSessionListener {
      */
     public static void assertNoLeaks() {
         long dropped = NamedPipeCompletionStats.droppedByEveryLoop();
-        long kept = dev.npipe.transport.win32.NativeResources.keptBlocks();
+        long kept = NativeResources.keptBlocks();
         long newlyDropped;
         long newlyKept;
         synchronized (LeakRecorder.class) {

@@ -12,9 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.NativeResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -178,12 +175,9 @@ class LifecycleTest {
     }
 
     private static long processHandleCount() {
-        NativeBlock count = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped count = NativeBlock.scoped(8)) {
             Kernel32.GetProcessHandleCount(Kernel32.GetCurrentProcess(), count.address());
             return count.view().getInt(0) & 0xFFFFFFFFL;
-        } finally {
-            count.free();
         }
     }
 }

@@ -12,9 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeResources;
-import dev.npipe.transport.win32.Win32Error;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -179,7 +176,7 @@ class NameHoldingTest {
         Channel oldChild = children.poll(10, TimeUnit.SECONDS);
         assertTrue(oldChild != null, "the first server accepted no child");
         first.close().sync();
-        assertTrue(dev.npipe.transport.win32.Win32Handle.openInstances(address.path()) > 0,
+        assertTrue(Win32Handle.openInstances(address.path()) > 0,
                 "the earlier server's child is still open");
         Channel second = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
                 .childHandler(echo).bind(address).sync().channel();

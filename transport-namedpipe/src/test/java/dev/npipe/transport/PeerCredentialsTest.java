@@ -12,10 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.Win32Error;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -86,15 +82,12 @@ class PeerCredentialsTest {
         assertEquals(Advapi32.currentUserSid(), peer.userSid(), "client user SID");
         // After the call the loop thread has no impersonation token: OpenThreadToken says ERROR_NO_TOKEN.
         int tokenError = child.eventLoop().submit(() -> {
-            NativeBlock token = new NativeBlock(8);
-            try {
+            try (NativeBlock.Scoped token = NativeBlock.scoped(8)) {
                 if (Advapi32.OpenThreadToken(Kernel32.GetCurrentThread(), 8, 1, token.address()) != 0) {
                     Kernel32.CloseHandle(token.view().getLong(0));
                     return 0;
                 }
                 return Kernel32.lastError();
-            } finally {
-                token.free();
             }
         }).get(5, TimeUnit.SECONDS);
         assertEquals(1008, tokenError, "event-loop thread still impersonating? OpenThreadToken gave "
@@ -104,12 +97,9 @@ class PeerCredentialsTest {
         // Real values on Windows and on Wine 8 and 10 alike (an earlier probe that said otherwise under Wine read
         // its output before the call).
         assertEquals(Kernel32.GetCurrentProcessId(), serverPid, "server process id");
-        NativeBlock session = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped session = NativeBlock.scoped(8)) {
             assertEquals(1, Kernel32.ProcessIdToSessionId(Kernel32.GetCurrentProcessId(), session.address()));
             assertEquals(session.view().getInt(0), peer.sessionId(), "the client's session is this process's");
-        } finally {
-            session.free();
         }
         client.close().sync();
         server.close().sync();

@@ -12,7 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Advapi32;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -79,14 +78,14 @@ class SecurityTest {
      */
     @Test
     void currentUserSidLeavesNoHandleOpen() {
-        long counted = dev.npipe.transport.win32.NativeResources.openHandles();
+        long counted = NativeResources.openHandles();
         int processHandles = processHandleCount();
         String sid = null;
         for (int i = 0; i < 200; i++) {
             sid = NamedPipe.currentUserSid();
         }
         assertTrue(sid.startsWith("S-1-"), sid);
-        assertEquals(counted, dev.npipe.transport.win32.NativeResources.openHandles(), "counted handles");
+        assertEquals(counted, NativeResources.openHandles(), "counted handles");
         if (processHandles > 0) {
             assertTrue(processHandleCount() < processHandles + 50, "process handle count grew by "
                     + (processHandleCount() - processHandles) + " over 200 calls");
@@ -94,20 +93,17 @@ class SecurityTest {
     }
 
     private static int processHandleCount() {
-        dev.npipe.transport.win32.NativeBlock out = new dev.npipe.transport.win32.NativeBlock(8);
-        try {
-            dev.npipe.transport.win32.Kernel32.GetProcessHandleCount(
-                    dev.npipe.transport.win32.Kernel32.GetCurrentProcess(), out.address());
+        try (NativeBlock.Scoped out = NativeBlock.scoped(8)) {
+            Kernel32.GetProcessHandleCount(
+                    Kernel32.GetCurrentProcess(), out.address());
             return out.view().getInt(0);
-        } finally {
-            out.free();
         }
     }
 
     @Test
     void defaultDaclIsOwnerSystemAndAdministratorsOnly() throws Exception {
         String dacl = daclOfServedPipe(null);
-        String sddl = PipeSecurity.defaultSddl();
+        String sddl = Advapi32.defaultPipeSddl();
         assertEquals(sddl.substring(sddl.indexOf("D:")), dacl, "the DACL part of the default descriptor");
         assertTrue(dacl.contains(Advapi32.currentUserSid()), dacl);
         assertFalse(dacl.contains(";WD)"), "Everyone must not be granted anything: " + dacl);

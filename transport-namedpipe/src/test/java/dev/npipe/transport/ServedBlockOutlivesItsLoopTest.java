@@ -12,11 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.Kernel32;
-import dev.npipe.transport.win32.NativeBlock;
-import dev.npipe.transport.win32.NativeResources;
-import dev.npipe.transport.win32.Overlapped;
-import dev.npipe.transport.win32.Win32Handle;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -86,7 +81,7 @@ class ServedBlockOutlivesItsLoopTest {
                 assertTrue(PipeTestSupport.eventually(15_000, () -> bossLoop.stats().dropped() > droppedBefore
                                 || bossLoop.stats().passedOn() > passedBefore),
                         "the server loop never dequeued the stale packet");
-                NativeBlock entries = new NativeBlock(32 * 4);
+                NativeBlock entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * 4);
                 NativeBlock removed = new NativeBlock(8);
                 int atDecoy = Kernel32.GetQueuedCompletionStatusEx(decoy, entries.address(), 4, removed.address(), 500,
                         0) == 0 ? 0 : removed.view().getInt(0);

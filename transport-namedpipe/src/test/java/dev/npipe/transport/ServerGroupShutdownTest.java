@@ -12,7 +12,6 @@
  */
 package dev.npipe.transport;
 
-import dev.npipe.transport.win32.NativeResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

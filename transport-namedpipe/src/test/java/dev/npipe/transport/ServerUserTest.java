@@ -85,14 +85,14 @@ class ServerUserTest {
     void aPipeWhoseDescriptorNamesNoOwnerIsRefusedSayingSo() throws Exception {
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
         // No SECURITY_ATTRIBUTES at all, as libuv and CPython create their pipes.
-        long instance = dev.npipe.transport.win32.Kernel32.CreateNamedPipeW(
-                dev.npipe.transport.win32.Kernel32.wide(address.path()),
-                dev.npipe.transport.win32.Kernel32.PIPE_ACCESS_DUPLEX
-                        | dev.npipe.transport.win32.Kernel32.FILE_FLAG_OVERLAPPED,
-                dev.npipe.transport.win32.Kernel32.PIPE_TYPE_BYTE, 1, 4096, 4096, 0, 0L);
+        long instance = Kernel32.CreateNamedPipeW(
+                Kernel32.wide(address.path()),
+                Kernel32.PIPE_ACCESS_DUPLEX
+                        | Kernel32.FILE_FLAG_OVERLAPPED,
+                Kernel32.PIPE_TYPE_BYTE, 1, 4096, 4096, 0, 0L);
         try {
-            assertTrue(instance != dev.npipe.transport.win32.Kernel32.INVALID_HANDLE_VALUE, "the raw instance");
-            String owner = dev.npipe.transport.win32.Advapi32.ownerOf(instance);
+            assertTrue(instance != Kernel32.INVALID_HANDLE_VALUE, "the raw instance");
+            String owner = Advapi32.ownerOf(instance);
             ChannelFuture f = connect(address, NamedPipe.currentUserSid()).await();
             if (owner == null) {
                 assertInstanceOf(ConnectException.class, f.cause());
@@ -105,7 +105,7 @@ class ServerUserTest {
                 assertTrue(f.cause().getMessage().contains("is owned by " + owner), f.cause().getMessage());
             }
         } finally {
-            dev.npipe.transport.win32.Kernel32.CloseHandle(instance);
+            Kernel32.CloseHandle(instance);
         }
     }
 

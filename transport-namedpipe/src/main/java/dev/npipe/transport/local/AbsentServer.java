@@ -12,8 +12,7 @@
  */
 package dev.npipe.transport.local;
 
-import dev.npipe.transport.win32.Win32Error;
-import dev.npipe.transport.win32.Win32Exception;
+import dev.npipe.transport.Win32Exception;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
 
@@ -31,6 +30,8 @@ import java.nio.file.Path;
  */
 final class AbsentServer {
     static final String MESSAGE = "no server listens at ";
+    /** winerror.h's ERROR_FILE_NOT_FOUND: CreateFileW found no pipe of that name. */
+    private static final int ERROR_FILE_NOT_FOUND = 2;
 
     private AbsentServer() {
     }
@@ -70,7 +71,7 @@ final class AbsentServer {
 
     private static String pipeAbsence(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof Win32Exception && ((Win32Exception) t).errorCode() == Win32Error.ERROR_FILE_NOT_FOUND) {
+            if (t instanceof Win32Exception && ((Win32Exception) t).errorCode() == ERROR_FILE_NOT_FOUND) {
                 return "no such pipe";
             }
         }

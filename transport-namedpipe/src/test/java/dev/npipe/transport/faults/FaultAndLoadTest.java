@@ -16,6 +16,7 @@ import dev.npipe.codec.message.PipeMessage;
 import dev.npipe.codec.message.PipeMessageAggregator;
 import dev.npipe.transport.EchoServer;
 import dev.npipe.transport.LeakRecorder;
+import dev.npipe.transport.NamedPipe;
 import dev.npipe.transport.NamedPipeAddress;
 import dev.npipe.transport.NamedPipeChannel;
 import dev.npipe.transport.NamedPipeChannelOption;
@@ -23,7 +24,6 @@ import dev.npipe.transport.NamedPipeEventLoopGroup;
 import dev.npipe.transport.NamedPipeMode;
 import dev.npipe.transport.NamedPipeServerChannel;
 import dev.npipe.transport.PipeTestSupport;
-import dev.npipe.transport.win32.NativeResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -90,8 +90,8 @@ class FaultAndLoadTest {
 
     @BeforeEach
     void setUp() {
-        handlesBefore = NativeResources.openHandles();
-        blocksBefore = NativeResources.liveBlocks();
+        handlesBefore = NamedPipe.openHandles();
+        blocksBefore = NamedPipe.liveNativeBlocks();
         serverGroup = PipeTestSupport.newGroup("fault-server", 2);
         clientGroup = PipeTestSupport.newGroup("fault-client", 2);
     }
@@ -99,14 +99,14 @@ class FaultAndLoadTest {
     @AfterEach
     void tearDown(TestInfo test) throws InterruptedException {
         PipeTestSupport.shutdown(clientGroup, serverGroup);
-        boolean back = PipeTestSupport.eventually(10_000, () -> NativeResources.openHandles() == handlesBefore
-                && NativeResources.liveBlocks() == blocksBefore);
+        boolean back = PipeTestSupport.eventually(10_000, () -> NamedPipe.openHandles() == handlesBefore
+                && NamedPipe.liveNativeBlocks() == blocksBefore);
         String name = test.getTestMethod().map(m -> m.getName()).orElse("?")
                 + (test.getDisplayName().startsWith("[") ? " " + test.getDisplayName() : "");
-        FaultLedger.resources(name, handlesBefore, NativeResources.openHandles(), blocksBefore,
-                NativeResources.liveBlocks());
-        assertTrue(back, "handles " + NativeResources.openHandles() + " (were " + handlesBefore + "), native blocks "
-                + NativeResources.liveBlocks() + " (were " + blocksBefore + ")");
+        FaultLedger.resources(name, handlesBefore, NamedPipe.openHandles(), blocksBefore,
+                NamedPipe.liveNativeBlocks());
+        assertTrue(back, "handles " + NamedPipe.openHandles() + " (were " + handlesBefore + "), native blocks "
+                + NamedPipe.liveNativeBlocks() + " (were " + blocksBefore + ")");
         LeakRecorder.assertNoLeaks();
     }
 
@@ -350,8 +350,8 @@ class FaultAndLoadTest {
         int cycles = FaultScale.count("cycles", "connect/write/close cycles", 10_000, 3_000);
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
         EchoServer server = new EchoServer(serverGroup, serverGroup, address);
-        long handles = NativeResources.openHandles();
-        long blocks = NativeResources.liveBlocks();
+        long handles = NamedPipe.openHandles();
+        long blocks = NamedPipe.liveNativeBlocks();
         for (int cycle = 0; cycle < cycles; cycle++) {
             BlockingQueue<Object> echoed = new LinkedBlockingQueue<>();
             Channel client = client(address, new ChannelInboundHandlerAdapter() {
@@ -368,9 +368,9 @@ class FaultAndLoadTest {
             client.close().sync();
         }
         assertTrue(PipeTestSupport.eventually(10_000, () -> server.children.isEmpty()
-                        && NativeResources.openHandles() == handles && NativeResources.liveBlocks() == blocks),
-                "after " + cycles + " cycles: handles " + NativeResources.openHandles() + " (were " + handles
-                        + "), blocks " + NativeResources.liveBlocks() + " (were " + blocks + ")");
+                        && NamedPipe.openHandles() == handles && NamedPipe.liveNativeBlocks() == blocks),
+                "after " + cycles + " cycles: handles " + NamedPipe.openHandles() + " (were " + handles
+                        + "), blocks " + NamedPipe.liveNativeBlocks() + " (were " + blocks + ")");
         FaultLedger.CONNECTIONS.addAndGet(cycles);
         FaultLedger.MESSAGES.addAndGet(2L * cycles);
         server.close();

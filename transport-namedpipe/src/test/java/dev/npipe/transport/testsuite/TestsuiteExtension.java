@@ -13,7 +13,7 @@
 package dev.npipe.transport.testsuite;
 
 import dev.npipe.transport.LeakRecorder;
-import dev.npipe.transport.win32.NativeResources;
+import dev.npipe.transport.NamedPipe;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -44,8 +44,8 @@ public final class TestsuiteExtension implements BeforeAllCallback, AfterEachCal
     @Override
     public void beforeAll(ExtensionContext context) {
         ExtensionContext.Store store = context.getStore(NAMESPACE);
-        store.put("handles", NativeResources.openHandles());
-        store.put("blocks", NativeResources.liveBlocks());
+        store.put("handles", NamedPipe.openHandles());
+        store.put("blocks", NamedPipe.liveNativeBlocks());
     }
 
     @Override
@@ -62,11 +62,11 @@ public final class TestsuiteExtension implements BeforeAllCallback, AfterEachCal
         // Closing is asynchronous, and some of Netty's tests shut their own groups down without waiting (2 s quiet
         // period): give them time.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while ((NativeResources.openHandles() != handles || NativeResources.liveBlocks() != blocks)
+        while ((NamedPipe.openHandles() != handles || NamedPipe.liveNativeBlocks() != blocks)
                 && System.nanoTime() - deadline < 0) {
             Thread.sleep(10);
         }
-        assertEquals(handles, NativeResources.openHandles(), "native handles this class left open");
-        assertEquals(blocks, NativeResources.liveBlocks(), "native memory blocks this class left allocated");
+        assertEquals(handles, NamedPipe.openHandles(), "native handles this class left open");
+        assertEquals(blocks, NamedPipe.liveNativeBlocks(), "native memory blocks this class left allocated");
     }
 }

@@ -10,7 +10,7 @@
  * on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
  * the specific language governing permissions and limitations under the License.
  */
-package dev.npipe.transport.win32;
+package dev.npipe.transport;
 
 import java.util.concurrent.atomic.LongAdder;
 
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  * starting value once every channel and event loop is closed: tests read them to prove nothing leaks, and they
  * are cheap enough to export as metrics.
  */
-public final class NativeResources {
+final class NativeResources {
     private static final LongAdder HANDLES = new LongAdder();
     private static final LongAdder BLOCKS = new LongAdder();
     private static final LongAdder KEPT = new LongAdder();
@@ -28,12 +28,12 @@ public final class NativeResources {
     }
 
     /** Win32 handles (pipes, completion ports) the transport has open now. */
-    public static long openHandles() {
+    static long openHandles() {
         return HANDLES.sum();
     }
 
     /** Native memory blocks (OVERLAPPED blocks, completion arrays) the transport holds now. */
-    public static long liveBlocks() {
+    static long liveBlocks() {
         return BLOCKS.sum();
     }
 
@@ -57,7 +57,7 @@ public final class NativeResources {
      * Native blocks kept allocated for good on purpose: OVERLAPPED blocks whose packet may still come after their
      * loop stopped (its wait for them timed out), which must never be freed. Not counted in {@link #liveBlocks()}.
      */
-    public static long keptBlocks() {
+    static long keptBlocks() {
         return KEPT.sum();
     }
 

@@ -10,7 +10,7 @@
  * on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
  * the specific language governing permissions and limitations under the License.
  */
-package dev.npipe.transport.win32;
+package dev.npipe.transport;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -24,20 +24,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A handle has one owner at a time. A server's accepted instance starts unclaimed: the channel that is
  * registered with it {@link #claim() claims} it, or the server {@link #closeIfUnclaimed() closes} it when nobody
  * did; whichever comes first wins, so the handle is never closed twice or used after close. The calls that start
- * overlapped I/O return 0 when the operation started (its completion will be queued), {@link #DONE_AT_ONCE} when
- * it finished at once on a handle that {@link #skipCompletionPortOnSuccess(boolean) skips the port} (no completion will
- * be queued: the result is in the block), and the Win32 error otherwise; then the block was not handed to the
- * kernel.
+ * overlapped I/O say how it went with a {@link Start}; when it did not start, the Win32 error is the block's
+ * {@link Overlapped#startError()}.
  */
-public final class PipeHandle {
-    /** Returned by {@link #read} and {@link #write}: finished at once, and no completion will be queued for it. */
-    public static final int DONE_AT_ONCE = -1;
+final class PipeHandle {
     /**
-     * Returned by {@link #read}: finished at once with a warning (ERROR_MORE_DATA, part of a longer message), and
-     * this system still queues its completion (Windows 8+, see {@link WarningCompletions}): the result is in the
-     * block, which stays the port's until that packet is dequeued.
+     * How starting an overlapped operation went. An enum, not a result object, so the hot path allocates nothing;
+     * the error of {@link #FAILED} is on the block ({@link Overlapped#startError()}), which is per operation.
      */
-    public static final int DONE_AT_ONCE_PACKET_FOLLOWS = -2;
+    enum Start {
+        /** Started, or finished at once on a handle that queues it: its completion will be dequeued. */
+        QUEUED,
+        /**
+         * Finished at once and no completion will be queued: the result is in the block (a handle that
+         * {@link #skipCompletionPortOnSuccess(boolean) skips the port}; for {@link #listen}, a client that came
+         * before the call, {@code ERROR_PIPE_CONNECTED}).
+         */
+        DONE_AT_ONCE,
+        /**
+         * {@link #read} only: finished at once with a warning (ERROR_MORE_DATA, part of a longer message) whose
+         * completion this system still queues (Windows 8+, see {@link WarningCompletions}): the result is in the
+         * block, which stays the port's until that packet is dequeued.
+         */
+        DONE_AT_ONCE_PACKET_FOLLOWS,
+        /** Not started, the block was not handed to the kernel: the error is {@link Overlapped#startError()}. */
+        FAILED
+    }
+
     private static final int UNCLAIMED = 0;
     private static final int CLAIMED = 1;
     private static final int CLOSED = 2;
@@ -73,7 +86,7 @@ public final class PipeHandle {
      *
      * @throws Win32Exception naming the pipe and the error when CreateNamedPipeW fails
      */
-    public static PipeHandle createInstance(String path, int openMode, int pipeMode, int maxInstances,
+    static PipeHandle createInstance(String path, int openMode, int pipeMode, int maxInstances,
                                             int outBufferSize, int inBufferSize, int defaultTimeoutMillis,
                                             long securityAttributes) throws Win32Exception {
         long handle = Win32Handle.createNamedPipe(path, openMode, pipeMode, maxInstances, outBufferSize,
@@ -87,7 +100,7 @@ public final class PipeHandle {
      *
      * @throws Win32Exception with {@code ERROR_PIPE_BUSY}, {@code ERROR_FILE_NOT_FOUND} or whatever refused us
      */
-    public static PipeHandle openClient(String path) throws Win32Exception {
+    static PipeHandle openClient(String path) throws Win32Exception {
         long handle = Win32Handle.openPipe(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE
                 | Kernel32.FILE_WRITE_ATTRIBUTES);
         if (handle < 0) {
@@ -100,7 +113,7 @@ public final class PipeHandle {
      * Connects to a pipe with no access rights at all: the connection only keeps that instance busy (a server
      * holds its name this way). Claimed by the caller.
      */
-    public static PipeHandle openPlaceholderClient(String path) throws Win32Exception {
+    static PipeHandle openPlaceholderClient(String path) throws Win32Exception {
         long handle = Win32Handle.openPipe(path, NO_ACCESS);
         if (handle < 0) {
             throw new Win32Exception("CreateFileW(" + path + ")", (int) -handle);
@@ -109,22 +122,22 @@ public final class PipeHandle {
     }
 
     /** The pipe's path, for messages. */
-    public String path() {
+    String path() {
         return path;
     }
 
     /** The raw handle, for tests that ask Windows about it; meaningless once closed. */
-    public long value() {
+    long value() {
         return handle;
     }
 
     /** Takes ownership of an unclaimed handle; false when it was closed first. Any thread. */
-    public boolean claim() {
+    boolean claim() {
         return state.compareAndSet(UNCLAIMED, CLAIMED);
     }
 
     /** Closes the handle if nobody claimed it; returns whether it did. Any thread. */
-    public boolean closeIfUnclaimed() {
+    boolean closeIfUnclaimed() {
         if (!state.compareAndSet(UNCLAIMED, CLOSED)) {
             return false;
         }
@@ -136,7 +149,7 @@ public final class PipeHandle {
      * Closes the handle once; later calls do nothing and return false. Only after every operation started on it
      * has completed, or the kernel may still use blocks the owner frees.
      */
-    public boolean close() {
+    boolean close() {
         int s;
         do {
             s = state.get();
@@ -154,12 +167,12 @@ public final class PipeHandle {
     }
 
     /** True until {@link #close()}; safe to read from any thread. */
-    public boolean isOpen() {
+    boolean isOpen() {
         return state.get() != CLOSED;
     }
 
     /** Associates the handle with a completion port. */
-    public void associate(long port) throws Win32Exception {
+    void associate(long port) throws Win32Exception {
         if (Kernel32.CreateIoCompletionPort(handle, port, 0L, 0) == 0L) {
             throw new Win32Exception("CreateIoCompletionPort(" + path + ")", Kernel32.lastError());
         }
@@ -167,7 +180,7 @@ public final class PipeHandle {
     }
 
     /** Moves the handle's completions to another port (Windows 8.1+); false where Windows cannot. */
-    public boolean moveToPort(long port) {
+    boolean moveToPort(long port) {
         if (NtDll.replaceCompletionPort(handle, port) != 0) {
             return false;
         }
@@ -185,7 +198,7 @@ public final class PipeHandle {
      *
      * @param messagePipe whether the pipe is a message pipe
      */
-    public int skipCompletionPortOnSuccess(boolean messagePipe) {
+    int skipCompletionPortOnSuccess(boolean messagePipe) {
         if (messagePipe && WarningCompletions.rule() == WarningCompletions.Rule.UNKNOWN) {
             return Win32Error.ERROR_NOT_SUPPORTED;
         }
@@ -194,31 +207,28 @@ public final class PipeHandle {
         return skipsPortOnSuccess ? 0 : Kernel32.lastError();
     }
 
-    /**
-     * Starts an overlapped ReadFile into native memory: 0 when started, {@link #DONE_AT_ONCE} when finished with
-     * no completion to come (bytes and status are in the block), {@link #DONE_AT_ONCE_PACKET_FOLLOWS} when finished
-     * with a warning whose completion still comes, else the Win32 error.
-     */
-    public int read(Overlapped op, long address, int length) {
+    /** Starts an overlapped ReadFile into native memory (bytes and status are in the block once it finished). */
+    Start read(Overlapped op, long address, int length) {
         if (Kernel32.ReadFile(handle, address, length, 0L, op.start()) != 0) {
             return finishedAtOnce();
         }
         int error = Kernel32.lastError();
         if (error == Win32Error.ERROR_IO_PENDING) {
-            return 0;
+            return Start.QUEUED;
         }
         // ERROR_MORE_DATA at once (part of a longer message) is a warning status, not a success: under skip mode
-        // Windows 8+ still queue its completion, Windows 7 and Wine do not (WarningCompletions measures which).
+        // Windows 8+ still queue its completion, Windows 7 and Wine 8/10 do not (Wine's ntoskrnl conformance test
+        // states Windows' rule; WarningCompletions measures which rule this system follows).
         // The block stays the kernel's until that packet is dequeued, so the read counts as queued there.
         if (error == Win32Error.ERROR_MORE_DATA) {
             if (!skipsPortOnSuccess) {
-                return 0;
+                return Start.QUEUED;
             }
             WarningCompletions.emulate(port, op);
-            return WarningCompletions.queued() ? DONE_AT_ONCE_PACKET_FOLLOWS : DONE_AT_ONCE;
+            return WarningCompletions.queued() ? Start.DONE_AT_ONCE_PACKET_FOLLOWS : Start.DONE_AT_ONCE;
         }
-        op.notStarted();
-        return error;
+        op.notStarted(error);
+        return Start.FAILED;
     }
 
     /**
@@ -226,61 +236,62 @@ public final class PipeHandle {
      * message pipe ERROR_MORE_DATA, or success if the message waiting is empty, which it consumes). Results as
      * {@link #read}.
      */
-    public int readNothing(Overlapped op) {
+    Start readNothing(Overlapped op) {
         return read(op, Nothing.ADDRESS, 0);
     }
 
-    /** Starts an overlapped WriteFile from native memory; 0, {@link #DONE_AT_ONCE} or the error, as {@link #read}. */
-    public int write(Overlapped op, long address, int length) {
+    /** Starts an overlapped WriteFile from native memory: {@code QUEUED}, {@code DONE_AT_ONCE} or {@code FAILED}. */
+    Start write(Overlapped op, long address, int length) {
         if (Kernel32.WriteFile(handle, address, length, 0L, op.start()) != 0) {
             return finishedAtOnce();
         }
         int error = Kernel32.lastError();
         if (error == Win32Error.ERROR_IO_PENDING) {
-            return 0;
+            return Start.QUEUED;
         }
-        op.notStarted();
-        return error;
+        op.notStarted(error);
+        return Start.FAILED;
     }
 
     /** An operation that finished at once: its completion is queued unless the port is skipped on success. */
-    private int finishedAtOnce() {
-        return skipsPortOnSuccess ? DONE_AT_ONCE : 0;
+    private Start finishedAtOnce() {
+        return skipsPortOnSuccess ? Start.DONE_AT_ONCE : Start.QUEUED;
     }
 
     /**
-     * Starts an overlapped ConnectNamedPipe; 0 when started. {@code ERROR_PIPE_CONNECTED} means a client came
-     * before the call, and no completion will be queued.
+     * Starts an overlapped ConnectNamedPipe: {@link Start#QUEUED} when started; {@link Start#DONE_AT_ONCE} when a
+     * client came before the call ({@code ERROR_PIPE_CONNECTED}: no completion will be queued); else
+     * {@code FAILED}.
      */
-    public int listen(Overlapped op) {
+    Start listen(Overlapped op) {
         if (Kernel32.ConnectNamedPipe(handle, op.start()) != 0) {
-            return 0;
+            return Start.QUEUED;
         }
         int error = Kernel32.lastError();
         if (error == Win32Error.ERROR_IO_PENDING) {
-            return 0;
+            return Start.QUEUED;
         }
-        op.notStarted();
-        return error;
+        op.notStarted(error);
+        return error == Win32Error.ERROR_PIPE_CONNECTED ? Start.DONE_AT_ONCE : Start.FAILED;
     }
 
     /** Ends a server instance's connection to a client that is gone, so the instance can listen again. */
-    public void disconnect() {
+    void disconnect() {
         Kernel32.DisconnectNamedPipe(handle);
     }
 
     /** Cancels every operation in flight on the handle; their completions still arrive (aborted or done). */
-    public void cancelAll() {
+    void cancelAll() {
         Kernel32.CancelIoEx(handle, 0L);
     }
 
     /** Cancels one operation in flight. */
-    public void cancel(Overlapped op) {
+    void cancel(Overlapped op) {
         Kernel32.CancelIoEx(handle, op.address());
     }
 
     /** True when the pipe was created as a message pipe, whatever this end's read mode. */
-    public boolean isMessagePipe() throws Win32Exception {
+    boolean isMessagePipe() throws Win32Exception {
         if (Kernel32.GetNamedPipeInfo(handle, scratch.address(), 0L, 0L, 0L) == 0) {
             throw new Win32Exception("GetNamedPipeInfo(" + path + ")", Kernel32.lastError());
         }
@@ -288,7 +299,7 @@ public final class PipeHandle {
     }
 
     /** Sets how this end reads: whole messages (a message pipe only) or bytes. */
-    public void setReadMode(boolean messages) throws Win32Exception {
+    void setReadMode(boolean messages) throws Win32Exception {
         scratch.view().putInt(0, messages ? Kernel32.PIPE_READMODE_MESSAGE : Kernel32.PIPE_READMODE_BYTE);
         if (Kernel32.SetNamedPipeHandleState(handle, scratch.address(), 0L, 0L) == 0) {
             throw new Win32Exception("SetNamedPipeHandleState(" + path + ")", Kernel32.lastError());
@@ -296,7 +307,7 @@ public final class PipeHandle {
     }
 
     /** Bytes waiting to be read (PeekNamedPipe), or -1 when Windows cannot tell (e.g. the pipe is broken). */
-    public int bytesAvailable() {
+    int bytesAvailable() {
         if (Kernel32.PeekNamedPipe(handle, 0L, 0, 0L, scratch.address(), 0L) == 0) {
             return -1;
         }
@@ -304,17 +315,17 @@ public final class PipeHandle {
     }
 
     /** GetNamedPipeClientProcessId: the client's process id, seen from a server instance. */
-    public int clientProcessId() throws Win32Exception {
+    int clientProcessId() throws Win32Exception {
         return queryInt("GetNamedPipeClientProcessId", Kernel32::GetNamedPipeClientProcessId);
     }
 
     /** GetNamedPipeClientSessionId: the client's session, seen from a server instance. */
-    public int clientSessionId() throws Win32Exception {
+    int clientSessionId() throws Win32Exception {
         return queryInt("GetNamedPipeClientSessionId", Kernel32::GetNamedPipeClientSessionId);
     }
 
     /** GetNamedPipeServerProcessId: the server's process id, seen from a client. */
-    public int serverProcessId() throws Win32Exception {
+    int serverProcessId() throws Win32Exception {
         return queryInt("GetNamedPipeServerProcessId", Kernel32::GetNamedPipeServerProcessId);
     }
 
@@ -334,7 +345,7 @@ public final class PipeHandle {
      * The SID of the client's user, read by impersonating the client just long enough to open its token; the
      * calling thread always reverts, or this throws an Error rather than go on as the client.
      */
-    public String clientUserSid() throws Win32Exception {
+    String clientUserSid() throws Win32Exception {
         if (Advapi32.ImpersonateNamedPipeClient(handle) == 0) {
             throw new Win32Exception("ImpersonateNamedPipeClient(" + path + ")", Kernel32.lastError());
         }
@@ -363,7 +374,7 @@ public final class PipeHandle {
     }
 
     /** RevertToSelf failed: the thread that impersonated a client cannot be trusted with anything else. */
-    public static final class ImpersonationNotRevertedError extends Error {
+    static final class ImpersonationNotRevertedError extends Error {
         private static final long serialVersionUID = 1L;
 
         ImpersonationNotRevertedError(String message) {
@@ -372,7 +383,7 @@ public final class PipeHandle {
     }
 
     /** The SID that owns the pipe object (who created it), read from this handle; null when none is named. */
-    public String ownerSid() throws Win32Exception {
+    String ownerSid() throws Win32Exception {
         return Advapi32.ownerOf(handle);
     }
 

@@ -10,7 +10,7 @@
  * on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
  * the specific language governing permissions and limitations under the License.
  */
-package dev.npipe.transport.win32;
+package dev.npipe.transport;
 
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Opens and closes counted Win32 handles. Every handle the transport creates goes through here, so
  * {@link NativeResources#openHandles()} tells whether any was left open.
  */
-public final class Win32Handle {
+final class Win32Handle {
     /**
      * The server-end pipe instances this process holds, by handle: the pipe's path in lower case (pipe names are
      * case-insensitive). Windows keeps a name while any instance of it exists, and refuses FILE_FLAG_FIRST_PIPE_INSTANCE
@@ -32,7 +32,7 @@ public final class Win32Handle {
     }
 
     /** {@return how many server-end instances of the pipe at {@code path} this process holds open} */
-    public static int openInstances(String path) {
+    static int openInstances(String path) {
         String key = path.toLowerCase(Locale.ROOT);
         int count = 0;
         for (String name : INSTANCES.values()) {
@@ -48,7 +48,7 @@ public final class Win32Handle {
      *
      * @throws Win32Exception naming the pipe and the error when CreateNamedPipeW fails
      */
-    public static long createNamedPipe(String path, int openMode, int pipeMode, int maxInstances, int outBufferSize,
+    static long createNamedPipe(String path, int openMode, int pipeMode, int maxInstances, int outBufferSize,
                                        int inBufferSize, int defaultTimeoutMillis, long securityAttributes)
             throws Win32Exception {
         String key = path.toLowerCase(Locale.ROOT);
@@ -74,7 +74,7 @@ public final class Win32Handle {
      *
      * @return the handle, or the negated Win32 error when the pipe is busy, absent or refuses us
      */
-    public static long openPipe(String path, int access) {
+    static long openPipe(String path, int access) {
         long handle = Kernel32.CreateFileW(Kernel32.wide(path), access, 0, 0L, Kernel32.OPEN_EXISTING,
                 Kernel32.FILE_FLAG_OVERLAPPED | Kernel32.SECURITY_SQOS_PRESENT | Kernel32.SECURITY_IDENTIFICATION, 0L);
         if (handle == Kernel32.INVALID_HANDLE_VALUE) {
@@ -85,7 +85,7 @@ public final class Win32Handle {
     }
 
     /** Creates a completion port that one thread dequeues from. */
-    public static long createCompletionPort() throws Win32Exception {
+    static long createCompletionPort() throws Win32Exception {
         long port = Kernel32.CreateIoCompletionPort(Kernel32.INVALID_HANDLE_VALUE, 0L, 0L, 1);
         if (port == 0L) {
             throw new Win32Exception("CreateIoCompletionPort", Kernel32.lastError());
@@ -95,7 +95,7 @@ public final class Win32Handle {
     }
 
     /** Closes a handle this class opened; call exactly once per handle. */
-    public static void close(long handle) {
+    static void close(long handle) {
         INSTANCES.remove(handle); // first: once closed, the value may be reused by another thread's new handle
         if (Kernel32.CloseHandle(handle) != 0) {
             NativeResources.handleClosed();

@@ -10,17 +10,17 @@
  * on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
  * the specific language governing permissions and limitations under the License.
  */
-package dev.npipe.transport.win32;
+package dev.npipe.transport;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 
 /** Direct-mapped ntdll entry points: completion packets carry NTSTATUS codes, callers want Win32 errors. */
-public final class NtDll {
+final class NtDll {
     /** The I/O has not completed yet ({@code STATUS_PENDING}); the kernel is still using the OVERLAPPED block. */
-    public static final int STATUS_PENDING = 0x00000103;
+    static final int STATUS_PENDING = 0x00000103;
     /** A message-mode read filled the buffer before the message ended (ERROR_MORE_DATA). */
-    public static final int STATUS_BUFFER_OVERFLOW = 0x80000005;
+    static final int STATUS_BUFFER_OVERFLOW = 0x80000005;
 
     static {
         Native.register(NtDll.class, NativeLibrary.getInstance("ntdll"));
@@ -30,31 +30,28 @@ public final class NtDll {
     }
 
     /** {@code FileReplaceCompletionInformation}: moves a handle to another completion port (Windows 8.1+). */
-    public static final int FILE_REPLACE_COMPLETION_INFORMATION = 61;
+    static final int FILE_REPLACE_COMPLETION_INFORMATION = 61;
 
-    public static native int RtlNtStatusToDosError(int status);
+    static native int RtlNtStatusToDosError(int status);
 
-    public static native int NtSetInformationFile(long file, long ioStatusBlock, long information, int length,
+    static native int NtSetInformationFile(long file, long ioStatusBlock, long information, int length,
                                                   int informationClass);
 
     /**
      * Moves {@code file}'s completions to {@code port}. Returns the NTSTATUS: 0 on success; an error where the
      * system does not support it, and then completions keep going to the old port.
      */
-    public static int replaceCompletionPort(long file, long port) {
-        NativeBlock block = new NativeBlock(32); // IO_STATUS_BLOCK, then FILE_COMPLETION_INFORMATION
-        try {
+    static int replaceCompletionPort(long file, long port) {
+        try (NativeBlock.Scoped block = NativeBlock.scoped(32)) { // IO_STATUS_BLOCK, then FILE_COMPLETION_INFORMATION
             block.view().putLong(16, port);
             block.view().putLong(24, 0L);
             return NtSetInformationFile(file, block.address(), block.address() + 16, 16,
                     FILE_REPLACE_COMPLETION_INFORMATION);
-        } finally {
-            block.free();
         }
     }
 
     /** The Win32 error for a completion status: 0 for success, the mapped error otherwise. */
-    public static int toWin32Error(int ntStatus) {
+    static int toWin32Error(int ntStatus) {
         if (ntStatus == 0) {
             return 0;
         }

@@ -10,7 +10,7 @@
  * on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
  * the specific language governing permissions and limitations under the License.
  */
-package dev.npipe.transport.win32;
+package dev.npipe.transport;
 
 /**
  * An OVERLAPPED block for one kind of operation of one pipe handle (read, write or connect). Only one operation
@@ -21,22 +21,24 @@ package dev.npipe.transport.win32;
  * transferred), then the completion port of the event loop that owns it, so a completion dequeued by another loop
  * can be passed on.
  */
-public final class Overlapped extends NativeBlock {
+final class Overlapped extends NativeBlock {
     /** Bytes of a block: OVERLAPPED plus the owner's port. */
-    public static final int SIZE = 48;
+    static final int SIZE = 48;
     /** Offset of the owner's completion port. */
-    public static final int OWNER_PORT_OFFSET = 32;
+    static final int OWNER_PORT_OFFSET = 32;
 
     private final Object owner;
     private boolean pending;
     /** Handled when its operation finished at once; its completion packet is still to be dequeued. */
     private boolean packetFollows;
+    /** The error of the last start that failed at once. */
+    private int startError;
 
     /**
      * @param ownerPort the completion port of the event loop that handles this block's completions
      * @param owner     whoever started the operation; the event loop hands completions back to it
      */
-    public Overlapped(long ownerPort, Object owner) {
+    Overlapped(long ownerPort, Object owner) {
         super(SIZE);
         this.owner = owner;
         view().putLong(OWNER_PORT_OFFSET, ownerPort);
@@ -46,13 +48,13 @@ public final class Overlapped extends NativeBlock {
      * Makes a completion of this block that comes later unknown to every loop (the owner port reads 0), and keeps
      * the memory for good, since the kernel or another loop's port may still use it.
      */
-    public void forgetOwnerPort() {
+    void forgetOwnerPort() {
         view().putLong(OWNER_PORT_OFFSET, 0L);
         keepForGood();
     }
 
     /** Resets the OVERLAPPED part before a new operation and marks the block in use by the kernel. */
-    public long start() {
+    long start() {
         view().putLong(0, 0L);
         view().putLong(8, 0L);
         view().putLong(16, 0L);
@@ -61,13 +63,19 @@ public final class Overlapped extends NativeBlock {
         return address();
     }
 
-    /** The operation did not start (the call failed at once): the kernel will not touch the block. */
-    public void notStarted() {
+    /** The operation did not start (the call failed at once with {@code error}): the kernel leaves the block. */
+    void notStarted(int error) {
         pending = false;
+        startError = error;
+    }
+
+    /** The Win32 error of the last operation that did not start ({@link PipeHandle.Start#FAILED}). */
+    int startError() {
+        return startError;
     }
 
     /** The completion was dequeued: the kernel is done with the block. */
-    public void completed() {
+    void completed() {
         pending = false;
         packetFollows = false;
     }
@@ -76,43 +84,43 @@ public final class Overlapped extends NativeBlock {
      * The operation finished at once and was handled then, but a completion packet for it is still queued (a
      * warning status on Windows 8+): the block stays in use until that packet is dequeued, which only frees it.
      */
-    public void handledBeforeItsPacket() {
+    void handledBeforeItsPacket() {
         packetFollows = true;
     }
 
     /** True for a block {@link #handledBeforeItsPacket()} whose packet has not been dequeued yet. */
-    public boolean isHandledBeforeItsPacket() {
+    boolean isHandledBeforeItsPacket() {
         return packetFollows;
     }
 
     /** True from {@link #start()} until the completion is dequeued. */
-    public boolean isPending() {
+    boolean isPending() {
         return pending;
     }
 
     /** True once the kernel has finished the operation, whether or not its completion was dequeued. */
-    public boolean hasKernelFinished() {
+    boolean hasKernelFinished() {
         return view().getInt(0) != NtDll.STATUS_PENDING;
     }
 
     /** Bytes the finished operation moved ({@code InternalHigh}). */
-    public int bytesTransferred() {
+    int bytesTransferred() {
         return (int) view().getLong(8);
     }
 
     /** The NTSTATUS of the finished operation. */
-    public int status() {
+    int status() {
         return view().getInt(0);
     }
 
     /** The Win32 error of the finished operation: 0 on success, ERROR_MORE_DATA for part of a longer message. */
-    public int error() {
+    int error() {
         int status = status();
         return status == 0 ? 0 : NtDll.toWin32Error(status);
     }
 
     /** The owner given at creation. */
-    public Object owner() {
+    Object owner() {
         return owner;
     }
 

@@ -10,14 +10,17 @@
  * on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
  * the specific language governing permissions and limitations under the License.
  */
-package dev.npipe.transport.win32;
+package dev.npipe.transport;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
-/** Direct-mapped advapi32 entry points for pipe security and identity (none of them is on a hot path). */
-public final class Advapi32 {
+/**
+ * Direct-mapped advapi32 entry points for pipe security and identity (none of them is on a hot path), and the
+ * default pipe DACL.
+ */
+final class Advapi32 {
     private static final int SDDL_REVISION_1 = 1;
     private static final int SE_KERNEL_OBJECT = 6;
     static final int TOKEN_QUERY = 0x0008;
@@ -27,7 +30,10 @@ public final class Advapi32 {
     private static final int TOKEN_USER_BUFFER = 136;
     private static final int OWNER_SECURITY_INFORMATION = 1;
     /** {@code DACL_SECURITY_INFORMATION}. */
-    public static final int DACL_SECURITY_INFORMATION = 4;
+    static final int DACL_SECURITY_INFORMATION = 4;
+
+    /** {@link #defaultPipeSddl()}, made once. */
+    private static volatile String defaultPipeSddl;
 
     static {
         Native.register(Advapi32.class, NativeLibrary.getInstance("advapi32"));
@@ -45,14 +51,14 @@ public final class Advapi32 {
     static native int GetSecurityInfo(long handle, int objectType, int information, long owner, long group,
                                       long dacl, long sacl, long securityDescriptor);
 
-    public static native int ImpersonateNamedPipeClient(long pipe);
+    static native int ImpersonateNamedPipeClient(long pipe);
 
-    public static native int RevertToSelf();
+    static native int RevertToSelf();
 
     /** With both arguments 0: the calling thread stops impersonating (the other way to revert). */
-    public static native int SetThreadToken(long thread, long token);
+    static native int SetThreadToken(long thread, long token);
 
-    public static native int OpenThreadToken(long thread, int access, int openAsSelf, long token);
+    static native int OpenThreadToken(long thread, int access, int openAsSelf, long token);
 
     static native int OpenProcessToken(long process, int access, long token);
 
@@ -66,23 +72,19 @@ public final class Advapi32 {
      *
      * @throws Win32Exception naming the call that failed
      */
-    public static String userSidOfToken(long token) throws Win32Exception {
-        NativeBlock info = new NativeBlock(TOKEN_USER_BUFFER);
-        try {
+    static String userSidOfToken(long token) throws Win32Exception {
+        try (NativeBlock.Scoped info = NativeBlock.scoped(TOKEN_USER_BUFFER)) {
             if (GetTokenInformation(token, TOKEN_USER, info.address(), TOKEN_USER_BUFFER - 8,
                     info.address() + TOKEN_USER_BUFFER - 8) == 0) {
                 throw new Win32Exception("GetTokenInformation(TokenUser)", Kernel32.lastError());
             }
             return sidToString(info.view().getLong(0)); // TOKEN_USER starts with the SID's address
-        } finally {
-            info.free();
         }
     }
 
     /** The string form ({@code S-1-...}) of the SID at {@code sid}. */
     static String sidToString(long sid) throws Win32Exception {
-        NativeBlock out = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(8)) {
             if (ConvertSidToStringSidW(sid, out.address()) == 0) {
                 throw new Win32Exception("ConvertSidToStringSidW", Kernel32.lastError());
             }
@@ -92,8 +94,6 @@ public final class Advapi32 {
             } finally {
                 Kernel32.LocalFree(text);
             }
-        } finally {
-            out.free();
         }
     }
 
@@ -103,7 +103,7 @@ public final class Advapi32 {
      *
      * @throws IllegalStateException naming the Win32 error when Windows cannot tell
      */
-    public static String currentUserSid() {
+    static String currentUserSid() {
         try {
             return userSidOfProcess(Kernel32.GetCurrentProcess(), "this process");
         } catch (Win32Exception e) {
@@ -118,7 +118,7 @@ public final class Advapi32 {
      *
      * @throws Win32Exception naming the call that failed, e.g. ERROR_ACCESS_DENIED for another user's process
      */
-    public static String userSidOfProcess(int processId) throws Win32Exception {
+    static String userSidOfProcess(int processId) throws Win32Exception {
         long process = Kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, processId);
         if (process == 0L) {
             throw new Win32Exception("OpenProcess(" + processId + ")", Kernel32.lastError());
@@ -132,8 +132,7 @@ public final class Advapi32 {
     }
 
     private static String userSidOfProcess(long process, String which) throws Win32Exception {
-        NativeBlock out = new NativeBlock(8);
-        try {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(8)) {
             if (OpenProcessToken(process, TOKEN_QUERY, out.address()) == 0) {
                 throw new Win32Exception("OpenProcessToken(" + which + ")", Kernel32.lastError());
             }
@@ -144,8 +143,6 @@ public final class Advapi32 {
             } finally {
                 Win32Handle.close(token);
             }
-        } finally {
-            out.free();
         }
     }
 
@@ -154,9 +151,8 @@ public final class Advapi32 {
      * OWNER_SECURITY_INFORMATION; the handle needs READ_CONTROL). No process is opened and no name looked up.
      * Null when the descriptor names no owner.
      */
-    public static String ownerOf(long handle) throws Win32Exception {
-        NativeBlock out = new NativeBlock(16);
-        try {
+    static String ownerOf(long handle) throws Win32Exception {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(16)) {
             int error = GetSecurityInfo(handle, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, out.address(), 0L,
                     0L, 0L, out.address() + 8);
             if (error != 0) {
@@ -169,9 +165,29 @@ public final class Advapi32 {
             } finally {
                 Kernel32.LocalFree(descriptor);
             }
-        } finally {
-            out.free();
         }
+    }
+
+    /**
+     * The default pipe DACL. Owned by the user this process runs as (also when elevated, where Windows would pick
+     * Administrators), so REQUIRED_SERVER_USER can name that user; full access (FILE_ALL_ACCESS) for SYSTEM,
+     * Administrators and that user; a protected DACL (no inherited entries), so Everyone and anonymous logons get
+     * nothing.
+     */
+    static String defaultPipeSddl() {
+        String sddl = defaultPipeSddl;
+        if (sddl == null) {
+            String user = currentUserSid();
+            sddl = "O:" + user + "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;" + user + ")";
+            defaultPipeSddl = sddl;
+        }
+        return sddl;
+    }
+
+    /** Throws IllegalArgumentException with the Win32 error when Windows rejects {@code sddl}. */
+    static void validateSddl(String sddl) {
+        NamedPipe.ensureAvailability();
+        securityAttributes(sddl).free();
     }
 
     /**
@@ -179,9 +195,8 @@ public final class Advapi32 {
      *
      * @throws IllegalArgumentException naming the SDDL and the Win32 error when Windows rejects it
      */
-    public static SecurityAttributes securityAttributes(String sddl) {
-        NativeBlock out = new NativeBlock(8);
-        try {
+    static SecurityAttributes securityAttributes(String sddl) {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(8)) {
             if (ConvertStringSecurityDescriptorToSecurityDescriptorW(Kernel32.wide(sddl), SDDL_REVISION_1,
                     out.address(), 0L) == 0) {
                 throw new IllegalArgumentException("invalid security descriptor '" + sddl + "': "
@@ -189,15 +204,12 @@ public final class Advapi32 {
                         + Win32Error.describe(Kernel32.lastError()));
             }
             return new SecurityAttributes(out.view().getLong(0));
-        } finally {
-            out.free();
         }
     }
 
     /** The DACL of a kernel object handle as SDDL, e.g. {@code D:P(A;;FA;;;SY)}. */
-    public static String daclOf(long handle) throws Win32Exception {
-        NativeBlock out = new NativeBlock(16);
-        try {
+    static String daclOf(long handle) throws Win32Exception {
+        try (NativeBlock.Scoped out = NativeBlock.scoped(16)) {
             int error = GetSecurityInfo(handle, SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION, 0L, 0L, 0L, 0L,
                     out.address());
             if (error != 0) {
@@ -219,13 +231,11 @@ public final class Advapi32 {
             } finally {
                 Kernel32.LocalFree(descriptor);
             }
-        } finally {
-            out.free();
         }
     }
 
     /** SECURITY_ATTRIBUTES pointing at a LocalAlloc'ed security descriptor; {@link #free()} releases both. */
-    public static final class SecurityAttributes {
+    static final class SecurityAttributes {
         private final NativeBlock block = new NativeBlock(24);
         private final long descriptor;
 
@@ -236,11 +246,11 @@ public final class Advapi32 {
         }
 
         /** The SECURITY_ATTRIBUTES address. */
-        public long address() {
+        long address() {
             return block.address();
         }
 
-        public void free() {
+        void free() {
             Kernel32.LocalFree(descriptor);
             block.free();
         }

@@ -10,7 +10,7 @@
  * on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for
  * the specific language governing permissions and limitations under the License.
  */
-package dev.npipe.transport.win32;
+package dev.npipe.transport;
 
 import io.netty.util.internal.SystemPropertyUtil;
 import io.netty.util.internal.logging.InternalLogger;
@@ -91,7 +91,7 @@ final class WarningCompletions {
         long server = 0L;
         long client = 0L;
         NativeBlock buffer = new NativeBlock(8);
-        NativeBlock entries = new NativeBlock(32 * 4);
+        NativeBlock entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * 4);
         NativeBlock removed = new NativeBlock(8);
         Overlapped read = new Overlapped(0L, WarningCompletions.class);
         Overlapped write = new Overlapped(0L, WarningCompletions.class);
@@ -129,7 +129,7 @@ final class WarningCompletions {
                     throw new Win32Exception("GetQueuedCompletionStatusEx (the probe's marker)", Kernel32.lastError());
                 }
                 for (int i = 0; i < removed.view().getInt(0); i++) {
-                    long overlapped = entries.view().getLong(i * 32 + 8);
+                    long overlapped = Kernel32.entryOverlapped(entries, i);
                     marker |= overlapped == 0L;
                     queued |= overlapped == read.address();
                 }
