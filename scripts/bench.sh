@@ -20,12 +20,17 @@
 #   scripts/bench.sh            quick mode: the whole matrix, short runs (about 3 minutes)
 #   scripts/bench.sh --full     full mode: 1 s warm-up and 3 s measured per run, scale rows (about 18 minutes)
 #   Further arguments go to PipeBenchmark, e.g. --select 'throughput 16 1024' --server-threads 1
+# The Node and Python peers (interop/node, interop/python) come from npm and PyPI (scripts/peers-env.sh); one that
+# cannot be had is left out with its reason. At the end, scripts/count-calls.sh prints the system calls per echoed
+# message (quick mode: C, ours and Node on byte pipes; full mode: every implementation, 64 B and 1 KiB).
 # BENCH_JAVA_OPTS adds JVM options, e.g. a JFR recording:
 #   BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=Z:\tmp\bench.jfr,settings=profile'
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/wine-env.sh
 source scripts/wine-env.sh
+# shellcheck source=scripts/peers-env.sh
+source scripts/peers-env.sh
 
 MODE=--quick
 case "${1:-}" in
@@ -46,6 +51,16 @@ bash scripts/build-go-peers.sh "$OUT" >&2 || { echo "bench: the go-winio peer co
   -Dmdep.outputFile="$OUT/classpath.txt" >&2
 
 cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
+peer_args=()
+if node=$(ensure_node_win); then
+  peer_args+=(--node "$(to_win_path "$node")" "$(to_win_path interop/node/npbench-peer.js)")
+else echo "bench: the Node rows are left out (above: why)" >&2; fi
+if py=$(ensure_python_win); then
+  peer_args+=(--asyncio "$(to_win_path "$py")" "$(to_win_path interop/python/npbench_asyncio.py)"
+    --mp "$(to_win_path "$py")" "$(to_win_path interop/python/npbench_mp.py)")
+else echo "bench: the asyncio and multiprocessing rows are left out (above: why)" >&2; fi
+# node.exe refuses to start on what it takes for a Windows older than 8.1 (Wine 8 reports Windows 7 to it).
+export NODE_SKIP_PLATFORM_CHECK=1
 
 # Shares the Wine prefix with the Win32 suite, whose clean-up would kill a concurrent run.
 exec 9>"$WIN32_LOCK"
@@ -56,6 +71,14 @@ read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
 # Leak detection off: its sampling allocates, and this run measures what the hot path allocates.
 wine "$WIN_JAVA" -Xmx1g -Dio.netty.leakDetection.level=DISABLED "${java_opts[@]}" \
   "-Dbench.wine=$(wine --version 2>/dev/null)" -cp "$cp" dev.npipe.examples.bench.PipeBenchmark \
-  --npbench "$(to_win_path "$OUT/npbench.exe")" --winio-bench "$(to_win_path "$OUT/win32/winio-bench.exe")" "$MODE" --out "$(to_win_path "$OUT/results.md")" "$@" 9>&- |
+  --npbench "$(to_win_path "$OUT/npbench.exe")" --winio-bench "$(to_win_path "$OUT/win32/winio-bench.exe")" "${peer_args[@]}" "$MODE" --out "$(to_win_path "$OUT/results.md")" "$@" 9>&- |
   sed -u -e 's/\r$//'
 echo "bench: the table is also in $OUT/results.md"
+# The Wine prefix is free again for count-calls.sh, which takes the same lock.
+flock -u 9
+wineserver -k >/dev/null 2>&1 || true
+if [ "$MODE" = --full ]; then
+  bash scripts/count-calls.sh --sizes "64 1024" | tee "$OUT/calls.md"
+else
+  bash scripts/count-calls.sh --quick | tee "$OUT/calls.md"
+fi

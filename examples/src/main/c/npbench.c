@@ -21,7 +21,8 @@
  *       latency:    each connection sends one message and waits for its echo, again and again.
  *       throughput: each connection keeps a window of messages in flight (see window_for()); on a byte pipe
  *                   the free part of the window is sent with one WriteFile, on a message pipe one per message.
- *       Prints "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X at_once=N" for the measured window
+ *       Prints "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X at_once=N total=N" for the measured window
+ *       (total: messages echoed since the start, warm-up included, for scripts/count-calls.sh)
  *       (at_once: the client's operations that finished at once, so no completion was dequeued for them).
  *
  * The server writes back each read with one WriteFile; reads use a 64 KiB (byte) or 128 KiB (message) buffer. Build: x86_64-w64-mingw32-gcc -O2 -o npbench.exe npbench.c
@@ -70,7 +71,7 @@ static int message_mode, latency_mode, msg_size, window;
 static DWORD read_size;
 static const char *pipe_path;
 static volatile LONG phase; /* client: 0 warm-up, 1 measuring, 2 stopping */
-static volatile LONG64 g_msgs;
+static volatile LONG64 g_msgs, g_total;
 static volatile LONG live_conns;
 static LONG64 *hist;
 /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS on connected pipes (NPBENCH_SKIP=0 turns it off): an operation that
@@ -337,6 +338,7 @@ static void client_message_done(conn *c) {
         }
     }
     if (phase == 1) InterlockedIncrement64(&g_msgs);
+    InterlockedIncrement64(&g_total);
 }
 
 static void client_completed(op *o, DWORD bytes, BOOL ok) {
@@ -457,9 +459,9 @@ static int run_client(int conns, int warmup_ms, int measure_ms, int threads) {
     double secs = (now_ticks() - t0) * ns_per_tick / 1e9;
     LONG64 msgs = g_msgs, samples = 0;
     for (int b = 0; b < BUCKETS; b++) samples += hist[b];
-    printf("RESULT msgs=%lld bytes=%lld secs=%.6f p50_us=%.1f p99_us=%.1f p999_us=%.1f at_once=%lld\n", msgs,
+    printf("RESULT msgs=%lld bytes=%lld secs=%.6f p50_us=%.1f p99_us=%.1f p999_us=%.1f at_once=%lld total=%lld\n", msgs,
             msgs * (LONG64) msg_size, secs, percentile_us(samples, 0.50), percentile_us(samples, 0.99),
-            percentile_us(samples, 0.999), (LONG64) g_at_once);
+            percentile_us(samples, 0.999), (LONG64) g_at_once, (LONG64) g_total);
     fflush(stdout);
     /* Cancel everything and wait for the workers to see each connection idle and close it: a process that
      * exits with overlapped pipe I/O still pending can hang in its exit under Wine. */

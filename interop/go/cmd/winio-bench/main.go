@@ -24,7 +24,8 @@
 //	    latency: each connection sends one message and waits for its echo, again and again. throughput: each
 //	    connection keeps a window of messages in flight (about 64 KiB, 2 to 64 messages, as npbench), a writer
 //	    and a reader goroutine per connection. Prints
-//	    "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X at_once=NaN" for the measured window
+//	    "RESULT msgs=N bytes=N secs=S p50_us=X p99_us=X p999_us=X at_once=NaN total=N" for the measured window
+//	    (total: messages since the start, warm-up included, for scripts/count-calls.sh)
 //	    (go-winio hides whether an operation finished at once, so at_once is not known).
 //
 // <threads> is GOMAXPROCS, as npbench's worker threads.
@@ -137,6 +138,7 @@ func echo(c net.Conn, message bool) {
 type load struct {
 	phase    atomic.Int32
 	messages atomic.Int64
+	total    atomic.Int64 // since the start, warm-up included (scripts/count-calls.sh)
 	mu       sync.Mutex
 	rtts     []time.Duration
 }
@@ -178,15 +180,15 @@ func client(path string, message, latency bool, conns, size int, warmup, measure
 	time.Sleep(measure)
 	l.phase.Store(2)
 	secs := time.Since(start).Seconds()
-	msgs := l.messages.Load()
+	msgs, total := l.messages.Load(), l.total.Load()
 	for _, c := range all {
 		c.Close() // ends the goroutines' reads and writes
 	}
 	all = nil
 	wg.Wait() // every round trip recorded
 	sort.Slice(l.rtts, func(i, j int) bool { return l.rtts[i] < l.rtts[j] })
-	fmt.Printf("RESULT msgs=%d bytes=%d secs=%.6f p50_us=%.1f p99_us=%.1f p999_us=%.1f at_once=NaN\n", msgs,
-		msgs*int64(size), secs, percentile(l.rtts, 0.50), percentile(l.rtts, 0.99), percentile(l.rtts, 0.999))
+	fmt.Printf("RESULT msgs=%d bytes=%d secs=%.6f p50_us=%.1f p99_us=%.1f p999_us=%.1f at_once=NaN total=%d\n", msgs,
+		msgs*int64(size), secs, percentile(l.rtts, 0.50), percentile(l.rtts, 0.99), percentile(l.rtts, 0.999), total)
 	return nil
 }
 
@@ -210,6 +212,7 @@ func (l *load) roundTrips(c net.Conn, message bool, size int) {
 		if err := readEcho(c, in, message); err != nil {
 			return
 		}
+		l.total.Add(1)
 		if l.phase.Load() == 1 {
 			mine = append(mine, time.Since(t0))
 			l.messages.Add(1)
@@ -281,6 +284,7 @@ func (l *load) window(c net.Conn, message bool, size int) {
 		if done == 0 {
 			continue
 		}
+		l.total.Add(int64(done))
 		if l.phase.Load() == 1 {
 			l.messages.Add(int64(done))
 		}

@@ -33,12 +33,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Java load client: the same workload as npbench's client, on the transport. Each connection's handler keeps
  * its own counters and histogram on its loop thread; they are read after the channels are closed.
  */
 final class BenchClient {
+    /** Messages echoed to every client of this JVM since it started, warm-up included (JavaPeer's total=). */
+    static final LongAdder TOTAL = new LongAdder();
+
     private final LoopProbe loops;
 
     BenchClient(LoopProbe loops) {
@@ -197,6 +201,7 @@ final class BenchClient {
 
         private void messageDone() {
             done++;
+            TOTAL.increment();
             if (measuring) {
                 measured++;
                 if (latency) {

@@ -20,34 +20,47 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a native echo server and load client with npbench.exe's command line and result line: npbench.exe itself
- * (C, the limit the Java figures are compared with) or winio-bench.exe (go-winio, a peer).
+ * (C, the limit the Java figures are compared with), winio-bench.exe (go-winio, a peer), or a script with that
+ * command line run by its interpreter (interop/node, interop/python: the Node and Python peers).
  */
 final class NativePeer {
-    private final Path exe;
+    private final List<String> command;
+    private final String name;
     private final int threads;
     private final Path outputDir;
 
     NativePeer(Path exe, int threads, Path outputDir) {
-        this.exe = exe;
+        this(List.of(exe.toString()), exe.getFileName().toString(), threads, outputDir);
+    }
+
+    /** A peer run as {@code command} (e.g. node.exe and its script) followed by npbench's arguments. */
+    NativePeer(List<String> command, String name, int threads, Path outputDir) {
+        this.command = List.copyOf(command);
+        this.name = name;
         this.threads = threads;
         this.outputDir = outputDir;
     }
 
     /** Starts an echo server on {@code pipePath}; it runs until {@link Server#close()}. */
     Server startServer(String pipePath, NamedPipeMode mode) throws IOException {
-        Process p = new ProcessBuilder(exe.toString(), "server", pipePath, Workload.nameOf(mode),
-                String.valueOf(threads))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = new ArrayList<>(command);
+        cmd.addAll(List.of("server", pipePath, Workload.nameOf(mode), String.valueOf(threads)));
+        // Standard error to a file of ours, not inherited: under Wine the JVM's own may be a Unix file or pipe, which
+        // python.exe refuses at start-up (init_sys_streams: "Invalid handle").
+        Path errors = Files.createTempFile(outputDir, "server-", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectError(errors.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (!"READY".equals(line)) {
             p.destroyForcibly();
-            throw new IOException(exe.getFileName() + " server on " + pipePath + " did not start (said: " + line + ")");
+            throw new IOException(name + " server on " + pipePath + " did not start (said: " + line + "; "
+                    + String.join("\n", Files.readAllLines(errors, StandardCharsets.UTF_8)) + ")");
         }
         return new Server(p);
     }
@@ -55,9 +68,10 @@ final class NativePeer {
     /** Runs the native client for one workload and returns what it measured. */
     Figures runClient(String pipePath, Workload w, long warmupMillis, long measureMillis)
             throws IOException, InterruptedException {
-        List<String> cmd = List.of(exe.toString(), "client", pipePath, w.modeName(), w.testName(),
+        List<String> cmd = new ArrayList<>(command);
+        cmd.addAll(List.of("client", pipePath, w.modeName(), w.testName(),
                 String.valueOf(w.connections()), String.valueOf(w.size()), String.valueOf(warmupMillis),
-                String.valueOf(measureMillis), String.valueOf(threads));
+                String.valueOf(measureMillis), String.valueOf(threads)));
         // Kept, not deleted: under Wine the file can stay locked for a moment after the child is gone.
         Path output = Files.createTempFile(outputDir, "client-", ".txt");
         // Output to a file, not a pipe: a child that hangs on its way out cannot block us reading it.
@@ -72,7 +86,7 @@ final class NativePeer {
                 return Figures.parseNative(line, w.test() == Workload.Test.LATENCY);
             }
         }
-        throw new IOException(exe.getFileName() + " client " + (exited ? "exited with " + p.exitValue() : "hung")
+        throw new IOException(name + " client " + (exited ? "exited with " + p.exitValue() : "hung")
                 + " without a result: " + String.join(" ", cmd) + "\n" + String.join("\n", lines));
     }
 

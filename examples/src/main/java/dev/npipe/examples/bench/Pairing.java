@@ -23,11 +23,18 @@ enum Pairing {
     /** Peer: a blocking RandomAccessFile client, a thread per connection, against our Java server. */
     BLOCKING_TO_JAVA("blocking RAF -> Java"),
     /** Peer: Microsoft's go-winio as client and server (winio-bench.exe), what a Go program gets. */
-    WINIO_WINIO("go-winio -> go-winio");
+    WINIO_WINIO("go-winio -> go-winio"),
+    /** Peer: Node.js (libuv) as client and server, over {@code net} (interop/node; byte pipes). */
+    NODE_NODE("Node -> Node"),
+    /** Peer: Python asyncio's proactor loop as client and server (interop/python; byte pipes). */
+    ASYNCIO_ASYNCIO("asyncio -> asyncio"),
+    /** Peer: Python multiprocessing.connection as client and server (interop/python; message pipes). */
+    MP_MP("multiprocessing -> multiprocessing");
 
     /** Whether this pairing is a peer (what a user would use instead), compared with Java -> Java. */
     boolean isPeer() {
-        return this == NIO_TCP || this == BLOCKING_TO_JAVA || this == WINIO_WINIO;
+        return this == NIO_TCP || this == BLOCKING_TO_JAVA || this == WINIO_WINIO || this == NODE_NODE
+                || this == ASYNCIO_ASYNCIO || this == MP_MP;
     }
 
     /** "client -> server" as the table shows it. */

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,13 +34,17 @@ import java.util.regex.Pattern;
  * figure as a ratio to the C figure. Run it with {@code scripts/bench.sh} (it builds npbench.exe and starts this
  * class on a Windows JVM).
  *
- * <pre>PipeBenchmark --npbench PATH [--winio-bench PATH] [--quick | --full] [--out FILE] [--threads N]
- *               [--server-threads N] [--select REGEX]</pre>
+ * <pre>PipeBenchmark --npbench PATH [--winio-bench PATH] [--node EXE SCRIPT] [--asyncio EXE SCRIPT]
+ *               [--mp EXE SCRIPT] [--quick | --full] [--out FILE] [--threads N] [--server-threads N]
+ *               [--select REGEX]</pre>
  *
  * {@code --threads} sets the loop threads of each Java side and the worker threads of each C side (default: the
  * processors); {@code --server-threads} overrides it for the Java server's loops. {@code --select} runs only the
  * workloads whose "mode test connections size" (e.g. "message throughput 16 1024") the expression finds.
- * {@code --winio-bench} adds go-winio's rows (winio-bench.exe, built by scripts/build-go-peers.sh). Full mode
+ * {@code --winio-bench} adds go-winio's rows (winio-bench.exe, built by scripts/build-go-peers.sh); {@code --node},
+ * {@code --asyncio} and {@code --mp} add the Node (libuv), Python asyncio and Python multiprocessing rows (the
+ * interpreter's .exe and the peer's script under interop/). Peers run at 16 connections and in the latency test
+ * on one connection at 64 B and 1 KiB. Full mode
  * also runs the latency test at 256 and 1,024 connections; both modes end with the scale figures: bytes per idle
  * connection and connect storms.
  */
@@ -51,6 +56,9 @@ public final class PipeBenchmark {
 
     private final NativePeer nativePeer;
     private NativePeer winio;
+    private NativePeer node;
+    private NativePeer asyncio;
+    private NativePeer mp;
     private final long warmupMillis;
     private final long measureMillis;
     private final String namePrefix = "npbench-" + ProcessHandle.current().pid() + "-";
@@ -77,6 +85,9 @@ public final class PipeBenchmark {
     public static void main(String[] args) throws Exception {
         Path exe = null;
         Path winioExe = null;
+        List<String> nodeCmd = null;
+        List<String> asyncioCmd = null;
+        List<String> mpCmd = null;
         Path out = null;
         boolean full = false;
         int threads = Runtime.getRuntime().availableProcessors();
@@ -88,6 +99,9 @@ public final class PipeBenchmark {
             switch (args[i]) {
                 case "--npbench" -> exe = Path.of(args[++i]);
                 case "--winio-bench" -> winioExe = Path.of(args[++i]);
+                case "--node" -> nodeCmd = List.of(args[++i], args[++i]);
+                case "--asyncio" -> asyncioCmd = List.of(args[++i], args[++i]);
+                case "--mp" -> mpCmd = List.of(args[++i], args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--quick" -> full = false;
                 case "--full" -> full = true;
@@ -111,6 +125,15 @@ public final class PipeBenchmark {
                         + winioExe + ")");
             }
             bench.winio = new NativePeer(winioExe, threads, Files.createTempDirectory("winio-bench"));
+        }
+        if (nodeCmd != null) {
+            bench.node = new NativePeer(nodeCmd, "node", threads, Files.createTempDirectory("node-peer"));
+        }
+        if (asyncioCmd != null) {
+            bench.asyncio = new NativePeer(asyncioCmd, "asyncio", threads, Files.createTempDirectory("asyncio-peer"));
+        }
+        if (mpCmd != null) {
+            bench.mp = new NativePeer(mpCmd, "multiprocessing", threads, Files.createTempDirectory("mp-peer"));
         }
         bench.select = select;
         bench.full = full;
@@ -141,6 +164,9 @@ public final class PipeBenchmark {
             serverTotals = serverLoops.sample();
             scale = "- " + Peers.probeUnixDomainSockets() + "\n"
                     + (winio == null ? "- go-winio: not run (no --winio-bench)\n" : "")
+                    + (node == null ? "- Node: not run (no --node)\n" : "")
+                    + (asyncio == null ? "- asyncio: not run (no --asyncio)\n" : "")
+                    + (mp == null ? "- multiprocessing: not run (no --mp)\n" : "")
                     + IdleFootprint.measure(serverLoops.group(), clientLoops.group(),
                     new NamedPipeAddress(namePrefix + "idle"), IDLE_CONNECTIONS);
             System.err.print(scale);
@@ -170,8 +196,16 @@ public final class PipeBenchmark {
         NamedPipeAddress nativeAddress = new NamedPipeAddress(namePrefix + "c-" + Workload.nameOf(mode));
         NamedPipeAddress javaAddress = new NamedPipeAddress(namePrefix + "java-" + Workload.nameOf(mode));
         NamedPipeAddress winioAddress = new NamedPipeAddress(namePrefix + "winio-" + Workload.nameOf(mode));
+        NamedPipeAddress scriptAddress = new NamedPipeAddress(namePrefix + "script-" + Workload.nameOf(mode));
+        // The script peers: Node and asyncio have byte pipes only, multiprocessing message pipes only.
+        NativePeer script = mode == NamedPipeMode.BYTE ? null : mp;
         try (NativePeer.Server nativeServer = nativePeer.startServer(nativeAddress.path(), mode);
              NativePeer.Server winioServer = winio == null ? null : winio.startServer(winioAddress.path(), mode);
+             NativePeer.Server nodeServer = mode != NamedPipeMode.BYTE || node == null ? null
+                     : node.startServer(scriptAddress.path() + "-node", mode);
+             NativePeer.Server asyncioServer = mode != NamedPipeMode.BYTE || asyncio == null ? null
+                     : asyncio.startServer(scriptAddress.path() + "-asyncio", mode);
+             NativePeer.Server mpServer = script == null ? null : script.startServer(scriptAddress.path() + "-mp", mode);
              BenchEchoServer javaServer = new BenchEchoServer(serverLoops.group(), javaAddress, mode)) {
             // Let the JIT compile the Java paths before anything is measured.
             for (Workload.Test test : Workload.Test.values()) {
@@ -192,7 +226,27 @@ public final class PipeBenchmark {
                                 client.run(nativeAddress, w, warmupMillis, measureMillis, null), base);
                         row(w, Pairing.JAVA_JAVA,
                                 client.run(javaAddress, w, warmupMillis, measureMillis, serverLoops), base);
-                        // Peers at 16 connections: every size in full mode, 1 KiB in quick mode.
+                        // Peers at 16 connections: every size in full mode, 1 KiB in quick mode; and round trips
+                        // on one connection at 64 B and 1 KiB.
+                        boolean oneConnection = connections == 1 && test == Workload.Test.LATENCY && size <= 1024;
+                        if (oneConnection || connections == 16 && (full || size == 1024)) {
+                            if (node != null && mode == NamedPipeMode.BYTE) {
+                                row(w, Pairing.NODE_NODE, node.runClient(scriptAddress.path() + "-node", w,
+                                        warmupMillis, measureMillis), base);
+                            }
+                            if (asyncio != null && mode == NamedPipeMode.BYTE) {
+                                row(w, Pairing.ASYNCIO_ASYNCIO, asyncio.runClient(scriptAddress.path() + "-asyncio",
+                                        w, warmupMillis, measureMillis), base);
+                            }
+                            if (script != null) {
+                                row(w, Pairing.MP_MP, script.runClient(scriptAddress.path() + "-mp", w,
+                                        warmupMillis, measureMillis), base);
+                            }
+                            if (winio != null && oneConnection) {
+                                row(w, Pairing.WINIO_WINIO,
+                                        winio.runClient(winioAddress.path(), w, warmupMillis, measureMillis), base);
+                            }
+                        }
                         if (connections == 16 && (full || size == 1024)) {
                             if (mode == NamedPipeMode.BYTE) {
                                 row(w, Pairing.NIO_TCP, peers.tcp(w, warmupMillis, measureMillis), base);
