@@ -57,7 +57,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private final boolean childOfMessagePipe;
     /** A client's connect in progress; null when none is. */
     private ClientConnect connect;
-    /** Half-close, and the closes and output shutdowns that wait for the write in flight. */
+    /** Half-close, the closes and output shutdowns that wait for the write in flight, closing the handle. */
     private final PipeShutdown shutdown;
 
     /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
