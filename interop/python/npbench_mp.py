@@ -71,17 +71,22 @@ class Run:
         self.lock = threading.Lock()
 
 
+def count_echo(run, rtt_us=None):
+    """One echo back: counted since start, and in the measured window (with its round trip, if timed)."""
+    with run.lock:
+        run.total += 1
+        if run.measuring:
+            run.msgs += 1
+            if rtt_us is not None:
+                run.rtts.append(rtt_us)
+
+
 def latency_load(run, conn, payload):
     while not run.stopping:
         t = time.perf_counter_ns()
         conn.send_bytes(payload)
         conn.recv_bytes()
-        with run.lock:
-            run.total += 1
-        if run.measuring:
-            with run.lock:
-                run.msgs += 1
-                run.rtts.append((time.perf_counter_ns() - t) / 1e3)
+        count_echo(run, (time.perf_counter_ns() - t) / 1e3)
 
 
 def window_load(run, conn, payload):
@@ -95,11 +100,7 @@ def window_load(run, conn, payload):
     threading.Thread(target=writer, daemon=True).start()
     while not run.stopping:
         conn.recv_bytes()
-        with run.lock:
-            run.total += 1
-        if run.measuring:
-            with run.lock:
-                run.msgs += 1
+        count_echo(run)
         credits.release()
 
 

@@ -60,7 +60,8 @@ import java.util.Optional;
  * Services learn who called with {@link #caller(ServerCall)}, a {@link LocalPipeUser} on every kind, and
  * {@link AllowedUsersInterceptor} admits calls by user on every kind.
  *
- * <p>By kind: on named pipes the client keeps grpc-netty's empty writes off the pipe ({@link EmptyWriteFilter})
+ * <p>By kind: on named pipes the client keeps grpc-netty's empty writes off the pipe
+ * ({@link NamedPipeChannelOption#SKIP_EMPTY_WRITES})
  * and waits up to {@value NamedPipeGrpc#DEFAULT_ABSENT_PIPE_TIMEOUT_MILLIS} ms for a pipe nobody serves, as
  * {@link NamedPipeGrpc} does; a socket client fails at once when no server listens. Either way the call fails
  * with {@code UNAVAILABLE} saying "no server listens at <i>name</i>", and gRPC's reconnect back-off finds the
@@ -150,17 +151,14 @@ public final class LocalGrpc {
         ChannelFactory<Channel> channels = transport.channelFactory(name);
         boolean namedPipe = transport.kind() == LocalPipeKind.NAMED_PIPE;
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(transport.address(name))
-                .channelFactory(namedPipe ? () -> {
-                    Channel channel = channels.newChannel();
-                    channel.pipeline().addFirst("npipe-empty-write-filter", EmptyWriteFilter.newInstance());
-                    return channel;
-                } : channels)
+                .channelFactory(channels)
                 .eventLoopGroup(group)
                 .usePlaintext()
                 .overrideAuthority(DEFAULT_AUTHORITY);
         if (namedPipe) {
             builder.withOption(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS,
-                    NamedPipeGrpc.DEFAULT_ABSENT_PIPE_TIMEOUT_MILLIS);
+                    NamedPipeGrpc.DEFAULT_ABSENT_PIPE_TIMEOUT_MILLIS)
+                    .withOption(NamedPipeChannelOption.SKIP_EMPTY_WRITES, true);
         } else {
             builder.withOption(ChannelOption.SO_KEEPALIVE, null); // as on the server: grpc-netty's, taken off
         }

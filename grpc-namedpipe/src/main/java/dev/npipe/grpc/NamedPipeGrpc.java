@@ -105,18 +105,12 @@ public final class NamedPipeGrpc {
      */
     public static NettyChannelBuilder channelBuilder(NamedPipeAddress address, EventLoopGroup group) {
         return NettyChannelBuilder.forAddress(address)
-                .channelFactory(NamedPipeGrpc::newClientChannel)
+                .channelType(NamedPipeChannel.class)
                 .eventLoopGroup(group)
                 .usePlaintext()
                 .overrideAuthority(DEFAULT_AUTHORITY)
-                .withOption(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, DEFAULT_ABSENT_PIPE_TIMEOUT_MILLIS);
-    }
-
-    /** A client channel whose first handler keeps grpc-netty's empty writes off the pipe (see EmptyWriteFilter). */
-    private static NamedPipeChannel newClientChannel() {
-        NamedPipeChannel channel = new NamedPipeChannel();
-        channel.pipeline().addFirst("npipe-empty-write-filter", EmptyWriteFilter.newInstance());
-        return channel;
+                .withOption(NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, DEFAULT_ABSENT_PIPE_TIMEOUT_MILLIS)
+                .withOption(NamedPipeChannelOption.SKIP_EMPTY_WRITES, true);
     }
 
     /**

@@ -69,7 +69,7 @@ abstract class AbstractNamedPipeChannel extends AbstractChannel {
     abstract void onRegistered() throws Exception;
 
     /** A completion for one of this channel's operations. Loop thread only. */
-    abstract void completed(NamedPipeIoEvent event);
+    abstract void complete(NamedPipeIoEvent event);
 
     /** The registration is gone: every Win32 handle still open must be closed now. */
     abstract void onUnregistered();
@@ -82,7 +82,7 @@ abstract class AbstractNamedPipeChannel extends AbstractChannel {
     abstract class AbstractNamedPipeUnsafe extends AbstractUnsafe implements NamedPipeIoHandle {
         @Override
         public void handle(IoRegistration registration, io.netty.channel.IoEvent event) {
-            completed((NamedPipeIoEvent) event);
+            complete((NamedPipeIoEvent) event);
         }
 
         @Override

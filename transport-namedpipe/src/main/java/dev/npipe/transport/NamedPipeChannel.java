@@ -68,8 +68,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private volatile PipeHandle pipe;
     /** A server child: whether the server made a message pipe. */
     private final boolean childOfMessagePipe;
-    private ChannelPromise connectPromise;
-    private PipeConnector connector;
+    /** A client's connect in progress; null when none is. */
+    private ClientConnect connect;
     /** Close calls that wait for the write in flight ({@link ChannelState#CLOSE_DEFERRED}). */
     private List<DeferredClose> deferredCloses;
     /** {@code shutdownOutput()} calls that wait for the write in flight; null when none does. */
@@ -135,12 +135,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             throw new IllegalStateException("peerCredentials() is for the server side; a client can ask "
                     + "serverProcessId()");
         }
-        java.util.Optional<NamedPipePeerCredentials> known = peerAddress.credentials();
-        if (known.isPresent()) {
-            return isActive() ? eventLoop().newSucceededFuture(known.get())
-                    : eventLoop().newFailedFuture(new ClosedChannelException());
-        }
-        return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.clientOf(connectedPipe()));
+        return PipeIdentity.peerCredentials(this, peerAddress);
     }
 
     /** {@return the server's process id (GetNamedPipeServerProcessId). Client channels only; never blocks the caller} */
@@ -148,15 +143,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (parent() != null) {
             throw new IllegalStateException("serverProcessId() is for clients; the server side has peerCredentials()");
         }
-        return PipeIdentity.onLoop(eventLoop(), () -> connectedPipe().serverProcessId());
-    }
-
-    private PipeHandle connectedPipe() throws IOException {
-        PipeHandle handle = pipe;
-        if (!isActive() || handle == null) {
-            throw new ClosedChannelException();
-        }
-        return handle;
+        return PipeIdentity.onLoop(eventLoop(), () -> PipeIdentity.connectedPipe(this).serverProcessId());
     }
 
     /** The blocks of the read and the write, for tests that post completions as Windows would. */
@@ -235,18 +222,18 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     /**
      * Called by the server some time after accepting: closes the handle of a child that was never registered.
-     * Returns true when it did. Any thread: registration claims the handle first, or this does.
+     * Returns true when it did. Any thread: registration takes the handle first, or this does.
      */
-    boolean abandonIfUnregistered() {
-        return pipe.closeIfUnclaimed();
+    boolean closeIfUnregistered() {
+        return pipe.closeIfUnowned();
     }
 
     @Override
     void onRegistered() throws Exception {
         PipeHandle handle = pipe;
         NamedPipeServerChannel server = parent();
-        if (server != null && !handle.claim()) {
-            throw new ClosedChannelException(); // abandoned by the server: its handle is closed
+        if (server != null && !handle.takeOwnership()) {
+            throw new ClosedChannelException(); // closed by the server meanwhile (never registered in time)
         }
         reader.registered(registration);
         writer.registered(registration);
@@ -280,30 +267,12 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         }
         // A message pipe's instances are read in message mode from creation, whatever READ_MODE delivers.
         state.set((chunks ? MESSAGE_CHUNKS : 0) | (childOfMessagePipe ? MESSAGE_PIPE : 0));
-        PortPlan plan = portPlan(server.registration.handler() == registration.handler(),
+        PortSharing.PortPlan plan = PortSharing.portPlan(server.registration.handler() == registration.handler(),
                 server.movePipesToChildPorts, () -> handle.moveToPort(registration.handler().port()));
-        if (plan == PortPlan.PASSED_ON) {
+        if (plan == PortSharing.PortPlan.PASSED_ON) {
             logger.debug("{} cannot move to its event loop's port; its completions are passed on", this);
-            registration.servedBy(server.registration.handler());
+            registration.passedOnBy(server.registration.handler().sharing());
         }
-    }
-
-    /** How a server child's completions reach its own loop. */
-    enum PortPlan {
-        /** The child's loop is the server's: the handle is on its port already. */
-        SAME_LOOP,
-        /** The handle was moved to the child's loop's port (Windows 8.1+). */
-        MOVED,
-        /** The server loop's port gets them and passes them on (Wine, Windows before 8.1, or moving turned off). */
-        PASSED_ON
-    }
-
-    /** The decision, apart from the Win32 call that moves the handle ({@code move}: true when it moved). */
-    static PortPlan portPlan(boolean sameLoop, boolean moveAllowed, java.util.function.BooleanSupplier move) {
-        if (sameLoop) {
-            return PortPlan.SAME_LOOP;
-        }
-        return moveAllowed && move.getAsBoolean() ? PortPlan.MOVED : PortPlan.PASSED_ON;
     }
 
     @Override
@@ -329,13 +298,9 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         if (shutdowns != null) {
             shutdowns.forEach(promise -> promise.tryFailure(new ClosedChannelException()));
         }
-        if (connector != null) {
-            connector.cancel();
-            connector = null;
-        }
-        if (connectPromise != null) {
-            connectPromise.tryFailure(new ClosedChannelException());
-            connectPromise = null;
+        if (connect != null) {
+            connect.cancel();
+            connect = null;
         }
         PipeHandle handle = pipe;
         if (handle != null && isBusy()) {
@@ -375,11 +340,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     }
 
     @Override
-    void completed(NamedPipeIoEvent event) {
+    void complete(NamedPipeIoEvent event) {
         if (reader.owns(event.overlapped())) {
-            reader.completed(event.bytes(), event.error());
+            reader.complete(event.bytes(), event.error());
         } else if (writer.owns(event.overlapped())) {
-            writer.completed(event.bytes(), event.error());
+            writer.complete(event.bytes(), event.error());
         }
         closePipeIfIdle();
     }
@@ -392,7 +357,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     /** Auto-read was turned off: a read in flight that nobody asked for is cancelled. */
     void autoReadCleared() {
         if (isRegistered()) { // else set before registration (a bootstrap option): nothing is in flight
-            runOnLoop(reader::autoReadCleared);
+            NamedPipeIoHandler.runOnLoop(eventLoop(), reader::autoReadCleared);
         }
     }
 
@@ -463,15 +428,14 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
-        runOnLoop(() -> shutdownInput0(promise));
+        onLoop(promise, () -> shutdownInput0(promise));
         return promise;
     }
 
-    private void runOnLoop(Runnable task) {
-        if (eventLoop().inEventLoop()) {
-            task.run();
-        } else {
-            eventLoop().execute(task);
+    /** Runs {@code task} on this channel's loop; {@code promise} fails if the loop has stopped. */
+    private void onLoop(ChannelPromise promise, Runnable task) {
+        if (!NamedPipeIoHandler.runOnLoop(eventLoop(), task)) {
+            promise.tryFailure(new ClosedChannelException());
         }
     }
 
@@ -492,7 +456,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        runOnLoop(() -> shutdownOutput0(promise));
+        onLoop(promise, () -> shutdownOutput0(promise));
         return promise;
     }
 
@@ -551,14 +515,13 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     // ---- connect (client)
 
-    private void connected(PipeHandle handle, boolean messagePipe) {
-        connector = null;
+    /** The pipe is open and set up: the channel is active. Called by {@link ClientConnect}. */
+    void connected(PipeHandle handle, boolean messagePipe, ChannelPromise promise) {
+        connect = null;
         pipe = handle;
         skipPortOnSuccess(handle, messagePipe);
         state.set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
                 | (messagePipe ? MESSAGE_PIPE : 0));
-        ChannelPromise promise = connectPromise;
-        connectPromise = null;
         state.clear(CONNECTING);
         state.set(ACTIVE);
         if (promise.trySuccess()) {
@@ -568,14 +531,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         }
     }
 
-    private void connectFailed(Throwable cause) {
-        connector = null;
-        ChannelPromise promise = connectPromise;
-        connectPromise = null;
+    /** The connect failed: its promise fails, the channel closes. Called by {@link ClientConnect}. */
+    void connectFailed(ChannelPromise promise, Throwable cause) {
+        connect = null;
         state.clear(CONNECTING);
-        if (promise != null) {
-            promise.tryFailure(cause);
-        }
+        promise.tryFailure(cause);
         unsafe().close(unsafe().voidPromise());
     }
 
@@ -600,25 +560,13 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
             }
             address = (NamedPipeAddress) remoteAddress;
             state.set(CONNECTING);
-            connectPromise = promise;
             promise.addListener(f -> {
                 if (f.isCancelled()) {
                     close(voidPromise());
                 }
             });
-            connector = new PipeConnector(eventLoop(), registration.handler().port(), address, config,
-                    new PipeConnector.Outcome() {
-                        @Override
-                        public void connected(PipeHandle handle, boolean messagePipe) {
-                            NamedPipeChannel.this.connected(handle, messagePipe);
-                        }
-
-                        @Override
-                        public void failed(Throwable cause) {
-                            connectFailed(cause);
-                        }
-                    });
-            connector.start();
+            connect = new ClientConnect(NamedPipeChannel.this, promise);
+            connect.start(eventLoop(), registration.handler().port(), address, config);
         }
 
         /**

@@ -28,6 +28,7 @@ import java.util.Map;
  * Configuration of a connected pipe: Netty's common options (connect time-out, auto-read, watermarks,
  * {@link ChannelOption#ALLOW_HALF_CLOSURE}, ...), {@link NamedPipeChannelOption#READ_MODE},
  * {@link NamedPipeChannelOption#REQUIRED_SERVER_USER}, {@link NamedPipeChannelOption#ZERO_LENGTH_EOF},
+ * {@link NamedPipeChannelOption#SKIP_EMPTY_WRITES},
  * {@link NamedPipeChannelOption#ABSENT_PIPE_TIMEOUT_MILLIS} and {@link NamedPipeChannelOption#IDLE_READ_BUFFER_MILLIS}.
  *
  * <p>{@link ChannelOption#SO_KEEPALIVE} is accepted and kept, but does nothing: a pipe has no keep-alive probes and
@@ -39,6 +40,7 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
     private volatile String requiredServerUser;
     private volatile boolean allowHalfClosure;
     private volatile boolean zeroLengthEof;
+    private volatile boolean skipEmptyWrites;
     private volatile int absentPipeTimeoutMillis = -1;
     private volatile int idleReadBufferMillis = 1000;
     private volatile boolean keepAlive;
@@ -56,6 +58,7 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), NamedPipeChannelOption.READ_MODE,
                 NamedPipeChannelOption.REQUIRED_SERVER_USER, NamedPipeChannelOption.ZERO_LENGTH_EOF,
+                NamedPipeChannelOption.SKIP_EMPTY_WRITES,
                 NamedPipeChannelOption.ABSENT_PIPE_TIMEOUT_MILLIS, NamedPipeChannelOption.IDLE_READ_BUFFER_MILLIS,
                 ChannelOption.ALLOW_HALF_CLOSURE,
                 ChannelOption.SO_KEEPALIVE);
@@ -72,6 +75,9 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         }
         if (option == NamedPipeChannelOption.ZERO_LENGTH_EOF) {
             return (T) Boolean.valueOf(zeroLengthEof);
+        }
+        if (option == NamedPipeChannelOption.SKIP_EMPTY_WRITES) {
+            return (T) Boolean.valueOf(skipEmptyWrites);
         }
         if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
             return (T) Boolean.valueOf(allowHalfClosure);
@@ -101,6 +107,10 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
         }
         if (option == NamedPipeChannelOption.ZERO_LENGTH_EOF) {
             setZeroLengthEof((Boolean) value);
+            return true;
+        }
+        if (option == NamedPipeChannelOption.SKIP_EMPTY_WRITES) {
+            setSkipEmptyWrites((Boolean) value);
             return true;
         }
         if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
@@ -187,6 +197,22 @@ public final class NamedPipeChannelConfig extends DefaultChannelConfig implement
      */
     public NamedPipeChannelConfig setZeroLengthEof(boolean zeroLengthEof) {
         this.zeroLengthEof = zeroLengthEof;
+        return this;
+    }
+
+    /** {@return whether empty writes stay off the pipe (see {@link NamedPipeChannelOption#SKIP_EMPTY_WRITES})} */
+    public boolean isSkipEmptyWrites() {
+        return skipEmptyWrites;
+    }
+
+    /**
+     * Completes empty writes in their turn without writing them; see {@link NamedPipeChannelOption#SKIP_EMPTY_WRITES}.
+     *
+     * @param skipEmptyWrites {@code true} to keep empty writes off the pipe, message pipes included
+     * @return this config
+     */
+    public NamedPipeChannelConfig setSkipEmptyWrites(boolean skipEmptyWrites) {
+        this.skipEmptyWrites = skipEmptyWrites;
         return this;
     }
 

@@ -79,11 +79,21 @@ public final class NamedPipeChannelOption<T> extends ChannelOption<T> {
      * With it, {@code shutdownOutput()} sends one zero-length write after what was written before, and reading
      * one ends the input (with {@link ChannelOption#ALLOW_HALF_CLOSURE} the channel stays open for writing,
      * otherwise it closes). On a message pipe the application may then not write empty messages (refused with an
-     * {@link IllegalArgumentException}); on a byte pipe an empty buffer carries nothing anyway. Without it,
-     * zero-length messages are data and {@code shutdownOutput()} cannot tell the peer (it fails, saying so).
+     * {@link IllegalArgumentException}, unless {@link #SKIP_EMPTY_WRITES} keeps them off the pipe); on a byte pipe
+     * an empty buffer carries nothing anyway. Without it, zero-length messages are data and {@code shutdownOutput()}
+     * cannot tell the peer (it fails, saying so).
      */
     public static final ChannelOption<Boolean> ZERO_LENGTH_EOF = valueOf(NamedPipeChannelOption.class,
             "ZERO_LENGTH_EOF");
+    /**
+     * Both ends: an empty write is completed in its turn (after the writes before it) without reaching the pipe,
+     * also on a message pipe, where it would otherwise be a zero-length message (default false). For protocols
+     * that are byte streams but write empty buffers, as grpc-netty does to learn when earlier writes are flushed:
+     * to go-winio a zero-length message means end of stream, and Wine reports even byte pipes as message pipes.
+     * On a byte pipe an empty write never reaches the pipe anyway.
+     */
+    public static final ChannelOption<Boolean> SKIP_EMPTY_WRITES = valueOf(NamedPipeChannelOption.class,
+            "SKIP_EMPTY_WRITES");
     /**
      * Client: how long in milliseconds to keep trying while no server has created the pipe
      * ({@code ERROR_FILE_NOT_FOUND}), counted from the start of the connect and never beyond

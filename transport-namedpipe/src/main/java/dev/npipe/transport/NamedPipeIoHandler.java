@@ -12,7 +12,6 @@
  */
 package dev.npipe.transport;
 
-import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -26,7 +25,6 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,35 +36,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (GetQueuedCompletionStatusEx) and hands each to the channel whose {@link Overlapped} block it carries. Wake-ups
  * are posted packets, so one sent between the check and the wait is never lost.
  *
- * <p>A pipe handle stays tied to the port it was first associated with: a server's listening instance is tied to
- * the server's loop, and its child may be registered on another loop. Completions of such a child are passed on
- * to the child's port with PostQueuedCompletionStatus; the block records which port owns it.
+ * <p>A completion whose block belongs to another loop (a server child whose handle could not move to its own
+ * loop's port) is passed on by {@link PortSharing}, which also decides when the port is closed.
  */
 public final class NamedPipeIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeIoHandler.class);
-    private static final long DESTROY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ThreadAwareExecutor executor;
     private final int maxCompletionsPerRun;
     private final long port;
     private final NativeBlock entries;
     private final NativeBlock removed;
-    private final NativeBlock scratch;
     private final LongObjectHashMap<Overlapped> blocks = new LongObjectHashMap<>();
     private final Set<PipeRegistration> registrations = new LinkedHashSet<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final NamedPipeIoEvent event = new NamedPipeIoEvent();
     private final NamedPipeCompletionStats stats = new NamedPipeCompletionStats();
     /** Operations that finished at once (no completion was queued for them), handed on by this run. Loop only. */
-    private final ArrayDeque<Overlapped> finishedAtOnce = new ArrayDeque<>();
-    /** Guards the port handle against a wake-up posted while {@link #destroy()} closes it. */
-    private final Object portLock = new Object();
-    private boolean portClosed;
-    /**
-     * Channels of other loops whose completions come to this port and are passed on (their handles could not be
-     * moved to their own loop's port). Guarded by {@link #portLock}: the port is closed only when none is left.
-     */
-    private int servedChannels;
+    private final ArrayDeque<Overlapped> finishedAtOnceList = new ArrayDeque<>();
     /** {@link #destroy()} has run: no registration is accepted any more. */
     private volatile boolean destroyCalled;
     /** Packets the last dequeue returned, wake-ups included. */
@@ -75,10 +62,10 @@ public final class NamedPipeIoHandler implements IoHandler {
     private int failures;
     /** When the current batch of completions started to be handled, for Netty's auto-scaling. */
     private long dequeueStartNanos;
-    /** Set once this port is closed: from then on no completion is passed on to other loops. */
-    private volatile boolean destroyed;
-    /** Keeps this loop from being suspended while it must go on dequeuing. */
-    private final LoopHold hold;
+    /** Passes completions on to other loops, keeps this loop awake for them, closes the port. */
+    private final PortSharing sharing;
+    /** What prepareToDestroy() and destroy() do with the registrations still there. */
+    private final LoopShutdown shutdown = new LoopShutdown(this);
     /** {@link #prepareToDestroy()} as a shutdown hook of the loop: see {@link #initialize()}. */
     private final Runnable shutdownHook = this::prepareToDestroy;
     private boolean shutdownHookAdded;
@@ -87,11 +74,10 @@ public final class NamedPipeIoHandler implements IoHandler {
         NamedPipe.ensureAvailability();
         this.executor = ObjectUtil.checkNotNull(executor, "executor");
         this.maxCompletionsPerRun = ObjectUtil.checkPositive(maxCompletionsPerRun, "maxCompletionsPerRun");
-        hold = new LoopHold(executor);
         port = Win32Handle.createCompletionPort();
+        sharing = new PortSharing(this, executor, port, stats);
         entries = new NativeBlock(Kernel32.OVERLAPPED_ENTRY_SIZE * maxCompletionsPerRun);
         removed = new NativeBlock(8);
-        scratch = new NativeBlock(8);
     }
 
     /** {@return a factory for {@code new MultiThreadIoEventLoopGroup(NamedPipeIoHandler.newFactory())}} */
@@ -145,7 +131,7 @@ public final class NamedPipeIoHandler implements IoHandler {
     @Override
     public int run(IoHandlerContext context) {
         int timeout = 0;
-        if (context.canBlock() && finishedAtOnce.isEmpty()) {
+        if (context.canBlock() && finishedAtOnceList.isEmpty()) {
             long deadline = context.deadlineNanos();
             timeout = deadline == -1 ? Kernel32.INFINITE : toMillis(context.delayNanos(System.nanoTime()));
         }
@@ -179,20 +165,26 @@ public final class NamedPipeIoHandler implements IoHandler {
         return (int) Math.min(millis, Integer.MAX_VALUE - 1);
     }
 
-    private int dequeue(int timeoutMillis) {
+    /** One GetQueuedCompletionStatusEx into {@link #entries}: the count of entries, or -1 with the call's error. */
+    private int dequeueBatch(int timeoutMillis) {
         int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxCompletionsPerRun,
                 removed.address(), timeoutMillis, 0);
+        return ok == 0 ? -1 : removed.view().getInt(0);
+    }
+
+    /** Dequeues and dispatches one batch (waiting up to {@code timeoutMillis}); {@return the completions handled} */
+    int dequeue(int timeoutMillis) {
+        int count = dequeueBatch(timeoutMillis);
         lastBatch = 0;
-        if (ok == 0) {
+        if (count < 0) {
             int error = Kernel32.lastError();
             if (error != Win32Error.WAIT_TIMEOUT) {
                 backOffAfterFailure(error);
             }
-            return deliverFinishedAtOnce();
+            return completeFinishedAtOnce();
         }
         failures = 0;
         dequeueStartNanos = System.nanoTime();
-        int count = removed.view().getInt(0);
         lastBatch = count;
         stats.record(count);
         int handled = 0;
@@ -204,38 +196,26 @@ public final class NamedPipeIoHandler implements IoHandler {
                 continue;
             }
             handled++;
-            try {
-                dispatch(overlapped, bytes);
-            } catch (Error e) {
-                throw e;
-            } catch (Throwable t) {
-                logger.warn("A named-pipe completion handler threw", t);
-            }
+            dispatch(overlapped, bytes);
         }
-        return handled + deliverFinishedAtOnce();
+        return handled + completeFinishedAtOnce();
     }
 
     /**
      * Hands on the operations that finished at once before this point, as if their completions had been dequeued
      * now; those that finish at once meanwhile wait for the next run, so one busy pipe cannot hold the loop.
      */
-    private int deliverFinishedAtOnce() {
-        int count = finishedAtOnce.size();
+    private int completeFinishedAtOnce() {
+        int count = finishedAtOnceList.size();
         if (count > 0 && dequeueStartNanos == 0) {
             dequeueStartNanos = System.nanoTime();
         }
         for (int i = 0; i < count; i++) {
-            Overlapped block = finishedAtOnce.poll();
+            Overlapped block = finishedAtOnceList.poll();
             if (!block.isPending() || !registrations.contains((PipeRegistration) block.owner())) {
                 continue; // delivered already (the loop is being destroyed)
             }
-            try {
-                deliver(block, block.bytesTransferred());
-            } catch (Error e) {
-                throw e;
-            } catch (Throwable t) {
-                logger.warn("A named-pipe completion handler threw", t);
-            }
+            complete(block, block.bytesTransferred());
         }
         return count;
     }
@@ -261,14 +241,14 @@ public final class NamedPipeIoHandler implements IoHandler {
     private void dispatch(long address, int bytes) {
         Overlapped block = blocks.get(address);
         if (block == null) {
-            passOn(address, bytes);
+            sharing.passOn(address, bytes);
             return;
         }
         if (block.isPending() && block.isHandledBeforeItsPacket()) {
             // The packet Windows 8+ queue for a read that ended at once with a warning, handled then: it only
             // frees the block.
-            block.completed();
-            ((PipeRegistration) block.owner()).completionHandled();
+            block.markFree();
+            ((PipeRegistration) block.owner()).afterCompletion();
             return;
         }
         // A packet that belongs to no operation in flight, or whose operation the kernel has not finished, is not
@@ -280,36 +260,27 @@ public final class NamedPipeIoHandler implements IoHandler {
                     block.isPending() ? "its operation still in the kernel" : "no operation in flight", block);
             return;
         }
-        deliver(block, bytes);
+        complete(block, bytes);
     }
 
-    /** Hands the finished operation of {@code block} to its channel; the block is free again afterwards. */
-    private void deliver(Overlapped block, int bytes) {
-        block.completed();
+    /**
+     * Hands the finished operation of {@code block} to its channel; the block is free again afterwards. The one
+     * guard of a channel's completion handler: what it throws is logged and the loop goes on, an Error is not caught.
+     */
+    private void complete(Overlapped block, int bytes) {
+        block.markFree();
         PipeRegistration registration = (PipeRegistration) block.owner();
         int status = block.status();
         event.update(block, bytes, status == 0 ? 0 : NtDll.toWin32Error(status));
         try {
             registration.handle.handle(registration, event);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable t) {
+            logger.warn("A named-pipe completion handler threw", t);
         } finally {
             event.update(null, 0, 0); // the reused event must not keep the block, and so its channel, reachable
-            registration.completionHandled(); // even when the handler threw: the block is free again
-        }
-    }
-
-    /** A completion of a block owned by another loop: post it to that loop's port. */
-    private void passOn(long address, int bytes) {
-        Kernel32.RtlMoveMemory(scratch.address(), address + Overlapped.OWNER_PORT_OFFSET, 8);
-        long ownerPort = scratch.view().getLong(0);
-        if (ownerPort == port || ownerPort == 0L) {
-            stats.recordDropped(); // e.g. a block its stopped loop left allocated for this very packet
-            logger.warn("Dropping a completion for an unknown OVERLAPPED block at 0x{}", Long.toHexString(address));
-            return;
-        }
-        stats.recordPassedOn();
-        if (Kernel32.PostQueuedCompletionStatus(ownerPort, bytes, 0L, address) == 0) {
-            logger.warn("Cannot pass a completion on to its event loop: PostQueuedCompletionStatus failed: {}",
-                    Win32Error.describe(Kernel32.lastError()));
+            registration.afterCompletion(); // even when the handler threw: the block is free again
         }
     }
 
@@ -330,37 +301,7 @@ public final class NamedPipeIoHandler implements IoHandler {
 
     @Override
     public void prepareToDestroy() {
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            closeQuietly(registration.handle);
-        }
-        // A close that waits for its cancelled write ends at that write's completion. Wait for it here, while the
-        // loop still runs tasks: the close then completes as any other (promises, buffers, closeFuture, pipeline).
-        awaitDeferredCloses(System.nanoTime() + DESTROY_WAIT_NANOS);
-    }
-
-    /** Delivers completions until no close waits for one, or until {@code deadline}. */
-    private void awaitDeferredCloses(long deadline) {
-        while (hasDeferredClose() && System.nanoTime() - deadline < 0) {
-            dequeue(10);
-            completeOrphans();
-        }
-    }
-
-    private boolean hasDeferredClose() {
-        for (PipeRegistration registration : registrations) {
-            if (registration.handle.isCloseDeferred()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void closeQuietly(IoHandle handle) {
-        try {
-            handle.close();
-        } catch (Exception e) {
-            logger.debug("Failed to close {} while shutting down", handle, e);
-        }
+        shutdown.closeAll();
     }
 
     @Override
@@ -369,54 +310,14 @@ public final class NamedPipeIoHandler implements IoHandler {
             return;
         }
         destroyCalled = true;
-        long deadline = System.nanoTime() + DESTROY_WAIT_NANOS;
-        // A close deferred since prepareToDestroy() (or with none: the loop was shut down from a task) completes at
-        // its write's completion, as it promised; only what it would schedule next is refused now.
-        awaitDeferredCloses(deadline);
-        // The loop runs no more tasks now: a full close would try to schedule its deregistration and be refused.
-        // Close what is still registered without pipeline events, and cancel the registrations here.
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            if (registration.handle instanceof Channel.Unsafe) {
-                ((Channel.Unsafe) registration.handle).closeForcibly();
-            } else {
-                closeQuietly(registration.handle);
-            }
-            registration.cancel();
-        }
-        while (!registrations.isEmpty() && System.nanoTime() - deadline < 0) {
-            dequeue(10);
-            completeOrphans();
-        }
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            registration.completeFinished();
-        }
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            logger.warn("{} still had I/O in flight when its event loop stopped", registration.handle);
-            registration.abandon();
-        }
-        if (!closePortUnlessServing()) {
-            PortRelay.start(this);
-        }
+        shutdown.finish();
+        sharing.loopStopped();
     }
 
-    /**
-     * Closes the port and frees the dequeue buffers unless channels of other loops still get their completions
-     * through it; returns whether it did. Their handles stay tied to this port for good (Wine, Windows before 8.1),
-     * so closing it would leave them open and silent.
-     */
-    boolean closePortUnlessServing() {
-        synchronized (portLock) {
-            if (servedChannels > 0) {
-                return false;
-            }
-            portClosed = true;
-            destroyed = true;
-            Win32Handle.close(port);
-        }
+    /** The port is closed: the dequeue buffers go. Called once, by {@link PortSharing}. */
+    void freeDequeueBuffers() {
         entries.free();
         removed.free();
-        scratch.free();
-        return true;
     }
 
     /**
@@ -424,39 +325,11 @@ public final class NamedPipeIoHandler implements IoHandler {
      * own it. Only the relay thread calls this, once the loop's own registrations are all gone.
      */
     void passOnDequeued(int timeoutMillis) {
-        int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxCompletionsPerRun,
-                removed.address(), timeoutMillis, 0);
-        if (ok == 0) {
-            return;
-        }
-        int count = removed.view().getInt(0);
+        int count = dequeueBatch(timeoutMillis);
         for (int i = 0; i < count; i++) {
             long overlapped = entryOverlapped(i);
             if (overlapped != 0L && !blocks.containsKey(overlapped)) {
-                passOn(overlapped, entryBytes(i));
-            }
-        }
-    }
-
-    /**
-     * Completions of a handle that another loop's port serves come to us only while that loop runs; once it has
-     * stopped, what the kernel finished is delivered from the blocks, instead of waiting out the drain.
-     */
-    private void completeOrphans() {
-        boolean drained = false;
-        for (PipeRegistration registration : new ArrayList<>(registrations)) {
-            if (registration.isServedByStoppedLoop()) {
-                if (!drained) {
-                    // The stopped loop may have passed completions on to us before it stopped: dequeue them all
-                    // first, or a block freed below would be read again when its queued packet comes out.
-                    do {
-                        dequeue(0);
-                    } while (lastBatch > 0);
-                    drained = true;
-                }
-                if (registrations.contains(registration)) {
-                    registration.completeFinished();
-                }
+                sharing.passOn(overlapped, entryBytes(i));
             }
         }
     }
@@ -475,30 +348,14 @@ public final class NamedPipeIoHandler implements IoHandler {
         return registration;
     }
 
-    /** Runs {@code action} on this loop (it is resumed if suspended); nothing when the loop has shut down. */
-    private void onLoop(Runnable action) {
-        try {
-            executor.execute(action);
-        } catch (RejectedExecutionException e) {
-            logger.debug("The named-pipe event loop has shut down", e);
-        }
-    }
-
     @Override
     public void wakeup() {
         if (executor.isExecutorThread(Thread.currentThread()) || !wakeupPending.compareAndSet(false, true)) {
             return;
         }
-        // Netty may wake a loop whose handler was destroyed: never post to a closed port's (reusable) handle value.
-        synchronized (portLock) {
-            if (portClosed) {
-                return;
-            }
-            if (Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L) == 0) {
-                wakeupPending.set(false);
-                logger.warn("Wake-up failed: PostQueuedCompletionStatus: {}",
-                        Win32Error.describe(Kernel32.lastError()));
-            }
+        // Netty may wake a loop whose handler was destroyed: the post is skipped once the port is closed.
+        if (!sharing.postWakeup()) {
+            wakeupPending.set(false);
         }
     }
 
@@ -533,15 +390,15 @@ public final class NamedPipeIoHandler implements IoHandler {
     }
 
     /** An operation finished at once: handed on in this run or the next, as if dequeued. */
-    void completeLater(Overlapped block) {
+    void finishedAtOnce(Overlapped block) {
         stats.recordFinishedAtOnce();
-        finishedAtOnce.add(block);
+        finishedAtOnceList.add(block);
     }
 
     /** An operation finished at once and its owner handled it there and then. */
-    void completedAtOnce(Overlapped block) {
+    void handledAtOnce(Overlapped block) {
         stats.recordFinishedAtOnce();
-        block.completed();
+        block.markFree();
     }
 
     /** An operation finished at once and its owner handled it there and then; its packet still comes. */
@@ -559,55 +416,47 @@ public final class NamedPipeIoHandler implements IoHandler {
         return registrations.remove(registration);
     }
 
-    /** Runs {@code action} now when called on this loop, else on the loop soon. Any thread. */
-    void runOnLoop(Runnable action) {
-        if (executor.isExecutorThread(Thread.currentThread())) {
-            action.run();
-        } else {
-            executor.execute(action);
-        }
-    }
-
-    LoopHold hold() {
-        return hold;
-    }
-
-    /** Whether this loop's port is closed: the loop has stopped, and its relay too. Any thread. */
-    boolean isDestroyed() {
-        return destroyed;
-    }
-
-    /** Hands an operation the kernel finished, whose completion never reached a port, to its channel. */
-    void deliverFinished(Overlapped block) {
-        try {
-            deliver(block, block.bytesTransferred());
-        } catch (Throwable t) {
-            logger.warn("A named-pipe completion handler threw", t);
-        }
+    /** Runs {@code task} on this loop, by {@link #runOnLoop(ThreadAwareExecutor, Runnable)}'s policy. Any thread. */
+    boolean execute(Runnable task) {
+        return runOnLoop(executor, task);
     }
 
     /**
-     * Records that a channel of another loop gets its completions through this port: this loop is held (never
-     * suspended) until {@link #stopServingChannel()}. Fails once the port is closed. Any thread.
+     * Runs {@code task} at once when called on {@code loop}'s thread, else on the loop soon (a suspended loop is
+     * resumed). The one policy for a loop that has stopped: the task is dropped (logged at debug) and false returned,
+     * so a caller with a promise fails it; what the task would have freed is freed by the loop's {@link #destroy()},
+     * which closes every registration still there and frees or forgets its blocks. Any thread.
      */
-    void serveChannel() {
-        synchronized (portLock) {
-            if (portClosed) {
-                throw new IllegalStateException("the event loop of the server that accepted this pipe has shut "
-                        + "down, and Windows cannot move the pipe to this loop's completion port: it cannot be served");
-            }
-            servedChannels++;
+    static boolean runOnLoop(ThreadAwareExecutor loop, Runnable task) {
+        if (loop.isExecutorThread(Thread.currentThread())) {
+            task.run();
+            return true;
         }
-        onLoop(hold::acquire);
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            logger.debug("The named-pipe event loop has stopped: a task for it is dropped", e);
+            return false;
+        }
     }
 
-    /** The channel {@link #serveChannel()} counted is gone. Any thread. */
-    void stopServingChannel() {
-        synchronized (portLock) {
-            if (--servedChannels == 0 && destroyCalled && !portClosed) {
-                Kernel32.PostQueuedCompletionStatus(port, 0, 0L, 0L); // the relay closes the port at once
-            }
-        }
-        onLoop(hold::release);
+    PortSharing sharing() {
+        return sharing;
+    }
+
+    /** The registrations of this loop, for {@link LoopShutdown}. Loop thread only. */
+    Set<PipeRegistration> registrations() {
+        return registrations;
+    }
+
+    /** {@return the packets the last dequeue returned, wake-ups included} Loop thread only. */
+    int lastBatch() {
+        return lastBatch;
+    }
+
+    /** Hands an operation the kernel finished, whose completion never reached a port, to its channel. */
+    void completeWithoutPacket(Overlapped block) {
+        complete(block, block.bytesTransferred());
     }
 }

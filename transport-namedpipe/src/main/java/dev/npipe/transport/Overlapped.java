@@ -75,7 +75,7 @@ final class Overlapped extends NativeBlock {
     }
 
     /** The completion was dequeued: the kernel is done with the block. */
-    void completed() {
+    void markFree() {
         pending = false;
         packetFollows = false;
     }

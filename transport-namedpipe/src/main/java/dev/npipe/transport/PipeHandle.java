@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One pipe handle and the Win32 calls made on it: it opens, reads, writes, cancels and closes exactly once.
  *
- * <p>A handle has one owner at a time. A server's accepted instance starts unclaimed: the channel that is
- * registered with it {@link #claim() claims} it, or the server {@link #closeIfUnclaimed() closes} it when nobody
+ * <p>A handle has one owner at a time. A server's accepted instance starts unowned: the channel that is
+ * registered with it {@link #takeOwnership() takes} it, or the server {@link #closeIfUnowned() closes} it when nobody
  * did; whichever comes first wins, so the handle is never closed twice or used after close. The calls that start
  * overlapped I/O say how it went with a {@link Start}; when it did not start, the Win32 error is the block's
  * {@link Overlapped#startError()}.
@@ -82,7 +82,7 @@ final class PipeHandle {
     }
 
     /**
-     * Creates one instance of a named pipe, overlapped. It starts unclaimed.
+     * Creates one instance of a named pipe, overlapped. It starts unowned.
      *
      * @throws Win32Exception naming the pipe and the error when CreateNamedPipeW fails
      */
@@ -96,7 +96,7 @@ final class PipeHandle {
 
     /**
      * Opens the client end of a pipe, overlapped, letting the server identify but not impersonate us. The handle
-     * is claimed by the caller.
+     * is owned by the caller.
      *
      * @throws Win32Exception with {@code ERROR_PIPE_BUSY}, {@code ERROR_FILE_NOT_FOUND} or whatever refused us
      */
@@ -131,13 +131,13 @@ final class PipeHandle {
         return handle;
     }
 
-    /** Takes ownership of an unclaimed handle; false when it was closed first. Any thread. */
-    boolean claim() {
+    /** Takes ownership of an unowned handle; false when it was closed first. Any thread. */
+    boolean takeOwnership() {
         return state.compareAndSet(UNCLAIMED, CLAIMED);
     }
 
-    /** Closes the handle if nobody claimed it; returns whether it did. Any thread. */
-    boolean closeIfUnclaimed() {
+    /** Closes the handle if nobody took it; returns whether it did. Any thread. */
+    boolean closeIfUnowned() {
         if (!state.compareAndSet(UNCLAIMED, CLOSED)) {
             return false;
         }

@@ -15,9 +15,13 @@ package dev.npipe.transport;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Who is at either end of a pipe: the client's process, session and user as its server sees them, the server's
@@ -28,16 +32,39 @@ final class PipeIdentity {
     private PipeIdentity() {
     }
 
-    /** Runs {@code query} on {@code loop}: at once when already there, else as a task. */
-    static <T> Future<T> onLoop(EventLoop loop, Callable<T> query) {
-        if (loop.inEventLoop()) {
-            try {
-                return loop.newSucceededFuture(query.call());
-            } catch (Exception e) {
-                return loop.newFailedFuture(e);
-            }
+    /** A server child's client: as read at accept, else read again on the child's loop. */
+    static Future<NamedPipePeerCredentials> peerCredentials(NamedPipeChannel child, NamedPipePeerAddress peer) {
+        Optional<NamedPipePeerCredentials> known = peer.credentials();
+        if (known.isPresent()) {
+            return child.isActive() ? child.eventLoop().newSucceededFuture(known.get())
+                    : child.eventLoop().newFailedFuture(new ClosedChannelException());
         }
-        return loop.submit(query);
+        return onLoop(child.eventLoop(), () -> clientOf(connectedPipe(child)));
+    }
+
+    /** The pipe of an active channel; fails when it is not connected (any more). */
+    static PipeHandle connectedPipe(NamedPipeChannel channel) throws ClosedChannelException {
+        PipeHandle handle = channel.pipe();
+        if (!channel.isActive() || handle == null) {
+            throw new ClosedChannelException();
+        }
+        return handle;
+    }
+
+    /** Runs {@code query} on {@code loop} ({@link NamedPipeIoHandler#runOnLoop}); fails when the loop has stopped. */
+    static <T> Future<T> onLoop(EventLoop loop, Callable<T> query) {
+        Promise<T> answer = loop.newPromise();
+        boolean queued = NamedPipeIoHandler.runOnLoop(loop, () -> {
+            try {
+                answer.trySuccess(query.call());
+            } catch (Exception e) {
+                answer.tryFailure(e);
+            }
+        });
+        if (!queued) {
+            answer.tryFailure(new RejectedExecutionException("the channel's event loop has stopped"));
+        }
+        return answer;
     }
 
     /**

@@ -50,7 +50,7 @@ import static dev.npipe.transport.ChannelState.READ_PENDING;
  * then finishes at once. A zero-byte read answered soon means the connection is busy again, and reads hold buffers
  * again.
  */
-final class PipeReader extends OperationSlot {
+final class PipeReader extends PendingOperation {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PipeReader.class);
 
     /** Held while a zero-byte read is in flight: it has no buffer, and releasing this one does nothing. */
@@ -125,7 +125,7 @@ final class PipeReader extends OperationSlot {
         PipeHandle.Start result = zeroByte ? channel.pipe().readNothing(block()) : readInto(buf);
         if (result == PipeHandle.Start.DONE_AT_ONCE) {
             hold(buf);
-            completeLater();
+            finishedAtOnce();
         } else if (result != PipeHandle.Start.FAILED) {
             hold(buf); // a read whose packet still comes is handed on by that packet, as one that waited
             waiting(zeroByte);
@@ -149,7 +149,7 @@ final class PipeReader extends OperationSlot {
     }
 
     /** A read's completion (dequeued, or finished at once and handed on by the loop): a new batch. */
-    void completed(int bytes, int error) {
+    void complete(int bytes, int error) {
         ByteBuf buf = take();
         if (buf == null) {
             logger.warn("{}: a read completed that was not started (bytes={}, error={})", channel, bytes,
@@ -185,7 +185,7 @@ final class PipeReader extends OperationSlot {
         ByteBuf buf = newBuffer();
         PipeHandle.Start result = readInto(buf);
         if (result == PipeHandle.Start.DONE_AT_ONCE) {
-            completedAtOnce();
+            handledAtOnce();
             return handle(buf, block().bytesTransferred(), block().error());
         }
         if (result == PipeHandle.Start.DONE_AT_ONCE_PACKET_FOLLOWS) {

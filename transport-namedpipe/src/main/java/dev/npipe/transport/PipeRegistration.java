@@ -33,8 +33,8 @@ final class PipeRegistration implements IoRegistration {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     /** Cancelled with I/O in flight: the loop is held until it has been released. Loop thread only. */
     private boolean holdsLoop;
-    /** The loop whose port gets this handle's completions and passes them on, or null for our own port. */
-    private NamedPipeIoHandler servedBy;
+    /** The port that gets this handle's completions and passes them on to ours; null when they come to ours. */
+    private PortSharing passedOnBy;
 
     PipeRegistration(NamedPipeIoHandler loop, NamedPipeIoHandle handle) {
         this.loop = loop;
@@ -54,34 +54,34 @@ final class PipeRegistration implements IoRegistration {
     /**
      * The operation of {@code block} finished at once and no completion will be queued for it: this loop hands it
      * on in its current or next run, as if it had been dequeued, with no round trip into the kernel. The block
-     * stays in use until then; if the loop stops first, {@link #completeFinished()} delivers it. Loop thread.
+     * stays in use until then; if the loop stops first, {@link #completeWithoutPackets()} delivers it. Loop thread.
      */
-    void completeLater(Overlapped block) {
-        loop.completeLater(block);
+    void finishedAtOnce(Overlapped block) {
+        loop.finishedAtOnce(block);
     }
 
     /** The operation of {@code block} finished at once and its owner handled it there and then. */
-    void completedAtOnce(Overlapped block) {
-        loop.completedAtOnce(block);
+    void handledAtOnce(Overlapped block) {
+        loop.handledAtOnce(block);
     }
 
-    /** As {@link #completedAtOnce}, but a packet for it still comes: the block stays in use until then. */
+    /** As {@link #handledAtOnce}, but a packet for it still comes: the block stays in use until then. */
     void handledBeforeItsPacket(Overlapped block) {
         loop.handledBeforeItsPacket(block);
     }
 
     /**
-     * Records that {@code other}'s port gets this handle's completions and passes them on to ours; {@code other}
-     * is held (never suspended) until this registration is released.
+     * Records that {@code other}'s port gets this handle's completions and passes them on to ours; {@code other}'s
+     * loop stays awake until this registration is released.
      */
-    void servedBy(NamedPipeIoHandler other) {
-        other.serveChannel();
-        servedBy = other;
+    void passedOnBy(PortSharing other) {
+        other.addOtherLoopsPipe();
+        passedOnBy = other;
     }
 
-    /** Whether another loop's port serves this handle and that loop has stopped (its relay too). */
-    boolean isServedByStoppedLoop() {
-        return servedBy != null && servedBy.isDestroyed();
+    /** Whether another loop's port gets this handle's completions and that port is closed now. */
+    boolean isPassedOnByClosedPort() {
+        return passedOnBy != null && passedOnBy.isClosed();
     }
 
     NamedPipeIoHandler handler() {
@@ -112,7 +112,7 @@ final class PipeRegistration implements IoRegistration {
         if (!cancelled.compareAndSet(false, true)) {
             return false;
         }
-        loop.runOnLoop(this::removeOrHold);
+        loop.execute(this::removeOrHold);
         return true;
     }
 
@@ -120,11 +120,11 @@ final class PipeRegistration implements IoRegistration {
         removeIfIdle();
         if (!holdsLoop && loop.isRegistered(this)) {
             holdsLoop = true;
-            loop.hold().acquire();
+            loop.sharing().stayAwake();
         }
     }
 
-    void completionHandled() {
+    void afterCompletion() {
         if (cancelled.get()) {
             removeIfIdle();
         }
@@ -143,11 +143,11 @@ final class PipeRegistration implements IoRegistration {
      * Delivers operations the kernel finished whose completion packet never reached this port (it went to a
      * port that is gone), so their owners release buffers as usual.
      */
-    void completeFinished() {
+    void completeWithoutPackets() {
         for (Overlapped block : new ArrayList<>(owned)) {
             if (block.isPending() && block.hasKernelFinished()) {
                 keepIfServed(block);
-                loop.deliverFinished(block);
+                loop.completeWithoutPacket(block);
             }
         }
     }
@@ -156,7 +156,7 @@ final class PipeRegistration implements IoRegistration {
      * The loop is stopping with I/O still in flight: free what the kernel has finished with, leak the rest (the
      * kernel may still write into it).
      */
-    void abandon() {
+    void releaseLeavingUnfinished() {
         owned.removeIf(block -> {
             if (block.isPending() && !block.hasKernelFinished()) {
                 keepIfServed(block);
@@ -174,7 +174,7 @@ final class PipeRegistration implements IoRegistration {
      * loop (its owner port reads 0, so it is dropped, not passed on to a port that is closed by then).
      */
     private void keepIfServed(Overlapped block) {
-        if (servedBy != null && !servedBy.isDestroyed()) {
+        if (passedOnBy != null && !passedOnBy.isClosed()) {
             outliving.add(block);
         }
     }
@@ -195,12 +195,12 @@ final class PipeRegistration implements IoRegistration {
         handle.unregistered();
         if (holdsLoop) {
             holdsLoop = false;
-            loop.hold().release();
+            loop.sharing().maySuspend();
         }
-        NamedPipeIoHandler server = servedBy;
-        if (server != null) {
-            servedBy = null;
-            server.stopServingChannel();
+        PortSharing other = passedOnBy;
+        if (other != null) {
+            passedOnBy = null;
+            other.otherLoopsPipeGone();
         }
     }
 }

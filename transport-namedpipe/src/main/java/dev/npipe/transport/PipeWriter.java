@@ -31,7 +31,7 @@ import static dev.npipe.transport.ChannelState.REMOVING_WRITTEN;
  * into one so a burst of them costs one WriteFile; on a message pipe every buffer is one message, never merged.
  * The buffer handed to the kernel is kept until its completion, and released before any promise completes.
  */
-final class PipeWriter extends OperationSlot {
+final class PipeWriter extends PendingOperation {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(PipeWriter.class);
     /** Buffers at least this large are written as they are; smaller ones are copied together. */
     private static final int COALESCE_THRESHOLD = 16 * 1024;
@@ -70,7 +70,7 @@ final class PipeWriter extends OperationSlot {
             throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
                     + " (expected ByteBuf or PipeMessage)");
         }
-        if (!buf.isReadable() && state.is(MESSAGE_PIPE) && channel.config().isZeroLengthEof()) {
+        if (!buf.isReadable() && !skipsEmpty() && channel.config().isZeroLengthEof()) {
             throw new IllegalArgumentException("a zero-length message ends the stream when ZERO_LENGTH_EOF is set"
                     + " on " + channel.pipeAddress() + "; use shutdownOutput() for that, or turn the option off");
         }
@@ -93,15 +93,25 @@ final class PipeWriter extends OperationSlot {
         return direct;
     }
 
+    /**
+     * The one rule for an empty write: on a byte pipe it carries nothing, and with SKIP_EMPTY_WRITES it is kept off
+     * a message pipe too; either way {@link #write} completes it in its turn without WriteFile. Otherwise it is a
+     * zero-length message, refused by {@link #filter} when ZERO_LENGTH_EOF makes that the end of the stream.
+     */
+    private boolean skipsEmpty() {
+        return !state.is(MESSAGE_PIPE) || channel.config().isSkipEmptyWrites();
+    }
+
     /** Starts writing what was flushed, unless a write is in flight (its completion goes on). */
     void write(ChannelOutboundBuffer in) throws Exception {
         if (isBusy() || state.is(REMOVING_WRITTEN | CLOSE_DEFERRED)) {
             return;
         }
         boolean messages = state.is(MESSAGE_PIPE);
+        boolean skipEmpty = skipsEmpty();
         ByteBuf head;
-        while ((head = (ByteBuf) in.current()) != null && !head.isReadable() && !messages) {
-            in.remove(); // on a byte pipe an empty buffer carries nothing
+        while ((head = (ByteBuf) in.current()) != null && !head.isReadable() && skipEmpty) {
+            in.remove();
         }
         if (head == null) {
             return;
@@ -122,7 +132,7 @@ final class PipeWriter extends OperationSlot {
         }
         hold(toWrite);
         if (result == PipeHandle.Start.DONE_AT_ONCE) {
-            completeLater(); // promises complete when the loop hands it on, never inside this flush
+            finishedAtOnce(); // promises complete when the loop hands it on, never inside this flush
         }
     }
 
@@ -143,7 +153,7 @@ final class PipeWriter extends OperationSlot {
         return copy;
     }
 
-    void completed(int bytes, int error) {
+    void complete(int bytes, int error) {
         if (state.is(EOF_IN_FLIGHT)) {
             state.clear(EOF_IN_FLIGHT);
             if (error != 0 && !PipeErrors.isCancelled(error)) {
@@ -227,7 +237,7 @@ final class PipeWriter extends OperationSlot {
         if (result != PipeHandle.Start.FAILED) {
             state.set(EOF_IN_FLIGHT);
             if (result == PipeHandle.Start.DONE_AT_ONCE) {
-                completeLater();
+                finishedAtOnce();
             }
         } else if (!PipeErrors.isEndOfPipe(block().startError())) {
             channel.pipeline().fireExceptionCaught(PipeErrors.ioFailure("WriteFile(end of stream)",

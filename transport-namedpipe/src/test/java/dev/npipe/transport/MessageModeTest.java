@@ -380,4 +380,29 @@ class MessageModeTest {
         server.close().sync();
     }
 
+    /**
+     * SKIP_EMPTY_WRITES: an empty write succeeds in its turn and never becomes a zero-length message; the messages
+     * around it arrive as written. Without the option the same writes echo a zero-length message (the 0 of
+     * messagesOfEverySizeArriveWholeAndExact).
+     */
+    @Test
+    void skipEmptyWritesKeepsEmptyBuffersOffAMessagePipe() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        Channel server = bindEchoServer(address, 1 << 20);
+        BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        Channel client = connect(address, received);
+        client.config().setOption(NamedPipeChannelOption.SKIP_EMPTY_WRITES, true);
+        client.write(Unpooled.wrappedBuffer(payload(3, 1)));
+        ByteBuf empty = Unpooled.directBuffer(0);
+        ChannelFuture emptyWrite = client.write(empty);
+        client.writeAndFlush(Unpooled.wrappedBuffer(payload(5, 2))).sync();
+        assertTrue(emptyWrite.isSuccess(), "the empty write: " + emptyWrite.cause());
+        assertEquals(0, empty.refCnt(), "the empty buffer was released");
+        assertArrayEquals(payload(3, 1), received.poll(30, TimeUnit.SECONDS), "the message before the empty write");
+        assertArrayEquals(payload(5, 2), received.poll(30, TimeUnit.SECONDS), "the message after it");
+        client.writeAndFlush(Unpooled.wrappedBuffer(payload(1, 3))).sync();
+        assertArrayEquals(payload(1, 3), received.poll(30, TimeUnit.SECONDS), "no zero-length message came between");
+        client.close().sync();
+        server.close().sync();
+    }
 }

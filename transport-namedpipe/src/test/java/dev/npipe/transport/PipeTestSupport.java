@@ -60,10 +60,10 @@ public final class PipeTestSupport {
     public static void shutdown(EventLoopGroup... groups) throws InterruptedException {
         shutdownLeavingRelays(groups);
         // A loop that stopped before another loop's children (Wine ties children to the server loop's port) hands
-        // its port to a PortRelay, which closes it within 100 ms of the last such child closing: give it that time
+        // its port to a relay thread, which closes it within 100 ms of the last such child closing: give it that time
         // before tests count handles. Not an assertion: a relay may rightly run on while another group serves its
         // children; a port left open for good shows in the handle counts the tests check.
-        eventually(2_000, () -> PortRelay.running() == 0);
+        eventually(2_000, () -> PortSharing.openRelays() == 0);
     }
 
     /**

@@ -23,7 +23,7 @@ class PortPlanTest {
     @Test
     void aChildOnItsServersLoopNeverMoves() {
         AtomicInteger moves = new AtomicInteger();
-        assertEquals(NamedPipeChannel.PortPlan.SAME_LOOP, NamedPipeChannel.portPlan(true, true, () -> {
+        assertEquals(PortSharing.PortPlan.SAME_LOOP, PortSharing.portPlan(true, true, () -> {
             moves.incrementAndGet();
             return true;
         }));
@@ -32,15 +32,15 @@ class PortPlanTest {
 
     @Test
     void aChildOnAnotherLoopMovesWhereWindowsCanAndIsPassedOnWhereNot() {
-        assertEquals(NamedPipeChannel.PortPlan.MOVED, NamedPipeChannel.portPlan(false, true, () -> true));
+        assertEquals(PortSharing.PortPlan.MOVED, PortSharing.portPlan(false, true, () -> true));
         // Refused (Wine's STATUS_NOT_IMPLEMENTED, Windows before 8.1, or refused midway): passed on, nothing lost.
-        assertEquals(NamedPipeChannel.PortPlan.PASSED_ON, NamedPipeChannel.portPlan(false, true, () -> false));
+        assertEquals(PortSharing.PortPlan.PASSED_ON, PortSharing.portPlan(false, true, () -> false));
     }
 
     @Test
     void withMovingTurnedOffNoMoveIsTried() {
         AtomicInteger moves = new AtomicInteger();
-        assertEquals(NamedPipeChannel.PortPlan.PASSED_ON, NamedPipeChannel.portPlan(false, false, () -> {
+        assertEquals(PortSharing.PortPlan.PASSED_ON, PortSharing.portPlan(false, false, () -> {
             moves.incrementAndGet();
             return true;
         }));

@@ -21,7 +21,7 @@ import java.util.List;
  * What the reader and the writer of a channel share: the block of their one kind of overlapped operation, and the
  * buffer the kernel reads or writes while it is in flight. The buffer is released only once the kernel is done.
  */
-abstract class OperationSlot {
+abstract class PendingOperation {
     private PipeRegistration registration;
     private Overlapped op;
     private ByteBuf buffer;
@@ -36,13 +36,13 @@ abstract class OperationSlot {
     }
 
     /** The operation just started finished at once, and the port will not hear of it: the loop completes it soon. */
-    final void completeLater() {
-        registration.completeLater(op);
+    final void finishedAtOnce() {
+        registration.finishedAtOnce(op);
     }
 
     /** The operation just started finished at once, and is handled there and then: the block is free again. */
-    final void completedAtOnce() {
-        registration.completedAtOnce(op);
+    final void handledAtOnce() {
+        registration.handledAtOnce(op);
     }
 
     /**
