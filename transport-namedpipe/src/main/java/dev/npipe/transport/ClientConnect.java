@@ -12,10 +12,16 @@
  */
 package dev.npipe.transport;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.EventLoop;
 
+import java.net.SocketAddress;
+import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+
+import static dev.npipe.transport.ChannelState.ACTIVE;
+import static dev.npipe.transport.ChannelState.CONNECTING;
 
 /**
  * One connect of a client {@link NamedPipeChannel}: the {@link PipeConnector} that opens the pipe, and the promise
@@ -23,27 +29,72 @@ import java.nio.channels.ClosedChannelException;
  */
 final class ClientConnect implements PipeConnector.Outcome {
     private final NamedPipeChannel channel;
+    private final ChannelState state;
     private final ChannelPromise promise;
     private PipeConnector connector;
 
-    ClientConnect(NamedPipeChannel channel, ChannelPromise promise) {
+    private ClientConnect(NamedPipeChannel channel, ChannelState state, ChannelPromise promise) {
         this.channel = channel;
+        this.state = state;
         this.promise = promise;
     }
 
-    void start(EventLoop loop, long port, NamedPipeAddress address, NamedPipeChannelConfig config) {
-        connector = new PipeConnector(loop, port, address, config, this);
-        connector.start();
+    /** Starts connecting an open client to {@code remoteAddress}, or fails {@code promise} saying why it cannot. */
+    static void start(NamedPipeChannel channel, ChannelState state, SocketAddress remoteAddress,
+                      ChannelPromise promise) {
+        if (channel.isActive()) {
+            promise.setFailure(new AlreadyConnectedException());
+            return;
+        }
+        if (state.is(CONNECTING)) {
+            promise.setFailure(new ConnectionPendingException());
+            return;
+        }
+        if (!(remoteAddress instanceof NamedPipeAddress)) {
+            promise.setFailure(new IllegalArgumentException("not a NamedPipeAddress: " + remoteAddress));
+            return;
+        }
+        NamedPipeAddress address = (NamedPipeAddress) remoteAddress;
+        ClientConnect connect = new ClientConnect(channel, state, promise);
+        channel.connecting(address, connect);
+        state.set(CONNECTING);
+        // Left cancellable, as Netty's NIO does: cancelling stops the retries and closes the channel.
+        promise.addListener(f -> {
+            if (f.isCancelled()) {
+                close(channel);
+            }
+        });
+        connect.connector = new PipeConnector(channel.eventLoop(), channel.registration.handler().port(), address,
+                channel.config(), connect);
+        connect.connector.start();
     }
 
+    /** The pipe is open: it is set up, and the channel is active. */
     @Override
     public void connected(PipeHandle pipe, boolean messagePipe) {
-        channel.connected(pipe, messagePipe, promise);
+        channel.connectEnded(pipe);
+        PipeSetUp.skipPortOnSuccess(channel, pipe, messagePipe);
+        state.set(PipeSetUp.modeFlags(channel.config().getReadMode(), messagePipe));
+        state.clear(CONNECTING);
+        state.set(ACTIVE);
+        if (promise.trySuccess()) {
+            channel.pipeline().fireChannelActive();
+        } else {
+            close(channel); // cancelled meanwhile
+        }
     }
 
+    /** The connect failed: its promise fails, the channel closes. */
     @Override
     public void failed(Throwable cause) {
-        channel.connectFailed(promise, cause);
+        channel.connectEnded(null);
+        state.clear(CONNECTING);
+        promise.tryFailure(cause);
+        close(channel);
+    }
+
+    private static void close(Channel channel) {
+        channel.unsafe().close(channel.unsafe().voidPromise());
     }
 
     /** The channel closed first: the retries stop, the promise fails. */

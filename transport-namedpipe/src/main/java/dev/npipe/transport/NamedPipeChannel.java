@@ -19,25 +19,15 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
-import io.netty.util.internal.SystemPropertyUtil;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ConnectionPendingException;
-import java.nio.channels.NotYetConnectedException;
-import java.util.ArrayList;
-import java.util.List;
 
 import static dev.npipe.transport.ChannelState.ACTIVE;
 import static dev.npipe.transport.ChannelState.CLOSE_DEFERRED;
 import static dev.npipe.transport.ChannelState.CONNECTING;
 import static dev.npipe.transport.ChannelState.INPUT_SHUTDOWN;
-import static dev.npipe.transport.ChannelState.MESSAGE_CHUNKS;
-import static dev.npipe.transport.ChannelState.MESSAGE_PIPE;
 import static dev.npipe.transport.ChannelState.OPEN;
 import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
 
@@ -53,9 +43,6 @@ import static dev.npipe.transport.ChannelState.OUTPUT_SHUTDOWN;
  * DisconnectNamedPipe, which would discard what the peer has not read yet.
  */
 public final class NamedPipeChannel extends AbstractNamedPipeChannel implements DuplexChannel {
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(NamedPipeChannel.class);
-    private static final boolean SKIP_PORT_ON_SUCCESS =
-            SystemPropertyUtil.getBoolean("dev.npipe.transport.skipCompletionPortOnSuccess", true);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
@@ -70,23 +57,8 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     private final boolean childOfMessagePipe;
     /** A client's connect in progress; null when none is. */
     private ClientConnect connect;
-    /** Close calls that wait for the write in flight ({@link ChannelState#CLOSE_DEFERRED}). */
-    private List<DeferredClose> deferredCloses;
-    /** {@code shutdownOutput()} calls that wait for the write in flight; null when none does. */
-    private List<ChannelPromise> deferredShutdowns;
-
-    /** A close, as Netty asked for it, that waits for the write in flight. */
-    private static final class DeferredClose {
-        final ChannelPromise promise;
-        final Throwable cause;
-        final ClosedChannelException closeCause;
-
-        DeferredClose(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
-            this.promise = promise;
-            this.cause = cause;
-            this.closeCause = closeCause;
-        }
-    }
+    /** Half-close, the closes and output shutdowns that wait for the write in flight, closing the handle. */
+    private final PipeShutdown shutdown;
 
     /** A client channel; connect it with {@code Bootstrap.connect(new NamedPipeAddress(...))}. */
     public NamedPipeChannel() {
@@ -96,6 +68,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         state = new ChannelState(OPEN);
         reader = new PipeReader(this, state);
         writer = new PipeWriter(this, state);
+        shutdown = new PipeShutdown(this, state, reader, writer);
     }
 
     /** The server side of one connection; owns the connected instance once registered. */
@@ -109,6 +82,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         state = new ChannelState(OPEN | ACTIVE);
         reader = new PipeReader(this, state);
         writer = new PipeWriter(this, state);
+        shutdown = new PipeShutdown(this, state, reader, writer);
         config.setReadMode(messagePipe ? NamedPipeMode.MESSAGE : NamedPipeMode.BYTE);
     }
 
@@ -238,40 +212,11 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         reader.registered(registration);
         writer.registered(registration);
         if (server != null) {
-            setUpChild(server, handle);
-            skipPortOnSuccess(handle, childOfMessagePipe);
+            PipeSetUp.setUpChild(this, state, server, handle, childOfMessagePipe);
+            PipeSetUp.skipPortOnSuccess(this, handle, childOfMessagePipe);
             if (server.eventLoop() != eventLoop()) {
                 server.childRegistered(this); // on the server's loop it was registered while handed on
             }
-        }
-    }
-
-    /**
-     * From here on a read or write that finishes at once is handled without a dequeue. Connecting is done by then,
-     * so ConnectNamedPipe keeps its queued completion. {@code -Ddev.npipe.transport.skipCompletionPortOnSuccess=false}
-     * turns this off (to measure what it saves).
-     */
-    private void skipPortOnSuccess(PipeHandle handle, boolean messagePipe) {
-        int error = SKIP_PORT_ON_SUCCESS ? handle.skipCompletionPortOnSuccess(messagePipe) : 0;
-        if (error != 0) {
-            logger.debug("{}: SetFileCompletionNotificationModes refused: {}", this, Win32Error.describe(error));
-        }
-    }
-
-    /** Applies the child's read mode (a child option may have changed it) and moves it to this loop's port. */
-    private void setUpChild(NamedPipeServerChannel server, PipeHandle handle) {
-        boolean chunks = config.getReadMode() == NamedPipeMode.MESSAGE;
-        if (chunks && !childOfMessagePipe) {
-            throw new IllegalStateException("READ_MODE MESSAGE needs a message pipe, but " + address
-                    + " is a byte pipe: set the server's PIPE_MODE to MESSAGE");
-        }
-        // A message pipe's instances are read in message mode from creation, whatever READ_MODE delivers.
-        state.set((chunks ? MESSAGE_CHUNKS : 0) | (childOfMessagePipe ? MESSAGE_PIPE : 0));
-        PortSharing.PortPlan plan = PortSharing.portPlan(server.registration.handler() == registration.handler(),
-                server.movePipesToChildPorts, () -> handle.moveToPort(registration.handler().port()));
-        if (plan == PortSharing.PortPlan.PASSED_ON) {
-            logger.debug("{} cannot move to its event loop's port; its completions are passed on", this);
-            registration.passedOnBy(server.registration.handler().sharing());
         }
     }
 
@@ -288,52 +233,18 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     @Override
     protected void doClose() {
         state.clear(OPEN | ACTIVE | CONNECTING | CLOSE_DEFERRED);
-        List<DeferredClose> waiting = deferredCloses;
-        deferredCloses = null;
-        if (waiting != null) {
-            waiting.forEach(close -> close.promise.trySuccess()); // closed forcibly while a close waited for its write
-        }
-        List<ChannelPromise> shutdowns = deferredShutdowns;
-        deferredShutdowns = null;
-        if (shutdowns != null) {
-            shutdowns.forEach(promise -> promise.tryFailure(new ClosedChannelException()));
-        }
+        shutdown.closed();
         if (connect != null) {
             connect.cancel();
             connect = null;
         }
-        PipeHandle handle = pipe;
-        if (handle != null && isBusy()) {
-            handle.cancelAll(); // the handle is closed when the last cancelled operation has completed
-        }
-        closePipeIfIdle();
-    }
-
-    private boolean isBusy() {
-        return reader.isBusy() || writer.isBusy();
-    }
-
-    /** Closes the handle once no operation uses it; before that the kernel may still write into our blocks. */
-    private void closePipeIfIdle() {
-        if (!state.is(OPEN) && pipe != null && !isBusy()) {
-            closePipe();
-        }
-    }
-
-    /** Closes the handle, and tells the server an instance is free (it may be waiting at MAX_INSTANCES). */
-    private void closePipe() {
-        if (pipe.close()) {
-            NamedPipeServerChannel server = parent();
-            if (server != null) {
-                server.childClosed();
-            }
-        }
+        shutdown.cancelAndCloseWhenIdle();
     }
 
     @Override
     void onUnregistered() {
         if (pipe != null) {
-            closePipe();
+            shutdown.closePipe();
         }
         reader.releaseIfIdle();
         writer.releaseIfIdle();
@@ -346,7 +257,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
         } else if (writer.owns(event.overlapped())) {
             writer.complete(event.bytes(), event.error());
         }
-        closePipeIfIdle();
+        shutdown.closePipeIfIdle();
     }
 
     @Override
@@ -382,26 +293,21 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     void writeFailed(IOException cause) {
         ((NamedPipeUnsafe) unsafe()).writeFailed(cause);
-        finishDeferredShutdowns(); // closed, or output shut down by the error: they fail as Netty's would
+        shutdown.finishDeferredShutdowns(); // closed, or output shut down by the error: they fail as Netty's would
     }
 
     /** The write in flight succeeded: a shutdownOutput() that waited for it goes first, else the next write. */
     void flushRest() {
-        if (deferredShutdowns != null) {
-            finishDeferredShutdowns();
+        if (shutdown.hasDeferredShutdowns()) {
+            shutdown.finishDeferredShutdowns();
             return;
         }
         ((NamedPipeUnsafe) unsafe()).flushRest();
     }
 
-    private void finishDeferredShutdowns() {
-        List<ChannelPromise> waiting = deferredShutdowns;
-        deferredShutdowns = null;
-        if (waiting != null) {
-            for (ChannelPromise promise : waiting) {
-                ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
-            }
-        }
+    /** Netty's shutdownOutput, for {@link PipeShutdown} once no write is in flight. */
+    void nettyShutdownOutput(ChannelPromise promise) {
+        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
     }
 
     // ---- half-close
@@ -428,25 +334,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
-        onLoop(promise, () -> shutdownInput0(promise));
-        return promise;
-    }
-
-    /** Runs {@code task} on this channel's loop; {@code promise} fails if the loop has stopped. */
-    private void onLoop(ChannelPromise promise, Runnable task) {
-        if (!NamedPipeIoHandler.runOnLoop(eventLoop(), task)) {
-            promise.tryFailure(new ClosedChannelException());
-        }
-    }
-
-    /** Stops reading: the read in flight is cancelled; what the peer writes from now on is not read. */
-    private void shutdownInput0(ChannelPromise promise) {
-        if (!isActive()) {
-            promise.setFailure(notConnected());
-            return;
-        }
-        reader.shutdown();
-        promise.setSuccess();
+        return shutdown.shutdownInput(promise);
     }
 
     @Override
@@ -456,23 +344,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdownOutput(ChannelPromise promise) {
-        onLoop(promise, () -> shutdownOutput0(promise));
-        return promise;
-    }
-
-    /**
-     * As close(), shutting the output down waits for the write in flight: Netty would fail that write's promise at
-     * once, while the kernel may still write it all. Writes queued meanwhile fail at the shutdown, as before it.
-     */
-    private void shutdownOutput0(ChannelPromise promise) {
-        if (state.is(OPEN) && writer.isWriting()) {
-            if (deferredShutdowns == null) {
-                deferredShutdowns = new ArrayList<>(1);
-            }
-            deferredShutdowns.add(promise);
-            return;
-        }
-        ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        return shutdown.shutdownOutput(promise);
     }
 
     /**
@@ -483,15 +355,10 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     @Override
     protected void doShutdownOutput() throws Exception {
         if (!isActive()) {
-            throw notConnected();
+            throw shutdown.notConnected();
         }
         state.set(OUTPUT_SHUTDOWN);
         writer.shutdownOutput();
-    }
-
-    /** Why a shutdown is refused on a channel that is not active: as a Netty socket, open means not yet connected. */
-    private Exception notConnected() {
-        return isOpen() ? new NotYetConnectedException() : new ClosedChannelException();
     }
 
     @Override
@@ -501,72 +368,32 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
 
     @Override
     public ChannelFuture shutdown(ChannelPromise promise) {
-        ChannelFuture output = shutdownOutput();
-        output.addListener(f -> shutdownInput().addListener(in -> {
-            Throwable cause = f.cause() != null ? f.cause() : in.cause();
-            if (cause != null) {
-                promise.tryFailure(cause);
-            } else {
-                promise.trySuccess();
-            }
-        }));
-        return promise;
+        return shutdown.shutdown(promise);
     }
 
     // ---- connect (client)
 
-    /** The pipe is open and set up: the channel is active. Called by {@link ClientConnect}. */
-    void connected(PipeHandle handle, boolean messagePipe, ChannelPromise promise) {
-        connect = null;
-        pipe = handle;
-        skipPortOnSuccess(handle, messagePipe);
-        state.set((config.getReadMode() == NamedPipeMode.MESSAGE ? MESSAGE_CHUNKS : 0)
-                | (messagePipe ? MESSAGE_PIPE : 0));
-        state.clear(CONNECTING);
-        state.set(ACTIVE);
-        if (promise.trySuccess()) {
-            pipeline().fireChannelActive();
-        } else {
-            unsafe().close(unsafe().voidPromise()); // cancelled meanwhile
-        }
+    /** {@link ClientConnect} started: the channel's address is the pipe it connects to. */
+    void connecting(NamedPipeAddress address, ClientConnect connect) {
+        this.address = address;
+        this.connect = connect;
     }
 
-    /** The connect failed: its promise fails, the channel closes. Called by {@link ClientConnect}. */
-    void connectFailed(ChannelPromise promise, Throwable cause) {
+    /** {@link ClientConnect} ended: {@code handle} is the open pipe, or null when the connect failed. */
+    void connectEnded(PipeHandle handle) {
         connect = null;
-        state.clear(CONNECTING);
-        promise.tryFailure(cause);
-        unsafe().close(unsafe().voidPromise());
+        if (handle != null) {
+            pipe = handle;
+        }
     }
 
     private final class NamedPipeUnsafe extends AbstractNamedPipeUnsafe {
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-            // Left cancellable, as Netty's NIO does: cancelling stops the retries and closes the channel.
             if (promise.isDone() || !ensureOpen(promise)) {
                 return;
             }
-            if (isActive()) {
-                promise.setFailure(new AlreadyConnectedException());
-                return;
-            }
-            if (state.is(CONNECTING)) {
-                promise.setFailure(new ConnectionPendingException());
-                return;
-            }
-            if (!(remoteAddress instanceof NamedPipeAddress)) {
-                promise.setFailure(new IllegalArgumentException("not a NamedPipeAddress: " + remoteAddress));
-                return;
-            }
-            address = (NamedPipeAddress) remoteAddress;
-            state.set(CONNECTING);
-            promise.addListener(f -> {
-                if (f.isCancelled()) {
-                    close(voidPromise());
-                }
-            });
-            connect = new ClientConnect(NamedPipeChannel.this, promise);
-            connect.start(eventLoop(), registration.handler().port(), address, config);
+            ClientConnect.start(NamedPipeChannel.this, state, remoteAddress, promise);
         }
 
         /**
@@ -592,37 +419,13 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
          */
         @Override
         protected void close(ChannelPromise promise, Throwable cause, ClosedChannelException closeCause) {
-            if (state.is(CLOSE_DEFERRED)) {
-                deferredCloses.add(new DeferredClose(promise, cause, closeCause));
-                return;
+            if (!shutdown.deferClose(promise, cause, closeCause)) {
+                super.close(promise, cause, closeCause);
             }
-            if (state.is(OPEN) && writer.isWriting()) {
-                state.set(CLOSE_DEFERRED);
-                deferredCloses = new ArrayList<>(2);
-                deferredCloses.add(new DeferredClose(promise, cause, closeCause));
-                pipe.cancelAll();
-                return;
-            }
-            super.close(promise, cause, closeCause);
         }
 
         void finishDeferredClose() {
-            state.clear(CLOSE_DEFERRED);
-            boolean wasActive = isActive();
-            finishDeferredShutdowns(); // asked for before the close
-            List<DeferredClose> closes = deferredCloses;
-            deferredCloses = null;
-            for (DeferredClose close : closes) {
-                super.close(close.promise, close.cause, close.closeCause);
-            }
-            if (eventLoop().isShutdown()) {
-                // The write's completion came in the loop's destroy(): it runs no more tasks, so the deregistration
-                // close() schedules is refused. Fire what it would have, so the pipeline is torn down.
-                if (wasActive) {
-                    pipeline().fireChannelInactive();
-                }
-                pipeline().fireChannelUnregistered();
-            }
+            shutdown.finishDeferredClose(super::close);
         }
 
         void writeFailed(IOException cause) {

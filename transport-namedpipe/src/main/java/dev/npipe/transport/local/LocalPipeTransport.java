@@ -32,12 +32,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What a {@code Bootstrap} or {@code ServerBootstrap} needs to reach a local service by a logical name, on the
@@ -55,10 +53,6 @@ import java.util.regex.Pattern;
  * file, permissions 0600 on the socket, and the dropping of options that exist only on named pipes.
  */
 public final class LocalPipeTransport {
-    /** What a logical name may be made of, so that it is a valid pipe name and file name everywhere. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}");
-    private static final String SOCKET_SUFFIX = ".sock";
-
     private final LocalPipeKind kind;
     private final NamedPipeMode mode;
     private final int maxMessageLength;
@@ -230,11 +224,11 @@ public final class LocalPipeTransport {
      * @throws IllegalArgumentException if the name breaks these rules or makes too long a socket path
      */
     public SocketAddress address(String name) {
-        checkName(name);
+        ServiceNames.check(name);
         if (kind == LocalPipeKind.NAMED_PIPE) {
             return new NamedPipeAddress(name);
         }
-        return KindBindings.socketAddress(kind, socketFile0(name));
+        return KindBindings.socketAddress(kind, ServiceNames.socketFile(socketDirectory, name));
     }
 
     /**
@@ -245,26 +239,9 @@ public final class LocalPipeTransport {
      * @throws IllegalArgumentException as {@link #address(String)} does
      */
     public Optional<Path> socketFile(String name) {
-        checkName(name);
-        return kind.isUnixDomainSocket() ? Optional.of(socketFile0(name)) : Optional.empty();
-    }
-
-    private static void checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("local pipe name '" + name + "' is not valid: use 1 to 80 letters,"
-                    + " digits, '.', '_' or '-', not starting with '.'");
-        }
-    }
-
-    private Path socketFile0(String name) {
-        Path file = socketDirectory.resolve(name + SOCKET_SUFFIX);
-        int limit = System.getProperty("os.name", "").startsWith("Mac") ? 103 : 107;
-        int length = file.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (length > limit) {
-            throw new IllegalArgumentException("socket path " + file + " is " + length + " bytes long; this system"
-                    + " allows " + limit + ": use a shorter name, or a shorter directory with withSocketDirectory");
-        }
-        return file;
+        ServiceNames.check(name);
+        return kind.isUnixDomainSocket() ? Optional.of(ServiceNames.socketFile(socketDirectory, name))
+                : Optional.empty();
     }
 
     /**
@@ -374,7 +351,7 @@ public final class LocalPipeTransport {
             }
             return copy.bind(address);
         }
-        return SocketBinding.bind(copy, address, socketDirectory, socketFile0(name));
+        return SocketBinding.bind(copy, address, socketDirectory, ServiceNames.socketFile(socketDirectory, name));
     }
 
     /**
@@ -412,7 +389,8 @@ public final class LocalPipeTransport {
             }
             return AbsentServer.explain(copy.connect(address), name, address, null);
         }
-        return SocketBinding.connect(copy, name, address, socketDirectory, socketFile0(name), serverWaitMillis);
+        return SocketBinding.connect(copy, name, address, socketDirectory,
+                ServiceNames.socketFile(socketDirectory, name), serverWaitMillis);
     }
 
     /**
