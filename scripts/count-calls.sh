@@ -20,8 +20,12 @@
 # (msgs2 - msgs1), msgs being the client's total= (every round trip since its start): start-up, class loading,
 # connect and shut-down cancel out, so it is the steady state's count, which load does not change.
 #
-#   scripts/count-calls.sh [--quick] [--sizes "64 1024"] [--impls "c go java java1 node asyncio mp"] [--short MS] [--long MS]
+#   scripts/count-calls.sh [--quick] [--throughput] [--sizes "64 1024"] [--impls "c go java java1 node asyncio mp"]
+#                          [--short MS] [--long MS]
 #   --quick: C, ours (1 loop) and Node only, byte pipes (scripts/bench.sh's quick run)
+#   --throughput: the throughput workload instead (16 connections, each keeping a window of messages in flight),
+#     C's client against the server of each of --impls (default: C, ours with 1 loop, Node), 64 B and 1 KiB,
+#     byte and message pipes; the server's calls per echoed message are what differ.
 #
 # Needs the built peers in examples/target/bench/ (scripts/bench.sh builds them; this script builds what is
 # missing). A peer that cannot be had (no node.exe, no Windows python.exe) is skipped with its reason.
@@ -38,9 +42,13 @@ WARMUP=1000
 ONLY_MODE=""
 SHORT=500
 LONG=2500
+TEST=latency
+CONNS=1
+PREC=2
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) IMPLS="c java1 node"; ONLY_MODE=byte; shift ;;
+    --throughput) TEST=throughput; CONNS=16; IMPLS="c java1 node"; SIZES="64 1024"; PREC=3; shift ;;
     --sizes) SIZES=$2; shift 2 ;;
     --impls) IMPLS=$2; shift 2 ;;
     --short) SHORT=$2; shift 2 ;;
@@ -132,12 +140,15 @@ run() {
   fi
   [ "$in" = "$fifo" ] && exec 8>"$fifo"
   for i in $(seq 300); do grep -q '^READY' "$tag.out" 2>/dev/null && break; sleep 0.1; done
-  if [ "$impl" = node ]; then
-    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" latency 1 "$size" "$WARMUP" "$ms" "${THREADS[$impl]:-2}" \
-      </dev/null >"$tag.res" 2>"$tag.cli" || true
+  # The throughput workload: C's client against every server (the figure compared is the server's).
+  local cli_impl=$impl
+  [ "$TEST" = throughput ] && cli_impl=c && read -r -a cmd <<<"${CMD[c]}"
+  if [ "$cli_impl" = node ]; then
+    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
+      "${THREADS[$impl]:-2}" </dev/null >"$tag.res" 2>"$tag.cli" || true
   else
-    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" latency 1 "$size" "$WARMUP" "$ms" "${THREADS[$impl]:-2}" \
-      </dev/null > >(cat >"$tag.res") 2> >(cat >"$tag.cli") || true
+    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
+      "${THREADS[$cli_impl]:-2}" </dev/null > >(cat >"$tag.res") 2> >(cat >"$tag.cli") || true
   fi
   [ "$in" = "$fifo" ] && exec 8>&-
   # node.exe cannot read a FIFO as standard input under Wine either, so it does not see it close: killed.
@@ -151,33 +162,42 @@ run() {
 }
 
 # counts FILE: "function count" lines for the traced calls (the relay's "Call ntdll.NtX(" lines). NtReadFile and
-# NtWriteFile count on the connection's handle only (the one handle with the most of them: one connection): a JVM
-# also reads its jars and writes its logs, a varying amount from run to run.
+# NtWriteFile count on the connections' handles only (the CONNS handles with the most of them): a JVM also reads
+# its jars and writes its logs, a varying amount from run to run.
 counts() {
-  sed -n 's/^.*:Call ntdll\.\(Nt[A-Za-z]*\)(\([0-9a-f]*\).*/\1 \2/p' "$1" | awk '
+  sed -n 's/^.*:Call ntdll\.\(Nt[A-Za-z]*\)(\([0-9a-f]*\).*/\1 \2/p' "$1" | awk -v conns="$CONNS" '
     $1 == "NtReadFile" || $1 == "NtWriteFile" { rw[$1 " " $2]++; per[$2]++; next }
     { n[$1]++ }
-    END { for (h in per) if (per[h] > best) { best = per[h]; top = h }
-          for (k in rw) { split(k, kf, " "); if (kf[2] == top) n[kf[1]] += rw[k] }
+    END { for (k = 0; k < conns; k++) {
+            best = 0; top = ""
+            for (h in per) if (!(h in conn) && per[h] > best) { best = per[h]; top = h }
+            if (top != "") conn[top] = 1 }
+          for (k in rw) { split(k, kf, " "); if (kf[2] in conn) n[kf[1]] += rw[k] }
           for (c in n) print c, n[c] }'
 }
 msgs() { sed -n 's/^RESULT .* total=\([0-9]*\).*/\1/p' "$1" | head -1; }
 
-# per_msg A B N: per-function (count in B - count in A) / N, for functions with at least 0.01 a message.
+# per_msg A B N: per-function (count in B - count in A) / N, PREC decimals (3 for the throughput test, where a byte
+# pipe's read takes dozens of messages), for functions that round to more than 0.
 per_msg() {
   join -a1 -a2 -e0 -o 0,1.2,2.2 <(counts "$1" | sort) <(counts "$2" | sort) |
-    awk -v n="$3" -v io="$IO_CALLS" '
+    awk -v n="$3" -v io="$IO_CALLS" -v p="$PREC" '
       BEGIN { split(io, a); for (i in a) isio[a[i]] = 1 }
-      { d = ($3 - $2) / n; if (d < 0.01) next
-        if ($1 in isio) { tio += d; sio = sio sprintf(" %s %.2f,", $1, d) }
-        else { tw += d; sw = sw sprintf(" %s %.2f,", $1, d) } }
+      { d = ($3 - $2) / n; if (d < 0.5 * 10 ^ -p) next
+        if ($1 in isio) { tio += d; sio = sio sprintf(" %s %.*f,", $1, p, d) }
+        else { tw += d; sw = sw sprintf(" %s %.*f,", $1, p, d) } }
       END { sub(/,$/, "", sio); sub(/,$/, "", sw)
-            printf "%.2f | %.2f | %s | %s\n", tio, tw, (sio == "" ? "-" : sio), (sw == "" ? "-" : sw) }'
+            printf "%.*f | %.*f | %s | %s\n", p, tio, p, tw, (sio == "" ? "-" : sio), (sw == "" ? "-" : sw) }'
 }
 
 echo "## System calls per echoed message"
 echo
-echo "$(wine --version 2>/dev/null), round trips on one connection (latency test), ${WARMUP} ms warm-up, ${SHORT} ms and"
+if [ "$TEST" = throughput ]; then
+  echo "$(wine --version 2>/dev/null), throughput test: $CONNS connections, each keeping a window in flight, C's client (npbench)"
+  echo "against each server, ${WARMUP} ms warm-up, ${SHORT} ms and"
+else
+  echo "$(wine --version 2>/dev/null), round trips on one connection (latency test), ${WARMUP} ms warm-up, ${SHORT} ms and"
+fi
 echo "${LONG} ms runs differenced; per process. I/O: read, write, dequeue (NtRemoveIoCompletion*), post, cancel, control, query;"
 echo "wait/wake: NtWaitFor*, events, semaphores, NtDelayExecution (threads blocking or waking each other)."
 echo

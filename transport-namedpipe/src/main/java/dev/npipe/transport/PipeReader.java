@@ -20,6 +20,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -54,6 +55,8 @@ final class PipeReader extends PendingOperation {
 
     /** Held while a zero-byte read is in flight: it has no buffer, and releasing this one does nothing. */
     private static final ByteBuf NO_BUFFER = Unpooled.EMPTY_BUFFER;
+    /** A message pipe's "maybe more data": another message may be queued whatever the size of the last one. */
+    private static final UncheckedBooleanSupplier MAYBE_MORE_MESSAGES = () -> true;
 
     private final NamedPipeChannel channel;
     private final ChannelState state;
@@ -298,9 +301,20 @@ final class PipeReader extends PendingOperation {
         return false;
     }
 
-    /** Whether the next read belongs to this batch: the allocator wants more (e.g. the last read filled its buffer). */
+    /**
+     * Whether the next read belongs to this batch: the allocator wants more. On a byte pipe its guess is whether the
+     * last read filled its buffer. On a message pipe a read ends with its message, so a buffer not filled says nothing
+     * of the next one: the batch goes on (up to the allocator's messages per read) while reads finish at once, rather
+     * than ending and handing the next read, finished at once too, to the loop's next turn.
+     */
     private boolean wantsMore(RecvByteBufAllocator.Handle allocHandle) {
-        return state.isActive() && !state.is(INPUT_SHUTDOWN | CLOSE_DEFERRED) && allocHandle.continueReading();
+        if (!state.isActive() || state.is(INPUT_SHUTDOWN | CLOSE_DEFERRED)) {
+            return false;
+        }
+        if (state.is(MESSAGE_PIPE) && allocHandle instanceof RecvByteBufAllocator.ExtendedHandle) {
+            return ((RecvByteBufAllocator.ExtendedHandle) allocHandle).continueReading(MAYBE_MORE_MESSAGES);
+        }
+        return allocHandle.continueReading();
     }
 
     private void endBatch() {

@@ -31,6 +31,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -402,6 +403,56 @@ class MessageModeTest {
         assertArrayEquals(payload(5, 2), received.poll(30, TimeUnit.SECONDS), "the message after it");
         client.writeAndFlush(Unpooled.wrappedBuffer(payload(1, 3))).sync();
         assertArrayEquals(payload(1, 3), received.poll(30, TimeUnit.SECONDS), "no zero-length message came between");
+        client.close().sync();
+        server.close().sync();
+    }
+
+    /**
+     * Messages already queued are read in one batch, one channelReadComplete for all: a message that does not fill
+     * its buffer does not end the batch while the next read finishes at once.
+     */
+    @Test
+    void queuedMessagesAreReadInOneBatch() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
+        AtomicInteger reads = new AtomicInteger();
+        BlockingQueue<Integer> batches = new LinkedBlockingQueue<>();
+        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                reads.incrementAndGet();
+                                ReferenceCountUtil.release(msg);
+                            }
+
+                            @Override
+                            public void channelReadComplete(ChannelHandlerContext ctx) {
+                                batches.add(reads.getAndSet(0));
+                            }
+                        });
+                        children.add(ch);
+                    }
+                })
+                .bind(address).sync().channel();
+        Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE)
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(address).sync().channel();
+        Channel child = children.poll(5, TimeUnit.SECONDS);
+        assertNotNull(child);
+        int queued = 10; // below the default allocator's 16 messages per read
+        for (int i = 0; i < queued; i++) {
+            client.writeAndFlush(Unpooled.wrappedBuffer(payload(100, i))).sync();
+        }
+        child.config().setAutoRead(true);
+        Integer first = batches.poll(10, TimeUnit.SECONDS);
+        assertNotNull(first, "no batch of reads ended");
+        assertEquals(queued, first, "messages in the first batch (then: " + batches + ")");
         client.close().sync();
         server.close().sync();
     }
