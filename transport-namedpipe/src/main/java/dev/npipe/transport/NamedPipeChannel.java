@@ -268,7 +268,7 @@ public final class NamedPipeChannel extends AbstractNamedPipeChannel implements 
     /** Auto-read was turned off: a read in flight that nobody asked for is cancelled. */
     void autoReadCleared() {
         if (isRegistered()) { // else set before registration (a bootstrap option): nothing is in flight
-            NamedPipeIoHandler.runOnLoop(eventLoop(), reader::autoReadCleared);
+            LoopTasks.runOnLoop(eventLoop(), reader::autoReadCleared);
         }
     }
 

@@ -27,7 +27,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -416,29 +415,9 @@ public final class NamedPipeIoHandler implements IoHandler {
         return registrations.remove(registration);
     }
 
-    /** Runs {@code task} on this loop, by {@link #runOnLoop(ThreadAwareExecutor, Runnable)}'s policy. Any thread. */
+    /** Runs {@code task} on this loop, by {@link LoopTasks#runOnLoop}'s policy. Any thread. */
     boolean execute(Runnable task) {
-        return runOnLoop(executor, task);
-    }
-
-    /**
-     * Runs {@code task} at once when called on {@code loop}'s thread, else on the loop soon (a suspended loop is
-     * resumed). The one policy for a loop that has stopped: the task is dropped (logged at debug) and false returned,
-     * so a caller with a promise fails it; what the task would have freed is freed by the loop's {@link #destroy()},
-     * which closes every registration still there and frees or forgets its blocks. Any thread.
-     */
-    static boolean runOnLoop(ThreadAwareExecutor loop, Runnable task) {
-        if (loop.isExecutorThread(Thread.currentThread())) {
-            task.run();
-            return true;
-        }
-        try {
-            loop.execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            logger.debug("The named-pipe event loop has stopped: a task for it is dropped", e);
-            return false;
-        }
+        return LoopTasks.runOnLoop(executor, task);
     }
 
     PortSharing sharing() {

@@ -244,7 +244,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
      */
     void childRegistered(NamedPipeChannel child) {
         // A loop that has stopped drops the task: its checks went with it.
-        NamedPipeIoHandler.runOnLoop(eventLoop(), () -> {
+        LoopTasks.runOnLoop(eventLoop(), () -> {
             Future<?> check = awaitingRegistration.remove(child);
             if (check != null) {
                 check.cancel(false);
@@ -278,7 +278,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
     /** A child closed, so an instance may be free under MAX_INSTANCES. Any thread: runs on the server's loop. */
     void childClosed() {
         // A loop that has stopped drops the task: nothing listens any more.
-        NamedPipeIoHandler.runOnLoop(eventLoop(), () -> {
+        LoopTasks.runOnLoop(eventLoop(), () -> {
             if (instances != null) {
                 instances.listenAgain();
             }

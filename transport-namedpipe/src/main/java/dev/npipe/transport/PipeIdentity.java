@@ -51,10 +51,10 @@ final class PipeIdentity {
         return handle;
     }
 
-    /** Runs {@code query} on {@code loop} ({@link NamedPipeIoHandler#runOnLoop}); fails when the loop has stopped. */
+    /** Runs {@code query} on {@code loop} ({@link LoopTasks#runOnLoop}); fails when the loop has stopped. */
     static <T> Future<T> onLoop(EventLoop loop, Callable<T> query) {
         Promise<T> answer = loop.newPromise();
-        boolean queued = NamedPipeIoHandler.runOnLoop(loop, () -> {
+        boolean queued = LoopTasks.runOnLoop(loop, () -> {
             try {
                 answer.trySuccess(query.call());
             } catch (Exception e) {

@@ -76,7 +76,7 @@ final class PipeShutdown {
 
     /** Runs {@code task} on the channel's loop; {@code promise} fails if the loop has stopped. */
     private void onLoop(ChannelPromise promise, Runnable task) {
-        if (!NamedPipeIoHandler.runOnLoop(channel.eventLoop(), task)) {
+        if (!LoopTasks.runOnLoop(channel.eventLoop(), task)) {
             promise.tryFailure(new ClosedChannelException());
         }
     }
