@@ -20,12 +20,20 @@
 # (msgs2 - msgs1), msgs being the client's total= (every round trip since its start): start-up, class loading,
 # connect and shut-down cancel out, so it is the steady state's count, which load does not change.
 #
-#   scripts/count-calls.sh [--quick] [--throughput] [--sizes "64 1024"] [--impls "c go java java1 node asyncio mp"]
-#                          [--short MS] [--long MS]
+#   scripts/count-calls.sh [--quick] [--throughput] [--cpu] [--sizes "64 1024"] [--modes "byte message"]
+#                          [--impls "c go java java1 node asyncio mp"] [--warmup MS] [--short MS] [--long MS]
 #   --quick: C, ours (1 loop) and Node only, byte pipes (scripts/bench.sh's quick run)
 #   --throughput: the throughput workload instead (16 connections, each keeping a window of messages in flight),
 #     C's client against the server of each of --impls (default: C, ours with 1 loop, Node), 64 B and 1 KiB,
 #     byte and message pipes; the server's calls per echoed message are what differ.
+#   --cpu: CPU time per echoed message instead of calls, untraced (WINEDEBUG=-all): the client's, the server's
+#     and wineserver's (which does the work of every pipe call under Wine), differenced over the two runs the same
+#     way. Where the time of a call goes, which the call counts cannot say: in the program making it, or in
+#     wineserver. Absolute figures are this machine's; compare implementations in the same run.
+#   --requests: wineserver's requests per echoed message instead (wineserver -d1 traces every request it serves),
+#     per process (server, client), by request, differenced the same way. Under Wine every kernel call, wait and
+#     wake that leaves a process is a request, whatever API made it: this counts what the relay trace cannot see
+#     (the JVM's own threads, Wine's completion of an operation that waited), which the call counts leave out.
 #
 # Needs the built peers in examples/target/bench/ (scripts/bench.sh builds them; this script builds what is
 # missing). A peer that cannot be had (no node.exe, no Windows python.exe) is skipped with its reason.
@@ -45,12 +53,18 @@ LONG=2500
 TEST=latency
 CONNS=1
 PREC=2
+CPU=""
+REQS=""
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) IMPLS="c java1 node"; ONLY_MODE=byte; shift ;;
     --throughput) TEST=throughput; CONNS=16; IMPLS="c java1 node"; SIZES="64 1024"; PREC=3; shift ;;
+    --cpu) CPU=1; shift ;;
+    --requests) REQS=1; shift ;;
     --sizes) SIZES=$2; shift 2 ;;
+    --modes) ONLY_MODE=$2; shift 2 ;;
     --impls) IMPLS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --short) SHORT=$2; shift 2 ;;
     --long) LONG=$2; shift 2 ;;
     *) echo "count-calls: unknown argument $1" >&2; exit 2 ;;
@@ -99,7 +113,7 @@ CMD[go]="$OUT/win32/winio-bench.exe"; LABEL[go]="go-winio"; MODES[go]="byte mess
 [ -f "${CMD[go]}" ] || WHY[go]="winio-bench.exe could not be built"
 cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
 ensure_windows_jre >/dev/null || WHY[java]="no Windows JRE"
-CMD[java]="$WIN_JAVA -Xmx256m -Dio.netty.leakDetection.level=DISABLED -cp $cp dev.npipe.examples.bench.JavaPeer"
+CMD[java]="$WIN_JAVA -Xmx256m -Dio.netty.leakDetection.level=DISABLED ${CALLS_JAVA_OPTS:-} -cp $cp dev.npipe.examples.bench.JavaPeer"
 LABEL[java]="ours (Java, 2 loops)"; MODES[java]="byte message"
 # One loop per side: a server child stays on its server's port. With 2 loops Wine passes each child's completions
 # on from the server's port (one post and one more dequeue per completion) because Wine lacks
@@ -119,12 +133,31 @@ LABEL[mp]="Python 3.13 multiprocessing"; MODES[mp]="message"
 # node.exe refuses to start on what it takes for a Windows older than 8.1 (Wine 8 reports Windows 7 to it).
 export NODE_SKIP_PLATFORM_CHECK=1
 
-# run IMPL MODE SIZE MS TAG: one traced server + client pairing; leaves TAG.srv, TAG.cli (trace) and TAG.res.
+# ticks PID: the CPU time (user + system, in clock ticks) of a live process so far; empty once it has gone.
+ticks() { sed -n 's/^.*) [A-Z] //p' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
+# The wineserver of this prefix (other prefixes may have one too).
+prefix_wineserver() {
+  local p
+  for p in $(pgrep -x wineserver 2>/dev/null; pgrep -x wineserver64 2>/dev/null); do
+    tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "WINEPREFIX=$WINEPREFIX" && { echo "$p"; return; }
+  done
+}
+
+# run IMPL MODE SIZE MS TAG: one server + client pairing; leaves TAG.srv, TAG.cli (traces) and TAG.res, and with
+# --cpu TAG.cpu: "server client wineserver" CPU seconds (the server's and wineserver's from READY on).
 run() {
-  local impl=$1 mode=$2 size=$3 ms=$4 tag=$WORK/$5 pipe fifo i
+  local impl=$1 mode=$2 size=$3 ms=$4 tag=$WORK/$5 pipe fifo i dbg=+pid,+relay
+  [ -z "$CPU$REQS" ] || dbg=-all
   pipe='\\.\pipe\npcalls-'$$-$5
   fifo=$tag.stdin
   rm -f "$fifo" "$tag".*; mkfifo "$fifo"
+  if [ -n "$REQS" ]; then
+    # A wineserver of our own for this pairing, tracing every request (thread id, request, arguments) to a file.
+    wineserver -k >/dev/null 2>&1 || true
+    wineserver -w >/dev/null 2>&1 || true
+    wineserver -f -d1 2>"$tag.ws" &
+    for i in $(seq 50); do [ -s "$tag.ws" ] && break; sleep 0.1; done
+  fi
   read -r -a cmd <<<"${CMD[$impl]}"
   # Output through pipes and standard input /dev/null for python.exe: under Wine its start-up refuses a Unix file
   # or FIFO there (init_sys_streams: "Invalid handle"); NPBENCH_NO_STDIN tells its server not to wait for EOF.
@@ -132,33 +165,70 @@ run() {
   [ "$impl" = asyncio ] || [ "$impl" = mp ] && in=/dev/null
   # node.exe, the other way round, takes files but no Unix pipe for its output (EBADF).
   if [ "$impl" = node ]; then
-    ( echo "$BASHPID" >"$tag.pid"; WINEDEBUG=+pid,+relay exec wine "${cmd[@]}" server "$pipe" "$mode" 2 ) \
+    ( echo "$BASHPID" >"$tag.pid"; WINEDEBUG=$dbg exec wine "${cmd[@]}" server "$pipe" "$mode" 2 ) \
       <"$in" >"$tag.out" 2>"$tag.srv" &
   else
-    ( echo "$BASHPID" >"$tag.pid"; WINEDEBUG=+pid,+relay NPBENCH_NO_STDIN=1 exec wine "${cmd[@]}" server "$pipe" \
+    ( echo "$BASHPID" >"$tag.pid"; WINEDEBUG=$dbg NPBENCH_NO_STDIN=1 exec wine "${cmd[@]}" server "$pipe" \
         "$mode" "${THREADS[$impl]:-2}" ) <"$in" > >(cat >"$tag.out") 2> >(cat >"$tag.srv") &
   fi
   [ "$in" = "$fifo" ] && exec 8>"$fifo"
   for i in $(seq 300); do grep -q '^READY' "$tag.out" 2>/dev/null && break; sleep 0.1; done
+  local srv ws srv0 ws0
+  srv=$(cat "$tag.pid")
+  if [ -n "$CPU" ]; then ws=$(prefix_wineserver); srv0=$(ticks "$srv"); ws0=$(ticks "$ws"); fi
   # The throughput workload: C's client against every server (the figure compared is the server's).
   local cli_impl=$impl
   [ "$TEST" = throughput ] && cli_impl=c && read -r -a cmd <<<"${CMD[c]}"
+  # The client in a subshell whose `times` gives the CPU time of what it waited for (the client process).
   if [ "$cli_impl" = node ]; then
-    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
-      "${THREADS[$impl]:-2}" </dev/null >"$tag.res" 2>"$tag.cli" || true
+    ( WINEDEBUG=$dbg timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
+      "${THREADS[$impl]:-2}" </dev/null >"$tag.res" 2>"$tag.cli" || true; times >"$tag.times" )
   else
-    WINEDEBUG=+pid,+relay timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
+    ( WINEDEBUG=$dbg timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
       "${THREADS[$cli_impl]:-2}" </dev/null > >(cat >"$tag.res") 2> >(cat >"$tag.cli") || true
+      times >"$tag.times" )
+  fi
+  if [ -n "$CPU" ]; then
+    local srv1 ws1 cli
+    srv1=$(ticks "$srv"); ws1=$(ticks "$ws")
+    # `times`' second line: the children's user and system time, as 0m1.230s.
+    cli=$(sed -n 2p "$tag.times" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] }
+                                           print s }')
+    awk -v s0="${srv0:-0}" -v s1="${srv1:-0}" -v w0="${ws0:-0}" -v w1="${ws1:-0}" -v c="$cli" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%.3f %.3f %.3f\n", (s1 - s0) / hz, c, (w1 - w0) / hz }' >"$tag.cpu"
   fi
   [ "$in" = "$fifo" ] && exec 8>&-
   # node.exe cannot read a FIFO as standard input under Wine either, so it does not see it close: killed.
-  local srv
-  srv=$(cat "$tag.pid")
   for i in $(seq 30); do kill -0 "$srv" 2>/dev/null || break; sleep 0.1; done
   kill "$srv" 2>/dev/null || true
   wait 2>/dev/null || true
   sleep 0.5  # the cat processes behind > >(...) are not waited for
   rm -f "$fifo"
+  if [ -n "$REQS" ]; then
+    wineserver -k >/dev/null 2>&1 || true
+    wait 2>/dev/null || true
+    requests "$tag.ws" "$srv" >"$tag.req"
+    rm -f "$tag.ws"
+  fi
+}
+
+# requests TRACE SERVER_PID: "role request count" for the server (its Unix process id) and the client (the other
+# process with the most requests), from a wineserver -d1 trace. A thread belongs to the process whose first thread
+# (init_first_thread, which names its Unix pid) or one of whose threads (new_thread on the current process) made it.
+requests() {
+  awk -v srv="$2" '
+    { tid = substr($1, 1, 4) }
+    $2 == "init_first_thread(" { sub(/^unix_pid=/, "", $3); sub(/,$/, "", $3); first[tid] = $3; next }
+    $2 == "init_first_thread()" && $3 == "=" { t = $7; sub(/^tid=/, "", t); sub(/,$/, "", t); proc[t] = first[tid]; next }
+    $2 == "new_thread(" { own[tid] = ($3 == "process=ffffffff,"); next }
+    $2 == "new_thread()" && $3 == "=" { t = $6; sub(/^tid=/, "", t); sub(/,$/, "", t); if (own[tid]) proc[t] = proc[tid]; next }
+    $2 ~ /\($/ || ($2 ~ /\(\)$/ && $3 != "=") {
+      name = $2; sub(/\(.*$/, "", name); p = (tid in proc) ? proc[tid] : "?"
+      n[p " " name]++; total[p]++ }
+    END { best = 0; cli = ""
+          for (p in total) if (p != srv && p != "?" && total[p] > best) { best = total[p]; cli = p }
+          for (k in n) { split(k, kf, " ")
+            if (kf[1] == srv) print "server", kf[2], n[k]; else if (kf[1] == cli) print "client", kf[2], n[k] } }' "$1"
 }
 
 # counts FILE: "function count" lines for the traced calls (the relay's "Call ntdll.NtX(" lines). NtReadFile and
@@ -190,7 +260,24 @@ per_msg() {
             printf "%.*f | %.*f | %s | %s\n", p, tio, p, tw, (sio == "" ? "-" : sio), (sw == "" ? "-" : sw) }'
 }
 
-echo "## System calls per echoed message"
+# req_per_msg A B N SIDE: SIDE's (requests in B - requests in A) / N, in all and by request.
+req_per_msg() {
+  join -a1 -a2 -e0 -o 0,1.2,2.2 <(awk -v s="$4" '$1 == s { print $2, $3 }' "$1" | sort) \
+      <(awk -v s="$4" '$1 == s { print $2, $3 }' "$2" | sort) |
+    awk -v n="$3" '{ d = ($3 - $2) / n; t += d; if (d >= 0.05) { c[$1] = d } }
+      END { m = 0; for (k in c) m++
+            while (m-- > 0) { best = ""; for (k in c) if (best == "" || c[k] > c[best]) best = k
+                              out = out sprintf(" %s %.2f,", best, c[best]); delete c[best] }
+            sub(/,$/, "", out); printf "%.2f |%s", t, out }'
+}
+
+if [ -n "$CPU" ]; then
+  echo "## CPU time per echoed message"
+elif [ -n "$REQS" ]; then
+  echo "## wineserver requests per echoed message"
+else
+  echo "## System calls per echoed message"
+fi
 echo
 if [ "$TEST" = throughput ]; then
   echo "$(wine --version 2>/dev/null), throughput test: $CONNS connections, each keeping a window in flight, C's client (npbench)"
@@ -198,18 +285,34 @@ if [ "$TEST" = throughput ]; then
 else
   echo "$(wine --version 2>/dev/null), round trips on one connection (latency test), ${WARMUP} ms warm-up, ${SHORT} ms and"
 fi
-echo "${LONG} ms runs differenced; per process. I/O: read, write, dequeue (NtRemoveIoCompletion*), post, cancel, control, query;"
-echo "wait/wake: NtWaitFor*, events, semaphores, NtDelayExecution (threads blocking or waking each other)."
-echo
-echo "| implementation | pipe | size | side | I/O calls/msg | wait+wake/msg | I/O calls | wait and wake calls |"
-echo "|---|---|--:|---|--:|--:|---|---|"
+if [ -n "$REQS" ]; then
+  echo "${LONG} ms runs differenced; every request wineserver served (wineserver -d1), per process, by request: the"
+  echo "waits (select), reads, writes, dequeues (remove_completion), an operation's result fetched after it waited"
+  echo "(get_async_result), events (event_op) ... The trace slows wineserver down, so more operations wait than untraced."
+  echo
+  echo "| implementation | pipe | size | side | requests/msg | requests (>= 0.05 per message) |"
+  echo "|---|---|--:|---|--:|---|"
+elif [ -n "$CPU" ]; then
+  echo "${LONG} ms runs differenced, untraced; microseconds of CPU (user + system) per message, of each process and of"
+  echo "wineserver (the work of the pipe calls under Wine); msg/s is the longer run's. $(nproc) processors, load average"
+  echo "$(cut -d' ' -f1-3 /proc/loadavg) at the start."
+  echo
+  echo "| implementation | pipe | size | msg/s | server µs/msg | client µs/msg | wineserver µs/msg | all µs/msg |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|"
+else
+  echo "${LONG} ms runs differenced; per process. I/O: read, write, dequeue (NtRemoveIoCompletion*), post, cancel, control, query;"
+  echo "wait/wake: NtWaitFor*, events, semaphores, NtDelayExecution (threads blocking or waking each other)."
+  echo
+  echo "| implementation | pipe | size | side | I/O calls/msg | wait+wake/msg | I/O calls | wait and wake calls |"
+  echo "|---|---|--:|---|--:|--:|---|---|"
+fi
 for impl in $IMPLS; do
   if [ -n "${WHY[$impl]:-}" ]; then
     echo "| ${LABEL[$impl]} | | | | | | skipped: ${WHY[$impl]} | |"
     continue
   fi
   for mode in ${MODES[$impl]}; do
-    [ -z "$ONLY_MODE" ] || [ "$mode" = "$ONLY_MODE" ] || continue
+    [ -z "$ONLY_MODE" ] || [[ " $ONLY_MODE " == *" $mode "* ]] || continue
     for size in $SIZES; do
       run "$impl" "$mode" "$size" "$SHORT" "$impl-$mode-$size-a"
       run "$impl" "$mode" "$size" "$LONG" "$impl-$mode-$size-b"
@@ -217,6 +320,22 @@ for impl in $IMPLS; do
       n1=$(msgs "$a.res") n2=$(msgs "$b.res")
       if [ -z "$n1" ] || [ -z "$n2" ] || [ "$n2" -le "$n1" ]; then
         echo "| ${LABEL[$impl]} | $mode | $size | | | | failed: no result or too few round trips ($n1, $n2; see $b.res, $b.srv) | |"
+        continue
+      fi
+      if [ -n "$REQS" ]; then
+        for side in client server; do
+          echo "| ${LABEL[$impl]} | $mode | $size | $side | $(req_per_msg "$a.req" "$b.req" $((n2 - n1)) $side) |"
+        done
+        continue
+      fi
+      if [ -n "$CPU" ]; then
+        rate=$(sed -n 's/^RESULT msgs=\([0-9]*\) .*secs=\([0-9.]*\).*/\1 \2/p' "$b.res" | awk '{ printf "%.0f", $1 / $2 }')
+        read -r s1 c1 w1 <"$a.cpu"; read -r s2 c2 w2 <"$b.cpu"
+        awk -v n=$((n2 - n1)) -v s="$s1 $s2" -v c="$c1 $c2" -v w="$w1 $w2" 'BEGIN {
+          split(s, S); split(c, C); split(w, W)
+          ds = (S[2] - S[1]) * 1e6 / n; dc = (C[2] - C[1]) * 1e6 / n; dw = (W[2] - W[1]) * 1e6 / n
+          printf "%.1f | %.1f | %.1f | %.1f", ds, dc, dw, ds + dc + dw }' >"$b.cpumsg"
+        echo "| ${LABEL[$impl]} | $mode | $size | $rate | $(sed 's/ | /|/g; s/|/ | /g' "$b.cpumsg") |"
         continue
       fi
       for side in cli srv; do
