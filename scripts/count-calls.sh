@@ -20,7 +20,7 @@
 # (msgs2 - msgs1), msgs being the client's total= (every round trip since its start): start-up, class loading,
 # connect and shut-down cancel out, so it is the steady state's count, which load does not change.
 #
-#   scripts/count-calls.sh [--quick] [--throughput] [--cpu] [--sizes "64 1024"] [--modes "byte message"]
+#   scripts/count-calls.sh [--quick] [--throughput] [--cpu | --requests] [--sizes "64 1024"] [--modes "byte message"]
 #                          [--impls "c go java java1 node asyncio mp"] [--warmup MS] [--short MS] [--long MS]
 #   --quick: C, ours (1 loop) and Node only, byte pipes (scripts/bench.sh's quick run)
 #   --throughput: the throughput workload instead (16 connections, each keeping a window of messages in flight),
@@ -29,7 +29,9 @@
 #   --cpu: CPU time per echoed message instead of calls, untraced (WINEDEBUG=-all): the client's, the server's
 #     and wineserver's (which does the work of every pipe call under Wine), differenced over the two runs the same
 #     way. Where the time of a call goes, which the call counts cannot say: in the program making it, or in
-#     wineserver. Absolute figures are this machine's; compare implementations in the same run.
+#     wineserver. Absolute figures are this machine's; compare implementations in the same run. CPU time comes in
+#     clock ticks (10 ms) and start-ups vary, so use runs of seconds (--short 1000 --long 4000): short ones can even
+#     come out negative.
 #   --requests: wineserver's requests per echoed message instead (wineserver -d1 traces every request it serves),
 #     per process (server, client), by request, differenced the same way. Under Wine every kernel call, wait and
 #     wake that leaves a process is a request, whatever API made it: this counts what the relay trace cannot see
@@ -113,7 +115,7 @@ CMD[go]="$OUT/win32/winio-bench.exe"; LABEL[go]="go-winio"; MODES[go]="byte mess
 [ -f "${CMD[go]}" ] || WHY[go]="winio-bench.exe could not be built"
 cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
 ensure_windows_jre >/dev/null || WHY[java]="no Windows JRE"
-CMD[java]="$WIN_JAVA -Xmx256m -Dio.netty.leakDetection.level=DISABLED ${CALLS_JAVA_OPTS:-} -cp $cp dev.npipe.examples.bench.JavaPeer"
+CMD[java]="$WIN_JAVA -Xmx256m -Dio.netty.leakDetection.level=DISABLED -cp $cp dev.npipe.examples.bench.JavaPeer"
 LABEL[java]="ours (Java, 2 loops)"; MODES[java]="byte message"
 # One loop per side: a server child stays on its server's port. With 2 loops Wine passes each child's completions
 # on from the server's port (one post and one more dequeue per completion) because Wine lacks
@@ -331,11 +333,11 @@ for impl in $IMPLS; do
       if [ -n "$CPU" ]; then
         rate=$(sed -n 's/^RESULT msgs=\([0-9]*\) .*secs=\([0-9.]*\).*/\1 \2/p' "$b.res" | awk '{ printf "%.0f", $1 / $2 }')
         read -r s1 c1 w1 <"$a.cpu"; read -r s2 c2 w2 <"$b.cpu"
-        awk -v n=$((n2 - n1)) -v s="$s1 $s2" -v c="$c1 $c2" -v w="$w1 $w2" 'BEGIN {
+        cells=$(awk -v n=$((n2 - n1)) -v s="$s1 $s2" -v c="$c1 $c2" -v w="$w1 $w2" 'BEGIN {
           split(s, S); split(c, C); split(w, W)
           ds = (S[2] - S[1]) * 1e6 / n; dc = (C[2] - C[1]) * 1e6 / n; dw = (W[2] - W[1]) * 1e6 / n
-          printf "%.1f | %.1f | %.1f | %.1f", ds, dc, dw, ds + dc + dw }' >"$b.cpumsg"
-        echo "| ${LABEL[$impl]} | $mode | $size | $rate | $(sed 's/ | /|/g; s/|/ | /g' "$b.cpumsg") |"
+          printf "%.1f | %.1f | %.1f | %.1f", ds, dc, dw, ds + dc + dw }')
+        echo "| ${LABEL[$impl]} | $mode | $size | $rate | $cells |"
         continue
       fi
       for side in cli srv; do
