@@ -39,6 +39,7 @@ ensure_wine10 || echo "WARNING: Wine 10 unavailable ($WINE10_ERROR); the JDK 25 
 STAGES=$REPO/.build/stages
 rm -rf "$STAGES" && mkdir -p "$STAGES"
 SUMMARY=()
+FAILURES=()
 stage() {
   local name=$1 start=$SECONDS rc=0 log
   shift
@@ -54,6 +55,11 @@ stage() {
   counts+=$(grep -E '^Win32 suite.*: [0-9]+ passed, [0-9]+ failed' "$log" | sed 's/^/; /' | tr -d '\n' || true)
   counts+=$(grep -E '^(lint-workflows|demo): ' "$log" | tail -n 1 | sed 's/^/; /' || true)
   SUMMARY+=("$(printf '%-7s %5ss  %s  %s' "$([ "$rc" = 0 ] && echo ok || echo "FAILED")" "$((SECONDS - start))" "$name" "${counts#; }")")
+  # Which tests failed, repeated in the summary because a CI log is often read only from its tail: the Win32
+  # suite's own "FAILED class.method: message" lines and Surefire's "[ERROR]   Class.method:line message" ones.
+  local failed
+  failed=$(grep -E '^win32-suite: FAILED |^\[ERROR\]   [A-Za-z_$][A-Za-z0-9_$.]*[.:]' "$log" | head -n 20 | cut -c1-400 || true)
+  [ -z "$failed" ] || FAILURES+=("$name:" "$failed")
   return "$rc"
 }
 summary() {
@@ -61,6 +67,7 @@ summary() {
   echo
   echo "=== summary (${SECONDS}s in all)"
   printf '%s\n' "${SUMMARY[@]}"
+  [ ${#FAILURES[@]} = 0 ] || { echo "=== failed tests"; printf '%s\n' "${FAILURES[@]}"; }
   [ "$rc" = 0 ] && echo "=== all stages passed" || echo "=== FAILED (exit $rc)"
 }
 trap summary EXIT
