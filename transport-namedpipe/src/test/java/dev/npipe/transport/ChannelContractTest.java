@@ -68,7 +68,7 @@ class ChannelContractTest {
     void tearDown() throws InterruptedException {
         PipeTestSupport.shutdown(group, other);
         LeakRecorder.assertNoLeaks();
-        assertTrue(PipeTestSupport.eventually(5_000,
+        assertTrue(PipeTestSupport.eventually(10_000,
                 () -> NativeResources.openHandles() == handlesBefore),
                 "handles left open: " + (NativeResources.openHandles() - handlesBefore));
     }

@@ -331,7 +331,7 @@ class CloseOrderMatrixTest {
                         + (left == 2 ? "never" : "twice") + ")");
             }
             LeakRecorder.assertNoLeaks();
-            assertTrue(PipeTestSupport.eventually(2_000, () -> NamedPipe.openHandles() == handlesBefore
+            assertTrue(PipeTestSupport.eventually(10_000, () -> NamedPipe.openHandles() == handlesBefore
                             && NamedPipe.liveNativeBlocks() == blocksBefore),
                     "handles left open: " + (NamedPipe.openHandles() - handlesBefore) + ", native blocks left: "
                             + (NamedPipe.liveNativeBlocks() - blocksBefore));

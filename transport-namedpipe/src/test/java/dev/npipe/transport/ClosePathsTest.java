@@ -56,7 +56,7 @@ class ClosePathsTest {
     void tearDown() throws InterruptedException {
         PipeTestSupport.shutdown(group, other);
         LeakRecorder.assertNoLeaks();
-        assertTrue(PipeTestSupport.eventually(5_000, () -> NativeResources.openHandles() == handlesBefore
+        assertTrue(PipeTestSupport.eventually(10_000, () -> NativeResources.openHandles() == handlesBefore
                         && NativeResources.liveBlocks() == blocksBefore),
                 "handles left open: " + (NativeResources.openHandles() - handlesBefore) + ", native blocks left: "
                         + (NativeResources.liveBlocks() - blocksBefore));
@@ -228,7 +228,7 @@ class ClosePathsTest {
         secondBound.countDown();
         // The first server's deregistration has run once this task of its loop does.
         first.eventLoop().submit(() -> { }).sync();
-        assertTrue(PipeTestSupport.eventually(5_000, () -> !first.isRegistered()), "first server still registered");
+        assertTrue(PipeTestSupport.eventually(10_000, () -> !first.isRegistered()), "first server still registered");
         ChannelFuture third = bind(other, address).await();
         try {
             assertInstanceOf(java.net.BindException.class, third.cause(), "a third bind while the second server "
@@ -287,7 +287,7 @@ class ClosePathsTest {
                 Channel child = children.poll(5, TimeUnit.SECONDS);
                 assertTrue(child != null && child.eventLoop() != server.eventLoop(), "child " + i + " on the other loop");
             }
-            assertTrue(PipeTestSupport.eventually(5_000, () -> server.eventLoop()
+            assertTrue(PipeTestSupport.eventually(10_000, () -> server.eventLoop()
                             .submit(server::childrenAwaitingRegistration).syncUninterruptibly().getNow() == 0),
                     "the server still awaits the registration of " + server.eventLoop()
                             .submit(server::childrenAwaitingRegistration).sync().getNow() + " registered children");
@@ -405,7 +405,7 @@ class ClosePathsTest {
                         protected void initChannel(NamedPipeChannel ch) {
                         }
                     }).bind(address).sync().channel();
-            assertTrue(PipeTestSupport.eventually(5_000, () -> reads.get() > 0), "no client was accepted");
+            assertTrue(PipeTestSupport.eventually(10_000, () -> reads.get() > 0), "no client was accepted");
         } finally {
             stop.set(true);
             for (Thread hammer : hammers) {
@@ -459,7 +459,7 @@ class ClosePathsTest {
             }).get(5, TimeUnit.SECONDS);
             assertTrue(first.await(5, TimeUnit.SECONDS) && first.isSuccess(), "first write: " + first.cause());
             assertTrue(second.await(5, TimeUnit.SECONDS) && second.isSuccess(), "second write: " + second.cause());
-            assertTrue(PipeTestSupport.eventually(5_000, () -> received.get() == 16_000), "received " + received);
+            assertTrue(PipeTestSupport.eventually(10_000, () -> received.get() == 16_000), "received " + received);
             assertTrue(progressEvents.get() <= 2, "the first write went out in " + progressEvents.get() + " pieces");
         }
     }

@@ -70,7 +70,7 @@ class ConnectTest {
         assertTrue(message.contains(address.path()), message);
         assertTrue(message.contains("ERROR_FILE_NOT_FOUND (2)"), message);
         assertTrue(elapsedMillis >= timeoutMillis - 50, "gave up early, after " + elapsedMillis + " ms");
-        assertTrue(future.channel().closeFuture().await(1, TimeUnit.SECONDS), "failed channel was not closed");
+        assertTrue(future.channel().closeFuture().await(10, TimeUnit.SECONDS), "failed channel was not closed");
     }
 
     @Test

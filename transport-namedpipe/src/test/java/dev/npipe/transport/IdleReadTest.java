@@ -99,7 +99,7 @@ class IdleReadTest {
         Channel child = children.poll(5, TimeUnit.SECONDS);
         assertNotNull(child);
         try {
-            assertTrue(PipeTestSupport.eventually(2000, () -> alloc.metric().usedDirectMemory() > 0),
+            assertTrue(PipeTestSupport.eventually(10_000, () -> alloc.metric().usedDirectMemory() > 0),
                     "the first read holds its buffer");
             long held = 0;
             for (int round = 0; round < 3; round++) {

@@ -90,7 +90,7 @@ class IoHandlerContractTest {
 
         long port = ours.handler().port();
         assertTrue(Kernel32.PostQueuedCompletionStatus(port, 0, 0L, block.address()) != 0);
-        assertTrue(PipeTestSupport.eventually(5_000, () -> handle.unregistered.get() == 1),
+        assertTrue(PipeTestSupport.eventually(10_000, () -> handle.unregistered.get() == 1),
                 "the registration was not removed after its last completion (handled " + handle.handled.get() + ")");
         assertEquals(1, handle.handled.get());
     }

@@ -113,7 +113,7 @@ class LifecycleTest {
             clients.add(new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
                     .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel());
         }
-        assertTrue(PipeTestSupport.eventually(5_000, () -> server.children.size() == 16), "children connected");
+        assertTrue(PipeTestSupport.eventually(10_000, () -> server.children.size() == 16), "children connected");
         assertTrue(NativeResources.openHandles() > 0);
 
         long start = System.nanoTime();
@@ -126,12 +126,12 @@ class LifecycleTest {
         for (Channel client : clients) {
             assertTrue(!client.isOpen(), "client channel still open after shutdown");
         }
-        assertTrue(PipeTestSupport.eventually(2_000, () -> Thread.getAllStackTraces().keySet().stream()
+        assertTrue(PipeTestSupport.eventually(10_000, () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("stop-server") || t.getName().startsWith("stop-client"))),
                 "event-loop threads left behind");
         // A server loop that stopped before its children's loop hands its port to a relay, which closes it once the
         // last child has gone (some 100 ms later): the count is waited for, as PipeTestSupport.shutdown does.
-        assertTrue(PipeTestSupport.eventually(2_000, () -> NativeResources.openHandles() == 0),
+        assertTrue(PipeTestSupport.eventually(10_000, () -> NativeResources.openHandles() == 0),
                 () -> "handles left open: " + NativeResources.openHandles());
         assertEquals(0, NativeResources.liveBlocks(), "native blocks left");
         LeakRecorder.assertNoLeaks();
@@ -151,7 +151,7 @@ class LifecycleTest {
             clients.add(new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
                     .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel());
         }
-        assertTrue(PipeTestSupport.eventually(5_000, () -> server.children.size() == 4), "children connected");
+        assertTrue(PipeTestSupport.eventually(10_000, () -> server.children.size() == 4), "children connected");
         List<Channel> children = new ArrayList<>(server.children);
 
         serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -168,7 +168,7 @@ class LifecycleTest {
             assertTrue(!child.isOpen(), "child channel still open after shutdown");
         }
         // The relay closes the server loop's port right after the last child has gone, on its own thread.
-        assertTrue(PipeTestSupport.eventually(2_000, () -> NativeResources.openHandles() == 0),
+        assertTrue(PipeTestSupport.eventually(10_000, () -> NativeResources.openHandles() == 0),
                 "handles left open: " + NativeResources.openHandles());
         assertEquals(0, NativeResources.liveBlocks(), "native blocks left");
         LeakRecorder.assertNoLeaks();

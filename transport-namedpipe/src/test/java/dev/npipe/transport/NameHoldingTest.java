@@ -93,7 +93,7 @@ class NameHoldingTest {
         assertTrue(probes.get() > 40, "the prober ran only " + probes.get() + " times");
         assertEquals(0, absent.get(), "the name did not exist " + absent.get() + " times out of " + probes.get()
                 + " probes while the server was bound: another process could have created it");
-        assertTrue(PipeTestSupport.eventually(5_000, () -> NativeResources.openHandles() == handlesBefore),
+        assertTrue(PipeTestSupport.eventually(10_000, () -> NativeResources.openHandles() == handlesBefore),
                 "handles left: " + (NativeResources.openHandles() - handlesBefore));
         // After close the name is free again for a new server.
         Channel again = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)

@@ -49,7 +49,7 @@ class ServedBlockOutlivesItsLoopTest {
             serverChannel.movePipesToChildPorts = false; // what Wine and Windows before 8.1 do
             Channel client = new Bootstrap().group(clients).channel(NamedPipeChannel.class)
                     .handler(new ChannelInboundHandlerAdapter()).connect(serverChannel.localAddress()).sync().channel();
-            assertTrue(PipeTestSupport.eventually(5_000, () -> server.children.size() == 1), "no child");
+            assertTrue(PipeTestSupport.eventually(10_000, () -> server.children.size() == 1), "no child");
             NamedPipeIoHandler bossLoop = serverChannel.registration.handler();
             long droppedBefore = bossLoop.stats().dropped();
             long passedBefore = bossLoop.stats().passedOn();

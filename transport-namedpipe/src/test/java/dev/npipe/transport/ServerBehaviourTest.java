@@ -114,8 +114,8 @@ class ServerBehaviourTest {
                 .bind(PipeTestSupport.uniqueAddress()).sync().channel();
         // 8 listening instances, and the name holder with our own connection to it.
         assertEquals(before + 8 + 2, NativeResources.openHandles(), "8 listening instances and the name holder");
-        assertTrue(server.close().await(2, TimeUnit.SECONDS), "close hung");
-        assertTrue(PipeTestSupport.eventually(2_000, () -> NativeResources.openHandles() == before),
+        assertTrue(server.close().await(10, TimeUnit.SECONDS), "close hung");
+        assertTrue(PipeTestSupport.eventually(10_000, () -> NativeResources.openHandles() == before),
                 "instances not closed: " + NativeResources.openHandles());
     }
 

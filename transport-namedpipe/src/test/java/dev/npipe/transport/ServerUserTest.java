@@ -72,7 +72,7 @@ class ServerUserTest {
         String message = refused.cause().getMessage();
         assertTrue(message.contains(SYSTEM_SID) && message.contains(NamedPipe.currentUserSid())
                 && message.contains("squat"), message);
-        assertTrue(refused.channel().closeFuture().await(1, TimeUnit.SECONDS));
+        assertTrue(refused.channel().closeFuture().await(10, TimeUnit.SECONDS));
         server.close().sync();
     }
 

@@ -66,11 +66,11 @@ class StaleCompletionTest {
             // The child's read waits for data (STATUS_PENDING in its block); its write has nothing in flight.
             Overlapped read = pair.child.eventLoop().submit(pair.child::readBlock).get();
             Overlapped write = pair.child.eventLoop().submit(pair.child::writeBlock).get();
-            assertTrue(PipeTestSupport.eventually(5_000, () -> read.isPending() && !read.hasKernelFinished()),
+            assertTrue(PipeTestSupport.eventually(10_000, () -> read.isPending() && !read.hasKernelFinished()),
                     "the child's read never waited");
             assertEquals(1, Kernel32.PostQueuedCompletionStatus(loop.port(), 7, 0L, read.address()));
             assertEquals(1, Kernel32.PostQueuedCompletionStatus(loop.port(), 9, 0L, write.address()));
-            assertTrue(PipeTestSupport.eventually(5_000, () -> loop.stats().dropped() == droppedBefore + 2),
+            assertTrue(PipeTestSupport.eventually(10_000, () -> loop.stats().dropped() == droppedBefore + 2),
                     "dropped " + (loop.stats().dropped() - droppedBefore) + " of the 2 stale packets");
 
             // The read that waited is still the kernel's and gets the real bytes, once.

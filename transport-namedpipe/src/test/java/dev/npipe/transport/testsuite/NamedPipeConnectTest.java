@@ -167,7 +167,7 @@ public class NamedPipeConnectTest extends SocketConnectTest {
         Channel cc = ch.connect(sc.localAddress()).sync().channel();
         cc.flush();
         initial.sync();
-        ChannelFuture followUp = followUps.poll(2, TimeUnit.SECONDS);
+        ChannelFuture followUp = followUps.poll(10, TimeUnit.SECONDS);
         assertNotNull(followUp, "listener of the initial write was not notified");
         assertTrue(activeWhenNotified.get(), "channel was not active when the initial write was notified");
         followUp.sync();
@@ -185,7 +185,7 @@ public class NamedPipeConnectTest extends SocketConnectTest {
             ChannelPromise connectPromise = ch.newPromise();
             connectPromise.addListener(f -> ((DuplexChannel) ch).shutdownOutput());
             ch.connect(sc.localAddress(), connectPromise).sync();
-            String data = received.poll(2, TimeUnit.SECONDS);
+            String data = received.poll(10, TimeUnit.SECONDS);
             assertNotNull(data, "connection was not closed by the server");
             if (write.await().isSuccess()) {
                 assertEquals("[fastopen]", data);
