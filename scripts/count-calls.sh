@@ -20,7 +20,7 @@
 # (msgs2 - msgs1), msgs being the client's total= (every round trip since its start): start-up, class loading,
 # connect and shut-down cancel out, so it is the steady state's count, which load does not change.
 #
-#   scripts/count-calls.sh [--wine10] [--quick] [--throughput] [--cpu | --requests] [--sizes "64 1024"]
+#   scripts/count-calls.sh [--wine10] [--quick] [--throughput [--own-client]] [--cpu | --requests] [--sizes "64 1024"]
 #                          [--modes "byte message"] [--impls "c go java java1 node asyncio mp"] [--warmup MS]
 #                          [--short MS] [--long MS]
 #   --wine10: under Wine 10 with JDK 25 for ours (the chroot of scripts/wine10-env.sh), as bench.sh --wine10
@@ -28,6 +28,8 @@
 #   --throughput: the throughput workload instead (16 connections, each keeping a window of messages in flight),
 #     C's client against the server of each of --impls (default: C, ours with 1 loop, Node), 64 B and 1 KiB,
 #     byte and message pipes; the server's calls per echoed message are what differ.
+#   --own-client: with --throughput, each implementation's own client against its server (Java -> Java as two
+#     JVMs, go-winio -> go-winio), instead of C's client: what both sides cost when neither is C.
 #   --cpu: CPU time per echoed message instead of calls, untraced (WINEDEBUG=-all): the client's, the server's
 #     and wineserver's (which does the work of every pipe call under Wine), differenced over the two runs the same
 #     way. Where the time of a call goes, which the call counts cannot say: in the program making it, or in
@@ -59,6 +61,7 @@ CONNS=1
 PREC=2
 CPU=""
 REQS=""
+OWN_CLIENT=""
 WINE10=""
 while [ $# -gt 0 ]; do
   case $1 in
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
     --throughput) TEST=throughput; CONNS=16; IMPLS="c java1 node"; SIZES="64 1024"; PREC=3; shift ;;
     --cpu) CPU=1; shift ;;
     --requests) REQS=1; shift ;;
+    --own-client) OWN_CLIENT=1; shift ;;
     --sizes) SIZES=$2; shift 2 ;;
     --modes) ONLY_MODE=$2; shift 2 ;;
     --impls) IMPLS=$2; shift 2 ;;
@@ -196,9 +200,10 @@ run() {
   local srv ws srv0 ws0
   srv=$(cat "$tag.pid")
   if [ -n "$CPU" ]; then ws=$(prefix_wineserver); srv0=$(ticks "$srv"); ws0=$(ticks "$ws"); fi
-  # The throughput workload: C's client against every server (the figure compared is the server's).
+  # The throughput workload: C's client against every server (the figure compared is the server's), unless
+  # --own-client.
   local cli_impl=$impl
-  [ "$TEST" = throughput ] && cli_impl=c && read -r -a cmd <<<"${CMD[c]}"
+  [ "$TEST" = throughput ] && [ -z "$OWN_CLIENT" ] && cli_impl=c && read -r -a cmd <<<"${CMD[c]}"
   # The client in a subshell whose `times` gives the CPU time of what it waited for (the client process).
   if [ "$cli_impl" = node ]; then
     ( export WINEDEBUG=$dbg; wine_argv; timeout 300 "${WINE_ARGV[@]}" "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
@@ -300,8 +305,10 @@ else
 fi
 echo
 if [ "$TEST" = throughput ]; then
-  echo "$(wine --version 2>/dev/null), throughput test: $CONNS connections, each keeping a window in flight, C's client (npbench)"
-  echo "against each server, ${WARMUP} ms warm-up, ${SHORT} ms and"
+  client="C's client (npbench) against each server"
+  [ -z "$OWN_CLIENT" ] || client="each implementation's own client against its server"
+  echo "$(wine --version 2>/dev/null), throughput test: $CONNS connections, each keeping a window in flight, $client,"
+  echo "${WARMUP} ms warm-up, ${SHORT} ms and"
 else
   echo "$(wine --version 2>/dev/null), round trips on one connection (latency test), ${WARMUP} ms warm-up, ${SHORT} ms and"
 fi
