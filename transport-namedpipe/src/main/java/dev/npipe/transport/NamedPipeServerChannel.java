@@ -216,6 +216,7 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         readPending = false;
         // Who the client is, read once here so the child's remote address tells clients apart at no cost later.
         NamedPipePeerAddress peer = NamedPipePeerAddress.ofAccepted(address, connected);
+        logger.debug("{}: hands on a connection from {}", address, peer);
         NamedPipeChannel child = new NamedPipeChannel(this, connected, address, peer, instances.messagePipe());
         pipeline().fireChannelRead(child);
         if (!child.isRegistered()) {

@@ -122,6 +122,8 @@ final class PipeInstances {
                 return; // pending, or finished at once: either way its completion is queued
             }
             if (start == PipeHandle.Start.DONE_AT_ONCE) {
+                logger.debug("{}: a client connected to instance {} before its ConnectNamedPipe", address,
+                        instances.indexOf(instance));
                 accepted(instance); // the client came before our call: no completion will be queued
                 return;
             }
@@ -145,6 +147,10 @@ final class PipeInstances {
         if (!server.isOpen()) {
             closeInstance(instance);
         } else if (error == 0 || error == Win32Error.ERROR_PIPE_CONNECTED) {
+            if (logger.isDebugEnabled()) {
+                logger.debug("{}: ConnectNamedPipe on instance {} completed ({}, {} bytes)", address,
+                        instances.indexOf(instance), error == 0 ? "success" : Win32Error.describe(error), event.bytes());
+            }
             accepted(instance);
         } else if (error == Win32Error.ERROR_NO_DATA) {
             instance.pipe.disconnect();

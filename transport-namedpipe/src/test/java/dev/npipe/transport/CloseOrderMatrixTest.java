@@ -84,6 +84,13 @@ class CloseOrderMatrixTest {
     private static final List<String> WARNINGS = new CopyOnWriteArrayList<>();
     /** Held strongly: java.util.logging keeps loggers only weakly, and their handlers with them. */
     private static final Logger[] WATCHED = {Logger.getLogger("io.netty"), Logger.getLogger("dev.npipe")};
+    /**
+     * Where the server tells, at debug level, of each connection it accepts and hands on: kept per cell and shown
+     * with a cell's warnings, so a connection nobody expected (the peer connects once) says how it came.
+     */
+    private static final Logger[] ACCEPTING = {Logger.getLogger(PipeInstances.class.getName()),
+        Logger.getLogger(NamedPipeServerChannel.class.getName())};
+    private static final List<String> ACCEPTED = new CopyOnWriteArrayList<>();
     private static final SimpleFormatter FORMAT = new SimpleFormatter();
     /**
      * The {@code matrix.only} system property: when set, only the cells whose display name contains it run. An
@@ -101,6 +108,10 @@ class CloseOrderMatrixTest {
                     text += "\n" + stack;
                 }
                 WARNINGS.add(text);
+            } else if (record.getLoggerName().equals(ACCEPTING[0].getName())
+                    || record.getLoggerName().equals(ACCEPTING[1].getName())) {
+                ACCEPTED.add(record.getMillis() + " ms, thread " + record.getLongThreadID() + ": "
+                        + FORMAT.formatMessage(record));
             }
         }
 
@@ -161,12 +172,18 @@ class CloseOrderMatrixTest {
         for (Logger logger : WATCHED) {
             logger.addHandler(RECORDER);
         }
+        for (Logger logger : ACCEPTING) {
+            logger.setLevel(Level.FINE);
+        }
     }
 
     @AfterAll
     static void unwatchLogs() {
         for (Logger logger : WATCHED) {
             logger.removeHandler(RECORDER);
+        }
+        for (Logger logger : ACCEPTING) {
+            logger.setLevel(null);
         }
     }
 
@@ -296,6 +313,7 @@ class CloseOrderMatrixTest {
 
         void run() throws Exception {
             WARNINGS.clear();
+            ACCEPTED.clear();
             long handlesBefore = NamedPipe.openHandles();
             long blocksBefore = NamedPipe.liveNativeBlocks();
             try {
@@ -335,7 +353,8 @@ class CloseOrderMatrixTest {
                             && NamedPipe.liveNativeBlocks() == blocksBefore),
                     "handles left open: " + (NamedPipe.openHandles() - handlesBefore) + ", native blocks left: "
                             + (NamedPipe.liveNativeBlocks() - blocksBefore));
-            assertEquals(List.of(), new ArrayList<>(WARNINGS), "warnings logged");
+            assertEquals(List.of(), new ArrayList<>(WARNINGS), () -> "warnings logged; the server's accepts in this "
+                    + "cell, whose peer was process " + peer.pid() + ":\n" + String.join("\n", ACCEPTED));
         }
 
         private void setUp() throws Exception {
