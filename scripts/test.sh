@@ -56,7 +56,7 @@ stage() {
   # Which tests failed, repeated in the summary because a CI log is often read only from its tail: the Win32
   # suite's own "FAILED class.method: message" lines and Surefire's "[ERROR]   Class.method:line message" ones.
   local failed
-  failed=$(grep -E '^win32-suite: FAILED |^\[ERROR\]   [A-Za-z_$][A-Za-z0-9_$.]*[.:]' "$log" | head -n 20 | cut -c1-400 || true)
+  failed=$(grep -E '^win32-suite: FAILED |^\[ERROR\]   [A-Za-z_$][A-Za-z0-9_$.]*[.:]' "$log" | head -n 20 | cut -c1-1000 || true)
   [ -z "$failed" ] || FAILURES+=("$name:" "$failed")
   return "$rc"
 }

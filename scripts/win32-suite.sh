@@ -217,7 +217,7 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.xml")):
         for bad in [e for e in case if e.tag in ("failure", "error")]:
             text = (bad.get("message") or bad.text or "").strip().splitlines()
             print("win32-suite: FAILED %s.%s: %s" % (case.get("classname"), case.get("name"),
-                  " | ".join(text[:3])[:600]))
+                  " | ".join(text[:3])[:1000]))
 PY
 fi
 echo "win32-suite: took ${SECONDS}s; JUnit XML reports in $REPORTS"
