@@ -122,8 +122,10 @@ final class PipeInstances {
                 return; // pending, or finished at once: either way its completion is queued
             }
             if (start == PipeHandle.Start.DONE_AT_ONCE) {
-                logger.debug("{}: a client connected to instance {} before its ConnectNamedPipe", address,
-                        instances.indexOf(instance));
+                if (logger.isDebugEnabled()) {
+                    logger.debug("{}: a client connected to instance {} before its ConnectNamedPipe", address,
+                            instances.indexOf(instance));
+                }
                 accepted(instance); // the client came before our call: no completion will be queued
                 return;
             }

@@ -111,8 +111,8 @@ class CloseOrderMatrixTest {
                     text += "\n" + stack;
                 }
                 WARNINGS.add(text);
-            } else if (record.getLoggerName().equals(ACCEPTING[0].getName())
-                    || record.getLoggerName().equals(ACCEPTING[1].getName())) {
+            } else if (ACCEPTING[0].getName().equals(record.getLoggerName())
+                    || ACCEPTING[1].getName().equals(record.getLoggerName())) {
                 // Short: the pipe's name and the client's session and user are the same in every line of a cell.
                 ACCEPTED.add("+" + (record.getMillis() - cellStart) + " ms " + FORMAT.formatMessage(record)
                         .replaceAll("\\\\\\\\\\.\\\\pipe\\\\[^ :]*:? ?", "")
