@@ -216,7 +216,11 @@ public final class NamedPipeServerChannel extends AbstractNamedPipeChannel imple
         readPending = false;
         // Who the client is, read once here so the child's remote address tells clients apart at no cost later.
         NamedPipePeerAddress peer = NamedPipePeerAddress.ofAccepted(address, connected);
-        logger.debug("{}: hands on a connection from {}", address, peer);
+        if (logger.isDebugEnabled()) {
+            // What the instance itself says (bytes waiting, or the error of a pipe with no client or a broken one):
+            // a connection nobody expected shows whether a client really is there.
+            logger.debug("{}: hands on a connection from {}, PeekNamedPipe: {}", address, peer, connected.peekState());
+        }
         NamedPipeChannel child = new NamedPipeChannel(this, connected, address, peer, instances.messagePipe());
         pipeline().fireChannelRead(child);
         if (!child.isRegistered()) {

@@ -314,6 +314,14 @@ final class PipeHandle {
         return scratch.view().getInt(0);
     }
 
+    /** PeekNamedPipe's answer in words, for debug lines: "N bytes waiting", or its Win32 error and name. */
+    String peekState() {
+        if (Kernel32.PeekNamedPipe(handle, 0L, 0, 0L, scratch.address(), 0L) == 0) {
+            return Win32Error.describe(Kernel32.lastError());
+        }
+        return scratch.view().getInt(0) + " bytes waiting";
+    }
+
     /** GetNamedPipeClientProcessId: the client's process id, seen from a server instance. */
     int clientProcessId() throws Win32Exception {
         return queryInt("GetNamedPipeClientProcessId", Kernel32::GetNamedPipeClientProcessId);

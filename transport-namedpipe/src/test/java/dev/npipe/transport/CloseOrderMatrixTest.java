@@ -48,6 +48,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,9 +116,10 @@ class CloseOrderMatrixTest {
             } else if (ACCEPTING[0].getName().equals(record.getLoggerName())
                     || ACCEPTING[1].getName().equals(record.getLoggerName())) {
                 // Short: the pipe's name and the client's session and user are the same in every line of a cell.
-                ACCEPTED.add("+" + (record.getMillis() - cellStart) + " ms " + FORMAT.formatMessage(record)
+                String line = FORMAT.formatMessage(record);
+                ACCEPTED.add("+" + (record.getMillis() - cellStart) + " ms " + line
                         .replaceAll("\\\\\\\\\\.\\\\pipe\\\\[^ :]*:? ?", "")
-                        .replaceAll(", session [0-9]+, user [^)]*", ""));
+                        .replaceAll(", session [0-9]+, user [^)]*", "") + clientProgram(line));
             }
         }
 
@@ -128,6 +131,25 @@ class CloseOrderMatrixTest {
         public void close() {
         }
     };
+
+    private static final Pattern CLIENT_PID = Pattern.compile("client pid ([0-9]+)");
+
+    /**
+     * The program of the client an accept line names, looked up as the line is logged (the client may be gone by
+     * the cell's end): a connection nobody expected says which program made it.
+     */
+    private static String clientProgram(String acceptLine) {
+        Matcher pid = CLIENT_PID.matcher(acceptLine);
+        if (!pid.find()) {
+            return "";
+        }
+        long id = Long.parseLong(pid.group(1));
+        if (id == ProcessHandle.current().pid()) {
+            return " [this JVM]";
+        }
+        return " [" + ProcessHandle.of(id).flatMap(process -> process.info().command())
+                .map(command -> command.replaceAll(".*[\\\\/]", "")).orElse("no such process now") + "]";
+    }
 
     /** What ends the accepted channel's life, or part of it. */
     enum Event {
