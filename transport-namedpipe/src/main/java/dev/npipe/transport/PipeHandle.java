@@ -308,18 +308,17 @@ final class PipeHandle {
 
     /** Bytes waiting to be read (PeekNamedPipe), or -1 when Windows cannot tell (e.g. the pipe is broken). */
     int bytesAvailable() {
-        if (Kernel32.PeekNamedPipe(handle, 0L, 0, 0L, scratch.address(), 0L) == 0) {
-            return -1;
-        }
-        return scratch.view().getInt(0);
+        return peek() ? scratch.view().getInt(0) : -1;
     }
 
     /** PeekNamedPipe's answer in words, for debug lines: "N bytes waiting", or its Win32 error and name. */
     String peekState() {
-        if (Kernel32.PeekNamedPipe(handle, 0L, 0, 0L, scratch.address(), 0L) == 0) {
-            return Win32Error.describe(Kernel32.lastError());
-        }
-        return scratch.view().getInt(0) + " bytes waiting";
+        return peek() ? scratch.view().getInt(0) + " bytes waiting" : Win32Error.describe(Kernel32.lastError());
+    }
+
+    /** PeekNamedPipe for the count of bytes waiting only, into {@code scratch}; false with the call's error. */
+    private boolean peek() {
+        return Kernel32.PeekNamedPipe(handle, 0L, 0, 0L, scratch.address(), 0L) != 0;
     }
 
     /** GetNamedPipeClientProcessId: the client's process id, seen from a server instance. */
