@@ -426,8 +426,7 @@ class CloseOrderMatrixTest {
                         }
                     })
                     .bind(address).sync().channel();
-            peer = new ProcessBuilder(PEER.getAbsolutePath(), "hold", address.path()).redirectErrorStream(true)
-                    .start();
+            peer = PipeTestSupport.startPeer(PEER.getAbsolutePath(), "hold", address.path());
             BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(),
                     StandardCharsets.UTF_8));
             assertEquals("CONNECTED", out.readLine(), "the peer's first line");

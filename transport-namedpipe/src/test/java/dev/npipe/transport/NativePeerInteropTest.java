@@ -83,8 +83,8 @@ class NativePeerInteropTest {
                     }
                 })
                 .bind(address).sync().channel();
-        Process peer = new ProcessBuilder(PEER.getAbsolutePath(), "client", address.path(),
-                String.valueOf(MESSAGES)).redirectErrorStream(true).start();
+        Process peer = PipeTestSupport.startPeer(PEER.getAbsolutePath(), "client", address.path(),
+                String.valueOf(MESSAGES));
         String last = lastLine(peer);
         assertTrue(peer.waitFor(60, TimeUnit.SECONDS), "native client did not finish");
         assertEquals("OK " + MESSAGES, last, "native client's verdict");
@@ -95,8 +95,7 @@ class NativePeerInteropTest {
     @Test
     void ourMessageClientTalksToANativeServer() throws Exception {
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
-        Process peer = new ProcessBuilder(PEER.getAbsolutePath(), "server", address.path())
-                .redirectErrorStream(true).start();
+        Process peer = PipeTestSupport.startPeer(PEER.getAbsolutePath(), "server", address.path());
         BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("LISTENING", out.readLine());
         BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();

@@ -13,6 +13,7 @@
 package dev.npipe.transport.faults;
 
 import dev.npipe.transport.NamedPipeAddress;
+import dev.npipe.transport.PipeTestSupport;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -42,7 +43,7 @@ final class NativeFloodPeer implements AutoCloseable {
         for (Object argument : more) {
             command.add(String.valueOf(argument));
         }
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process = PipeTestSupport.startPeer(command.toArray(new String[0]));
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         expect(ready);
     }
