@@ -30,7 +30,7 @@ public final class PipeTestSupport {
 
     /**
      * Starts a peer process, stdout and stderr together. Wine's CreateProcess now and then reports
-     * ERROR_INTERNAL_ERROR (1359) when the new process ended during its start-up (seen once in about 2,700 starts of
+     * ERROR_INTERNAL_ERROR (1359) when the new process ended during its start-up (seen once in about 5,500 starts of
      * the close-order matrix's peer under Wine 8); that start is tried again, twice at most, and said on stderr. Any
      * other failure, or a third 1359, is thrown.
      */
