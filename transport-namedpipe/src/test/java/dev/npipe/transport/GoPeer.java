@@ -58,7 +58,7 @@ final class GoPeer implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(exe.getAbsolutePath());
         command.addAll(List.of(args));
-        return new GoPeer(PipeTestSupport.startPeer(command.toArray(new String[0])));
+        return new GoPeer(PipeTestSupport.startPeer(command));
     }
 
     private void pump() {

@@ -14,8 +14,11 @@ package dev.npipe.transport;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,14 +30,15 @@ public final class PipeTestSupport {
     }
 
     private static final AtomicLong NEXT = new AtomicLong();
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(PipeTestSupport.class);
 
     /**
      * Starts a peer process, stdout and stderr together. Wine's CreateProcess now and then reports
      * ERROR_INTERNAL_ERROR (1359) when the new process ended during its start-up (seen once in about 5,500 starts of
-     * the close-order matrix's peer under Wine 8); that start is tried again, twice at most, and said on stderr. Any
-     * other failure, or a third 1359, is thrown.
+     * the close-order matrix's peer under Wine 8); that start is tried again, twice at most, and logged. Any other
+     * failure, or a third 1359, is thrown.
      */
-    public static Process startPeer(String... command) throws IOException {
+    public static Process startPeer(List<String> command) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -42,10 +46,15 @@ public final class PipeTestSupport {
                 if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("error=1359,")) {
                     throw e;
                 }
-                System.err.println("Starting " + command[0] + " failed (" + e.getMessage() + "): attempt " + attempt
-                        + " of 3, starting it again");
+                LOGGER.info("Starting {} failed ({}): attempt {} of 3, starting it again", command.get(0),
+                        e.getMessage(), attempt);
             }
         }
+    }
+
+    /** {@link #startPeer(List)} with the command given word by word. */
+    public static Process startPeer(String... command) throws IOException {
+        return startPeer(List.of(command));
     }
 
     /** Whether this Win32 is Wine (its ntdll exports wine_get_version), not Windows. */

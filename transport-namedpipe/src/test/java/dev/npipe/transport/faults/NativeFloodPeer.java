@@ -43,7 +43,7 @@ final class NativeFloodPeer implements AutoCloseable {
         for (Object argument : more) {
             command.add(String.valueOf(argument));
         }
-        process = PipeTestSupport.startPeer(command.toArray(new String[0]));
+        process = PipeTestSupport.startPeer(command);
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         expect(ready);
     }
