@@ -207,9 +207,14 @@ public final class PipeBenchmark {
                      : asyncio.startServer(scriptAddress.path() + "-asyncio", mode);
              NativePeer.Server mpServer = script == null ? null : script.startServer(scriptAddress.path() + "-mp", mode);
              BenchEchoServer javaServer = new BenchEchoServer(serverLoops.group(), javaAddress, mode)) {
-            // Let the JIT compile the Java paths before anything is measured.
+            // Let the JIT compile the Java paths before anything is measured, at every size the cells use, with
+            // a close after each: compiled code meeting a branch its profile never saw (a smaller buffer guess, a
+            // read ending mid-message, a run's connections closing) falls back to the interpreter, and the next
+            // cell would be measured while C2 compiles it again (BENCHMARKS.md, "JIT compiles during the cells").
             for (Workload.Test test : Workload.Test.values()) {
-                client.run(javaAddress, new Workload(mode, test, 16, 1024), warmupMillis * 4, measureMillis, null);
+                for (int size : SIZES) {
+                    client.run(javaAddress, new Workload(mode, test, 16, size), warmupMillis * 2, measureMillis, null);
+                }
             }
             for (Workload.Test test : Workload.Test.values()) {
                 for (int connections : connectionCounts(test)) {
