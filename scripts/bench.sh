@@ -23,7 +23,9 @@
 #                               the same on JDK 25 under Wine 10 (the chroot of scripts/wine10-env.sh), where
 #                               HotSpot no longer takes its ThreadCritical lock, an auto-reset event that costs a
 #                               wineserver round trip per use under Wine; the calls count stays on Wine 8
-#   Further arguments go to PipeBenchmark, e.g. --select 'throughput 16 1024' --server-threads 1
+#   Further arguments go to PipeBenchmark, e.g. --select 'throughput 16 1024' --server-threads 1; --rounds N runs
+#   the selected cells N times in the same JVM after its warm-up, and the summary gives each ratio to C of the same
+#   round and their median
 # The Node and Python peers (interop/node, interop/python) come from npm and PyPI (scripts/peers-env.sh); one that
 # cannot be had is left out with its reason. At the end, scripts/count-calls.sh prints the system calls per echoed
 # message (quick mode: C, ours and Node on byte pipes; full mode: every implementation, 64 B and 1 KiB).

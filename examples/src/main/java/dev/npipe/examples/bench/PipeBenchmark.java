@@ -62,7 +62,8 @@ public final class PipeBenchmark {
     private final long warmupMillis;
     private final long measureMillis;
     private final String namePrefix = "npbench-" + ProcessHandle.current().pid() + "-";
-    private final ResultTable table = new ResultTable();
+    private final int rounds;
+    private final ResultTable table;
     private static final int IDLE_CONNECTIONS = 1000;
     private LoopProbe.Sample serverTotals;
     private Peers peers;
@@ -70,10 +71,12 @@ public final class PipeBenchmark {
     private boolean full;
     private Pattern select;
 
-    private PipeBenchmark(NativePeer nativePeer, long warmupMillis, long measureMillis) {
+    private PipeBenchmark(NativePeer nativePeer, long warmupMillis, long measureMillis, int rounds) {
         this.nativePeer = nativePeer;
         this.warmupMillis = warmupMillis;
         this.measureMillis = measureMillis;
+        this.rounds = rounds;
+        this.table = new ResultTable(rounds);
     }
 
     /**
@@ -93,7 +96,8 @@ public final class PipeBenchmark {
         int threads = Runtime.getRuntime().availableProcessors();
         int serverThreads = 0;
         Pattern select = null;
-        // Eight flags, one switch: scripts/bench.sh is the only caller, so a command-line library (picocli) would add
+        int rounds = 1;
+        // Eleven flags, one switch: scripts/bench.sh is the only caller, so a command-line library (picocli) would add
         // a dependency and nothing a user sees.
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -108,17 +112,22 @@ public final class PipeBenchmark {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--server-threads" -> serverThreads = Integer.parseInt(args[++i]);
                 case "--select" -> select = Pattern.compile(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; usage: PipeBenchmark --npbench PATH [--winio-bench PATH] [--quick | --full] [--out FILE]"
                         + " [--threads N]"
-                        + " [--server-threads N] [--select REGEX]");
+                        + " [--server-threads N] [--select REGEX] [--rounds N]");
             }
         }
         if (exe == null || !Files.isRegularFile(exe)) {
             throw new IllegalArgumentException("--npbench must name the built npbench.exe (got " + exe + ")");
         }
         NativePeer nativePeer = new NativePeer(exe, threads, Files.createTempDirectory("npbench"));
-        PipeBenchmark bench = full ? new PipeBenchmark(nativePeer, 1000, 3000) : new PipeBenchmark(nativePeer, 150, 400);
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1 (got " + rounds + ")");
+        }
+        PipeBenchmark bench = full ? new PipeBenchmark(nativePeer, 1000, 3000, rounds)
+                : new PipeBenchmark(nativePeer, 150, 400, rounds);
         if (winioExe != null) {
             if (!Files.isRegularFile(winioExe)) {
                 throw new IllegalArgumentException("--winio-bench must name the built winio-bench.exe (got "
@@ -216,51 +225,55 @@ public final class PipeBenchmark {
                     client.run(javaAddress, new Workload(mode, test, 16, size), warmupMillis * 2, measureMillis, null);
                 }
             }
-            for (Workload.Test test : Workload.Test.values()) {
-                for (int connections : connectionCounts(test)) {
-                    for (int size : SIZES) {
-                        Workload w = new Workload(mode, test, connections, size);
-                        if (select != null && !select.matcher(w.modeName() + " " + w.testName() + " " + connections
-                                + " " + size).find()) {
-                            continue;
-                        }
-                        Figures base = nativePeer.runClient(nativeAddress.path(), w, warmupMillis, measureMillis);
-                        row(w, Pairing.NATIVE_NATIVE, base, base);
-                        row(w, Pairing.NATIVE_TO_JAVA, nativeToJava(javaAddress, w, javaServer, serverLoops), base);
-                        row(w, Pairing.JAVA_TO_NATIVE,
-                                client.run(nativeAddress, w, warmupMillis, measureMillis, null), base);
-                        row(w, Pairing.JAVA_JAVA,
-                                client.run(javaAddress, w, warmupMillis, measureMillis, serverLoops), base);
-                        // Peers at 16 connections: every size in full mode, 1 KiB in quick mode; and round trips
-                        // on one connection at 64 B and 1 KiB.
-                        boolean oneConnection = connections == 1 && test == Workload.Test.LATENCY && size <= 1024;
-                        if (oneConnection || connections == 16 && (full || size == 1024)) {
-                            if (node != null && mode == NamedPipeMode.BYTE) {
-                                row(w, Pairing.NODE_NODE, node.runClient(scriptAddress.path() + "-node", w,
-                                        warmupMillis, measureMillis), base);
+            // Rounds of the same cells in this JVM, after its warm-up: the summary gives the median of each ratio.
+            for (int round = 1; round <= rounds; round++) {
+                table.round(round);
+                for (Workload.Test test : Workload.Test.values()) {
+                    for (int connections : connectionCounts(test)) {
+                        for (int size : SIZES) {
+                            Workload w = new Workload(mode, test, connections, size);
+                            if (select != null && !select.matcher(w.modeName() + " " + w.testName() + " " + connections
+                                    + " " + size).find()) {
+                                continue;
                             }
-                            if (asyncio != null && mode == NamedPipeMode.BYTE) {
-                                row(w, Pairing.ASYNCIO_ASYNCIO, asyncio.runClient(scriptAddress.path() + "-asyncio",
-                                        w, warmupMillis, measureMillis), base);
+                            Figures base = nativePeer.runClient(nativeAddress.path(), w, warmupMillis, measureMillis);
+                            row(w, Pairing.NATIVE_NATIVE, base, base);
+                            row(w, Pairing.NATIVE_TO_JAVA, nativeToJava(javaAddress, w, javaServer, serverLoops), base);
+                            row(w, Pairing.JAVA_TO_NATIVE,
+                                    client.run(nativeAddress, w, warmupMillis, measureMillis, null), base);
+                            row(w, Pairing.JAVA_JAVA,
+                                    client.run(javaAddress, w, warmupMillis, measureMillis, serverLoops), base);
+                            // Peers at 16 connections: every size in full mode, 1 KiB in quick mode; and round trips
+                            // on one connection at 64 B and 1 KiB.
+                            boolean oneConnection = connections == 1 && test == Workload.Test.LATENCY && size <= 1024;
+                            if (oneConnection || connections == 16 && (full || size == 1024)) {
+                                if (node != null && mode == NamedPipeMode.BYTE) {
+                                    row(w, Pairing.NODE_NODE, node.runClient(scriptAddress.path() + "-node", w,
+                                            warmupMillis, measureMillis), base);
+                                }
+                                if (asyncio != null && mode == NamedPipeMode.BYTE) {
+                                    row(w, Pairing.ASYNCIO_ASYNCIO, asyncio.runClient(scriptAddress.path() + "-asyncio",
+                                            w, warmupMillis, measureMillis), base);
+                                }
+                                if (script != null) {
+                                    row(w, Pairing.MP_MP, script.runClient(scriptAddress.path() + "-mp", w,
+                                            warmupMillis, measureMillis), base);
+                                }
+                                if (winio != null && oneConnection) {
+                                    row(w, Pairing.WINIO_WINIO,
+                                            winio.runClient(winioAddress.path(), w, warmupMillis, measureMillis), base);
+                                }
                             }
-                            if (script != null) {
-                                row(w, Pairing.MP_MP, script.runClient(scriptAddress.path() + "-mp", w,
-                                        warmupMillis, measureMillis), base);
-                            }
-                            if (winio != null && oneConnection) {
-                                row(w, Pairing.WINIO_WINIO,
-                                        winio.runClient(winioAddress.path(), w, warmupMillis, measureMillis), base);
-                            }
-                        }
-                        if (connections == 16 && (full || size == 1024)) {
-                            if (mode == NamedPipeMode.BYTE) {
-                                row(w, Pairing.NIO_TCP, peers.tcp(w, warmupMillis, measureMillis), base);
-                            }
-                            row(w, Pairing.BLOCKING_TO_JAVA,
-                                    Peers.blocking(javaAddress, w, warmupMillis, measureMillis), base);
-                            if (winio != null) {
-                                row(w, Pairing.WINIO_WINIO,
-                                        winio.runClient(winioAddress.path(), w, warmupMillis, measureMillis), base);
+                            if (connections == 16 && (full || size == 1024)) {
+                                if (mode == NamedPipeMode.BYTE) {
+                                    row(w, Pairing.NIO_TCP, peers.tcp(w, warmupMillis, measureMillis), base);
+                                }
+                                row(w, Pairing.BLOCKING_TO_JAVA,
+                                        Peers.blocking(javaAddress, w, warmupMillis, measureMillis), base);
+                                if (winio != null) {
+                                    row(w, Pairing.WINIO_WINIO,
+                                            winio.runClient(winioAddress.path(), w, warmupMillis, measureMillis), base);
+                                }
                             }
                         }
                     }

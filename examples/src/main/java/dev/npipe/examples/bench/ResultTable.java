@@ -13,21 +13,47 @@
 package dev.npipe.examples.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 
-/** The benchmark's table: one row per workload and pairing, Java figures also as a ratio to C -> C. */
+/**
+ * The benchmark's table: one row per workload and pairing (per round, when the cells run more than once), Java
+ * figures also as a ratio to C -> C of the same round.
+ */
 final class ResultTable {
-    private record Row(Workload w, Pairing pairing, Figures f, Figures nativeBaseline) {
+    private record Row(Workload w, Pairing pairing, int round, Figures f, Figures nativeBaseline) {
     }
 
     private final List<Row> rows = new ArrayList<>();
+    private final int rounds;
+    private int round = 1;
 
-    /** Adds a row; {@code baseline} is the C -> C figure of the same workload from the same run. */
+    /** A table of one round. */
+    ResultTable() {
+        this(1);
+    }
+
+    /** A table of {@code rounds} rounds of the same cells: the summary gives each ratio's median over them. */
+    ResultTable(int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1 (got " + rounds + ")");
+        }
+        this.rounds = rounds;
+    }
+
+    /** The rows added from now on belong to round {@code round} (1-based). */
+    void round(int round) {
+        this.round = round;
+    }
+
+    /** Adds a row; {@code baseline} is the C -> C figure of the same workload from the same round. */
     String add(Workload w, Pairing pairing, Figures f, Figures baseline) {
-        Row row = new Row(w, pairing, f, baseline);
+        Row row = new Row(w, pairing, round, f, baseline);
         rows.add(row);
-        return format(row);
+        return format(row, rounds > 1);
     }
 
     /**
@@ -36,12 +62,13 @@ final class ResultTable {
      * are empty.
      */
     String csv() {
-        StringBuilder out = new StringBuilder("mode,test,connections,size,pairing,messages,seconds,msg_per_s,mb_per_s,"
+        StringBuilder out = new StringBuilder("mode,test,connections,size,pairing,round,messages,seconds,msg_per_s,mb_per_s,"
                 + "p50_us,p99_us,p999_us,alloc_b_per_msg,batch,at_once_per_msg\n");
         for (Row r : rows) {
             Figures f = r.f;
             out.append(String.join(",", r.w.modeName(), r.w.testName(), Integer.toString(r.w.connections()),
-                    Integer.toString(r.w.size()), '"' + r.pairing.label + '"', Long.toString(f.messages()),
+                    Integer.toString(r.w.size()), '"' + r.pairing.label + '"', Integer.toString(r.round),
+                    Long.toString(f.messages()),
                     cell(f.seconds()), cell(f.messagesPerSecond()), cell(f.megabytesPerSecond(r.w.size())),
                     cell(f.p50Micros()), cell(f.p99Micros()), cell(f.p999Micros()), cell(f.garbagePerMessage()),
                     cell(f.batchSize()), cell(f.atOncePerMessage()))).append('\n');
@@ -60,14 +87,14 @@ final class ResultTable {
                 + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
     }
 
-    private static String format(Row r) {
+    private static String format(Row r, boolean showRound) {
         Figures f = r.f;
         Figures c = r.nativeBaseline;
         boolean baseline = r.pairing == Pairing.NATIVE_NATIVE;
         return String.format(Locale.ROOT,
                 "| %s | %s | %d | %s | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |",
-                r.w.modeName(), r.w.testName(), r.w.connections(), size(r.w.size()), r.pairing.label,
-                f.messagesPerSecond(), f.megabytesPerSecond(r.w.size()),
+                r.w.modeName(), r.w.testName(), r.w.connections(), size(r.w.size()),
+                showRound ? r.pairing.label + " (round " + r.round + ")" : r.pairing.label, f.messagesPerSecond(), f.megabytesPerSecond(r.w.size()),
                 baseline ? "1" : ratio(f.messagesPerSecond(), c.messagesPerSecond()),
                 latency(f.p50Micros(), c.p50Micros(), baseline), latency(f.p99Micros(), c.p99Micros(), baseline),
                 latency(f.p999Micros(), c.p999Micros(), baseline),
@@ -100,7 +127,7 @@ final class ResultTable {
     String table() {
         StringBuilder sb = new StringBuilder(header()).append('\n');
         for (Row r : rows) {
-            sb.append(format(r)).append('\n');
+            sb.append(format(r, rounds > 1)).append('\n');
         }
         return sb.toString();
     }
@@ -108,13 +135,13 @@ final class ResultTable {
     /** A peer against ours (Java -> Java, same workload): ours/peer throughput (>= 1 wins), ours/peer p99 (<= 1). */
     private void peerLine(StringBuilder sb, Row peer) {
         for (Row ours : rows) {
-            if (ours.pairing == Pairing.JAVA_JAVA && ours.w.equals(peer.w)) {
+            if (ours.pairing == Pairing.JAVA_JAVA && ours.w.equals(peer.w) && ours.round == peer.round) {
                 boolean latency = peer.w.test() == Workload.Test.LATENCY;
                 double tput = ours.f.messagesPerSecond() / peer.f.messagesPerSecond();
                 double p99 = ours.f.p99Micros() / peer.f.p99Micros();
-                sb.append(String.format(Locale.ROOT, "- peer %s, %s %s, %d conns, %s: ours/peer throughput %.2fx%s%n",
-                        peer.pairing.label, peer.w.modeName(), peer.w.testName(), peer.w.connections(),
-                        size(peer.w.size()), tput, latency ? String.format(Locale.ROOT, ", p99 %.2fx", p99) : ""));
+                sb.append(String.format(Locale.ROOT, "- peer %s%s, %s %s, %d conns, %s: ours/peer throughput %.2fx%s%n",
+                        peer.pairing.label, rounds > 1 ? " (round " + peer.round + ")" : "", peer.w.modeName(),
+                        peer.w.testName(), peer.w.connections(), size(peer.w.size()), tput, latency ? String.format(Locale.ROOT, ", p99 %.2fx", p99) : ""));
                 return;
             }
         }
@@ -152,10 +179,46 @@ final class ResultTable {
                 peerLine(sb, r);
             }
         }
+        medians(sb);
         sb.append(String.format(Locale.ROOT, "- largest allocation per echoed message on the Java loops: %.1f B%n",
                 maxGarbage));
         sb.append(String.format(Locale.ROOT, "- average completions per GetQueuedCompletionStatusEx call "
                 + "(Java loops, 16 and 64 connections): %.2f%n", batchRows == 0 ? Double.NaN : batchSum / batchRows));
         return sb.toString();
+    }
+
+    /**
+     * With more than one round: for every workload and pairing, msg/s over C -> C's of the same round, each round's
+     * and their median. Single rounds under Wine move a lot (C -> C itself by 2x); the median of rounds run in one
+     * JVM, after its warm-up, is the figure to compare.
+     */
+    private void medians(StringBuilder sb) {
+        if (rounds < 2) {
+            return;
+        }
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.pairing != Pairing.NATIVE_NATIVE) {
+                String key = String.format(Locale.ROOT, "%s %s, %d conns, %s, %s", r.w.modeName(), r.w.testName(),
+                        r.w.connections(), size(r.w.size()), r.pairing.label);
+                ratios.computeIfAbsent(key, k -> new ArrayList<>())
+                        .add(r.f.messagesPerSecond() / r.nativeBaseline.messagesPerSecond());
+            }
+        }
+        for (Map.Entry<String, List<Double>> e : ratios.entrySet()) {
+            StringJoiner each = new StringJoiner(", ");
+            e.getValue().forEach(v -> each.add(String.format(Locale.ROOT, "%.2f", v)));
+            sb.append(String.format(Locale.ROOT, "- %s: msg/s %.2fx C, median of %d rounds (%s)%n", e.getKey(),
+                    median(e.getValue()), e.getValue().size(), each));
+        }
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -70,4 +70,26 @@ class BenchmarkFiguresTest {
         String summary = table.summary();
         assertTrue(summary.contains("Java -> Java: p99 1.25x native (target <= 1.2x): MISSED"), summary);
     }
+
+    @Test
+    void roundsAreLabelledAndTheSummaryGivesTheMedianOfTheirRatios() {
+        Workload w = new Workload(NamedPipeMode.MESSAGE, Workload.Test.THROUGHPUT, 16, 64);
+        ResultTable table = new ResultTable(3);
+        double[] cPerSecond = {1000, 2000, 1000};
+        double[] javaPerSecond = {500, 1800, 950}; // 0.50, 0.90, 0.95 of C's in the same round
+        for (int round = 1; round <= 3; round++) {
+            table.round(round);
+            Figures c = new Figures((long) cPerSecond[round - 1], 1.0, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, 0.0);
+            table.add(w, Pairing.NATIVE_NATIVE, c, c);
+            String row = table.add(w, Pairing.NATIVE_TO_JAVA, new Figures((long) javaPerSecond[round - 1], 1.0,
+                    Double.NaN, Double.NaN, Double.NaN, 0.0, 1.0, 0.0), c);
+            assertTrue(row.contains("(round " + round + ")"), row);
+        }
+        String summary = table.summary();
+        assertTrue(summary.contains("- message throughput, 16 conns, 64 B, " + Pairing.NATIVE_TO_JAVA.label
+                + ": msg/s 0.90x C, median of 3 rounds (0.50, 0.90, 0.95)"), summary);
+        assertTrue(table.csv().lines().skip(1).allMatch(l -> l.split(",")[5].matches("[123]")), table.csv());
+        assertEquals(0.925, ResultTable.median(java.util.List.of(0.95, 0.5, 0.9, 1.0)), 1e-9);
+    }
 }
