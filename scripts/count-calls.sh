@@ -47,6 +47,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/wine-env.sh
 source scripts/wine-env.sh
+name_failures count-calls
 # shellcheck source=scripts/peers-env.sh
 source scripts/peers-env.sh
 

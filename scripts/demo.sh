@@ -20,6 +20,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/wine-env.sh
+name_failures demo
 SECONDS_PER_PHASE=${1:-5}
 
 ensure_wine || { echo "demo: Wine is missing and could not be installed" >&2; exit 1; }

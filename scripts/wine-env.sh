@@ -16,7 +16,7 @@
 #   REPO            repository root
 #   WIN32_CACHE     $REPO/.build/win32 (gitignored; survives `mvn clean`)
 #   WINEPREFIX      $WIN32_CACHE/wineprefix (never the user's ~/.wine)
-# Functions: ensure_wine, ensure_mingw, ensure_windows_jre, to_win_path, to_win_classpath.
+# Functions: ensure_wine, ensure_mingw, ensure_windows_jre, to_win_path, to_win_classpath, name_failures.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WIN32_CACHE=$REPO/.build/win32
@@ -133,6 +133,18 @@ to_win_classpath() {
   shift
   for d in "$@"; do cp+="${cp:+;}$(to_win_path "$d")"; done
   IFS=: read -r -a deps < <(tr -d '\n' < "$file"; echo)
-  for d in "${deps[@]}"; do [ -n "$d" ] && cp+="${cp:+;}$(to_win_path "$d")"; done
+  # An 'if', not '[ -n ] && ...': an empty last entry would make the function fail, and the caller's set -e end it.
+  for d in "${deps[@]}"; do if [ -n "$d" ]; then cp+="${cp:+;}$(to_win_path "$d")"; fi; done
   printf '%s\n' "$cp"
+}
+
+# name_failures NAME: under set -e a command that fails ends the script without a word (a CI run once showed the
+# quick benchmark only as FAILED, after 11 s and no line of its own). From here on such a command is named on
+# stderr, with its line and exit status, as the script ends. Functions are covered (errtrace); command substitutions
+# are not (their failures are the caller's to judge, e.g. a pgrep that finds nothing).
+name_failures() {
+  set -o errtrace
+  # shellcheck disable=SC2064  # NAME now, the rest when the trap runs
+  trap "name_failures_status=\$?; [ \"\$BASHPID\" != \"\$\$\" ] ||
+    echo \"$1: exit status \$name_failures_status at line \$LINENO of \${BASH_SOURCE[0]##*/}: \$BASH_COMMAND\" >&2" ERR
 }
