@@ -94,11 +94,7 @@ class ChannelFactoriesTest {
                 .handler(sink).connect(transport.address(name)).sync().channel();
         byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
         channel.writeAndFlush(Unpooled.wrappedBuffer(hello)).sync();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (sink.received().length < hello.length && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertArrayEquals(hello, sink.received());
+        assertArrayEquals(hello, sink.awaitBytes(hello.length, 10));
         channel.close().sync();
 
         // A factory made for one name refuses another address: its checks would not fit.

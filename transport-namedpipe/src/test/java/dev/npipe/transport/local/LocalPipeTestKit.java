@@ -110,9 +110,16 @@ final class LocalPipeTestKit {
         @Override
         protected synchronized void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
             received.writeBytes(bytesOf(msg));
+            notifyAll();
         }
 
-        synchronized byte[] received() {
+        /** What has arrived once {@code length} bytes have, or what has when {@code seconds} have passed. */
+        synchronized byte[] awaitBytes(int length, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            long left;
+            while (received.size() < length && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
             return received.toByteArray();
         }
     }

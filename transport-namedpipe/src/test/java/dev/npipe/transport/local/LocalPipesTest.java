@@ -133,11 +133,7 @@ class LocalPipesTest {
         Channel client = transport.connect(transport.bootstrap(group, sink), name).sync().channel();
         byte[] sent = LocalPipeTestKit.payload(100_000, 3);
         client.writeAndFlush(Unpooled.wrappedBuffer(sent)).sync();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sink.received().length < sent.length && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertArrayEquals(sent, sink.received());
+        assertArrayEquals(sent, sink.awaitBytes(sent.length, 30));
         client.close().sync();
         server.close().sync();
     }
@@ -175,11 +171,7 @@ class LocalPipesTest {
         assertEquals(null, caught.poll(200, TimeUnit.MILLISECONDS), "reported twice");
         // The channel goes on carrying bytes.
         client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})).sync();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sink.received().length < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertArrayEquals(new byte[] {1, 2, 3}, sink.received());
+        assertArrayEquals(new byte[] {1, 2, 3}, sink.awaitBytes(3, 30));
         client.close().sync();
         server.close().sync();
     }
@@ -314,11 +306,7 @@ class LocalPipesTest {
                 .sync().channel();
         Channel client = connect.sync().channel();
         client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {4, 5, 6})).sync();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sink.received().length < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertArrayEquals(new byte[] {4, 5, 6}, sink.received());
+        assertArrayEquals(new byte[] {4, 5, 6}, sink.awaitBytes(3, 30));
         client.close().sync();
         server.close().sync();
     }
@@ -398,11 +386,7 @@ class LocalPipesTest {
                 .option(NamedPipeChannelOption.READ_MODE, dev.npipe.transport.NamedPipeMode.BYTE), name)
                 .sync().channel();
         client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})).sync();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sink.received().length < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertArrayEquals(new byte[] {1, 2, 3}, sink.received());
+        assertArrayEquals(new byte[] {1, 2, 3}, sink.awaitBytes(3, 30));
         client.close().sync();
         server.close().sync();
     }

@@ -109,11 +109,7 @@ class SocketFilesTest {
         LocalPipeTestKit.ByteSink sink = new LocalPipeTestKit.ByteSink();
         Channel client = transport.connect(transport.bootstrap(group, sink), name).sync().channel();
         client.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {4, 5, 6})).sync();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sink.received().length < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertArrayEquals(new byte[] {4, 5, 6}, sink.received());
+        assertArrayEquals(new byte[] {4, 5, 6}, sink.awaitBytes(3, 30));
         client.close().sync();
     }
 
