@@ -239,8 +239,11 @@ run() {
 }
 
 # requests TRACE SERVER_PID: "role request count" for the server (its Unix process id) and the client (the other
-# process with the most requests), from a wineserver -d1 trace. A thread belongs to the process whose first thread
-# (init_first_thread, which names its Unix pid) or one of whose threads (new_thread on the current process) made it.
+# process with the most requests), from a wineserver -d1 trace, and the same for each one's I/O threads (those
+# that made read requests: on pipes) as server-io and client-io: a JVM's other threads (the JIT's, the GC's) make
+# requests of their own, which vary from one start to the next and so do not cancel out in the difference of two
+# runs. A thread belongs to the process whose first thread (init_first_thread, which names its Unix pid) or one of
+# whose threads (new_thread on the current process) made it.
 requests() {
   awk -v srv="$2" '
     { tid = substr($1, 1, 4) }
@@ -250,11 +253,15 @@ requests() {
     $2 == "new_thread()" && $3 == "=" { t = $6; sub(/^tid=/, "", t); sub(/,$/, "", t); if (own[tid]) proc[t] = proc[tid]; next }
     $2 ~ /\($/ || ($2 ~ /\(\)$/ && $3 != "=") {
       name = $2; sub(/\(.*$/, "", name); p = (tid in proc) ? proc[tid] : "?"
-      n[p " " name]++; total[p]++ }
+      n[p " " name]++; total[p]++; nt[tid " " name]++; if (name == "read") reads[tid]++ }
     END { best = 0; cli = ""
           for (p in total) if (p != srv && p != "?" && total[p] > best) { best = total[p]; cli = p }
           for (k in n) { split(k, kf, " ")
-            if (kf[1] == srv) print "server", kf[2], n[k]; else if (kf[1] == cli) print "client", kf[2], n[k] } }' "$1"
+            if (kf[1] == srv) print "server", kf[2], n[k]; else if (kf[1] == cli) print "client", kf[2], n[k] }
+          for (k in nt) { split(k, kf, " "); if (!(kf[1] in reads)) continue
+            if (proc[kf[1]] == srv) io["server-io " kf[2]] += nt[k]
+            else if (proc[kf[1]] == cli) io["client-io " kf[2]] += nt[k] }
+          for (k in io) print k, io[k] }' "$1"
 }
 
 # counts FILE: "function count" lines for the traced calls (the relay's "Call ntdll.NtX(" lines). NtReadFile and
@@ -317,6 +324,8 @@ if [ -n "$REQS" ]; then
   echo "${LONG} ms runs differenced; every request wineserver served (wineserver -d1), per process, by request: the"
   echo "waits (select), reads, writes, dequeues (remove_completion), an operation's result fetched after it waited"
   echo "(get_async_result), events (event_op) ... The trace slows wineserver down, so more operations wait than untraced."
+  echo "An I/O threads row counts only the threads that made pipe reads: what the loops themselves ask for, without the"
+  echo "JIT's and the GC's threads, whose work varies from one start to the next and does not cancel out."
   echo
   echo "| implementation | pipe | size | side | requests/msg | requests (>= 0.05 per message) |"
   echo "|---|---|--:|---|--:|---|"
@@ -351,8 +360,8 @@ for impl in $IMPLS; do
         continue
       fi
       if [ -n "$REQS" ]; then
-        for side in client server; do
-          echo "| ${LABEL[$impl]} | $mode | $size | $side | $(req_per_msg "$a.req" "$b.req" $((n2 - n1)) $side) |"
+        for side in client client-io server server-io; do
+          echo "| ${LABEL[$impl]} | $mode | $size | ${side/-io/, I/O threads} | $(req_per_msg "$a.req" "$b.req" $((n2 - n1)) $side) |"
         done
         continue
       fi
