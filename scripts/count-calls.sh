@@ -243,7 +243,8 @@ run() {
 # that made read requests: on pipes) as server-io and client-io: a JVM's other threads (the JIT's, the GC's) make
 # requests of their own, which vary from one start to the next and so do not cancel out in the difference of two
 # runs. A thread belongs to the process whose first thread (init_first_thread, which names its Unix pid) or one of
-# whose threads (new_thread on the current process) made it.
+# whose threads (new_thread on the current process) made it; a thread's requests are keyed by that process as
+# well as its id, which wineserver may give again to a later thread.
 requests() {
   awk -v srv="$2" '
     { tid = substr($1, 1, 4) }
@@ -253,14 +254,13 @@ requests() {
     $2 == "new_thread()" && $3 == "=" { t = $6; sub(/^tid=/, "", t); sub(/,$/, "", t); if (own[tid]) proc[t] = proc[tid]; next }
     $2 ~ /\($/ || ($2 ~ /\(\)$/ && $3 != "=") {
       name = $2; sub(/\(.*$/, "", name); p = (tid in proc) ? proc[tid] : "?"
-      n[p " " name]++; total[p]++; nt[tid " " name]++; if (name == "read") reads[tid]++ }
+      n[p " " name]++; total[p]++; nt[p " " tid " " name]++; if (name == "read") reads[p " " tid]++ }
     END { best = 0; cli = ""
           for (p in total) if (p != srv && p != "?" && total[p] > best) { best = total[p]; cli = p }
           for (k in n) { split(k, kf, " ")
             if (kf[1] == srv) print "server", kf[2], n[k]; else if (kf[1] == cli) print "client", kf[2], n[k] }
-          for (k in nt) { split(k, kf, " "); if (!(kf[1] in reads)) continue
-            if (proc[kf[1]] == srv) io["server-io " kf[2]] += nt[k]
-            else if (proc[kf[1]] == cli) io["client-io " kf[2]] += nt[k] }
+          for (k in nt) { split(k, kf, " "); if (!((kf[1] " " kf[2]) in reads)) continue
+            if (kf[1] == srv) io["server-io " kf[3]] += nt[k]; else if (kf[1] == cli) io["client-io " kf[3]] += nt[k] }
           for (k in io) print k, io[k] }' "$1"
 }
 
