@@ -22,7 +22,7 @@
 #
 #   scripts/count-calls.sh [--wine10] [--quick] [--throughput [--own-client]] [--cpu | --requests] [--sizes "64 1024"]
 #                          [--modes "byte message"] [--impls "c go java java1 node asyncio mp"] [--warmup MS]
-#                          [--short MS] [--long MS]
+#                          [--short MS] [--long MS] [--by-thread]
 #   --wine10: under Wine 10 with JDK 25 for ours (the chroot of scripts/wine10-env.sh), as bench.sh --wine10
 #   --quick: C, ours (1 loop) and Node only, byte pipes (scripts/bench.sh's quick run)
 #   --throughput: the throughput workload instead (16 connections, each keeping a window of messages in flight),
@@ -40,6 +40,13 @@
 #     per process (server, client), by request, differenced the same way. Under Wine every kernel call, wait and
 #     wake that leaves a process is a request, whatever API made it: this counts what the relay trace cannot see
 #     (the JVM's own threads, Wine's completion of an operation that waited), which the call counts leave out.
+#   --by-thread: CPU time per echoed message by thread instead (untraced), in the steady state of one run of LONG
+#     ms (12000 unless given): each thread's user + system time from /proc/PID/task, sampled twice inside the
+#     measured window (from WARMUP + 4 s after the client starts, which leaves a JVM 4 s to start, to WARMUP + LONG
+#     - 3 s),
+#     over the messages of that window at the client's msg/s. Threads are grouped by name (Wine names a thread's
+#     Linux task after its Windows description: a JVM's "C2 CompilerThread0", a loop's "peer-server-1-1"), digits
+#     after - or # as N. What --cpu cannot tell: how much of a process's CPU is its I/O threads' and how much the JIT's or GC's.
 #
 # Needs the built peers in examples/target/bench/ (scripts/bench.sh builds them; this script builds what is
 # missing). A peer that cannot be had (no node.exe, no Windows python.exe) is skipped with its reason.
@@ -62,6 +69,7 @@ CONNS=1
 PREC=2
 CPU=""
 REQS=""
+BY_THREAD=""
 OWN_CLIENT=""
 WINE10=""
 while [ $# -gt 0 ]; do
@@ -71,16 +79,22 @@ while [ $# -gt 0 ]; do
     --throughput) TEST=throughput; CONNS=16; IMPLS="c java1 node"; SIZES="64 1024"; PREC=3; shift ;;
     --cpu) CPU=1; shift ;;
     --requests) REQS=1; shift ;;
+    --by-thread) BY_THREAD=1; shift ;;
     --own-client) OWN_CLIENT=1; shift ;;
     --sizes) SIZES=$2; shift 2 ;;
     --modes) ONLY_MODE=$2; shift 2 ;;
     --impls) IMPLS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --short) SHORT=$2; shift 2 ;;
-    --long) LONG=$2; shift 2 ;;
+    --long) LONG=$2; LONG_SET=1; shift 2 ;;
     *) echo "count-calls: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+if [ -n "$BY_THREAD" ]; then
+  [ -z "$CPU$REQS" ] || { echo "count-calls: --by-thread is its own measure, not with --cpu or --requests" >&2; exit 2; }
+  [ -n "${LONG_SET:-}" ] || LONG=12000
+  [ "$LONG" -ge 8000 ] || { echo "count-calls: --by-thread needs --long 8000 or more (a JVM's start)" >&2; exit 2; }
+fi
 
 ensure_wine || { echo "count-calls: Wine is missing" >&2; exit 1; }
 OUT=$PWD/examples/target/bench
@@ -157,8 +171,9 @@ LABEL[mp]="Python 3.13 multiprocessing"; MODES[mp]="message"
 # node.exe refuses to start on what it takes for a Windows older than 8.1 (Wine 8 reports Windows 7 to it).
 export NODE_SKIP_PLATFORM_CHECK=1
 
-# ticks PID: the CPU time (user + system, in clock ticks) of a live process so far; empty once it has gone.
-ticks() { sed -n 's/^.*) [A-Z] //p' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
+# ticks PID: the CPU time (user + system, in clock ticks) of a live process so far; empty once it has gone. After
+# the state, fields 14 and 15 of stat (utime, stime) are the 11th and 12th.
+ticks() { sed -n 's/^.*) [A-Z] //p' "/proc/$1/stat" 2>/dev/null | awk '{ print $11 + $12 }'; }
 # The wineserver of this prefix (other prefixes may have one too).
 prefix_wineserver() {
   local p
@@ -167,11 +182,54 @@ prefix_wineserver() {
   done
 }
 
+# prefix_pids: the processes of this prefix and its wineserver.
+prefix_pids() {
+  local p
+  for p in $(ls /proc | grep -E '^[0-9]+$'); do
+    tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qx "WINEPREFIX=$WINEPREFIX" && echo "$p"
+  done
+  prefix_wineserver
+}
+
+# snapshot SERVER_PID PIDS...: "time SECONDS", then "ROLE TID TICKS NAME" for every thread of those processes: ROLE
+# server, wineserver, or the process id of any other (the client is told from Wine's own services afterwards: the
+# one that used the most CPU in the window). One awk reads every thread's stat, so the sample takes milliseconds.
+snapshot() {
+  local srv=$1 ws p files=()
+  shift
+  ws=$(prefix_wineserver)
+  for p in "$@"; do files+=(/proc/"$p"/task/*/stat); done
+  echo "time $(date +%s.%N)"
+  awk -v srv="$srv" -v ws="$ws" '
+    { split(FILENAME, f, "/"); role = f[3] == srv ? "server" : f[3] == ws ? "wineserver" : f[3]
+      name = $0; sub(/^[^(]*\(/, "", name); sub(/\)[^)]*$/, "", name)
+      rest = $0; sub(/^.*\) /, "", rest); split(rest, r, " ")
+      print role, f[5], r[12] + r[13], name }' "${files[@]}" 2>/dev/null || true  # a thread that ended meanwhile
+}
+
+# by_thread T1 T2 RATE: "side name µs/msg" per thread group (digits as N) between two snapshots, at RATE msg/s;
+# side server, client (the other process that used the most CPU) or wineserver; "side all µs/msg" for each side.
+by_thread() {
+  awk -v rate="$3" -v hz="$(getconf CLK_TCK)" '
+    FNR == 1 { t[FILENAME == ARGV[1] ? 1 : 2] = $2; next }
+    { name = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ ?/, "", name); gsub(/-[0-9]+/, "-N", name); gsub(/#[0-9]+/, "#N", name)
+      if (name == "") name = "(unnamed)"
+      k = $1 SUBSEP $2; if (FILENAME == ARGV[1]) { a[k] = $3 } else if (k in a) { d[$1 SUBSEP name] += $3 - a[k]; per[$1] += $3 - a[k] } }
+    END { cli = ""; best = -1
+          for (r in per) if (r != "server" && r != "wineserver" && per[r] > best) { best = per[r]; cli = r }
+          n = rate * (t[2] - t[1])
+          for (k in d) { split(k, kf, SUBSEP); side = kf[1] == cli ? "client" : kf[1]
+            if (side != "server" && side != "client" && side != "wineserver") continue
+            printf "%s %.3f %s\n", side, d[k] / hz * 1e6 / n, kf[2] }
+          for (r in per) { side = r == cli ? "client" : r
+            if (side == "server" || side == "client" || side == "wineserver") printf "%s %.3f all\n", side, per[r] / hz * 1e6 / n } }' "$1" "$2"
+}
+
 # run IMPL MODE SIZE MS TAG: one server + client pairing; leaves TAG.srv, TAG.cli (traces) and TAG.res, and with
 # --cpu TAG.cpu: "server client wineserver" CPU seconds (the server's and wineserver's from READY on).
 run() {
   local impl=$1 mode=$2 size=$3 ms=$4 tag=$WORK/$5 pipe fifo i dbg=+pid,+relay
-  [ -z "$CPU$REQS" ] || dbg=-all
+  [ -z "$CPU$REQS$BY_THREAD" ] || dbg=-all
   pipe='\\.\pipe\npcalls-'$$-$5
   fifo=$tag.stdin
   rm -f "$fifo" "$tag".*; mkfifo "$fifo"
@@ -205,6 +263,17 @@ run() {
   # --own-client.
   local cli_impl=$impl
   [ "$TEST" = throughput ] && [ -z "$OWN_CLIENT" ] && cli_impl=c && read -r -a cmd <<<"${CMD[c]}"
+  # With --by-thread, every thread's CPU time twice inside the client's measured window (see the usage above).
+  local sampler=""
+  if [ -n "$BY_THREAD" ]; then
+    ( sleep "$(awk -v w="$WARMUP" 'BEGIN { print (w + 4000) / 1000 }')"
+      local pids; pids=$(prefix_pids | sort -u)
+      # shellcheck disable=SC2086
+      snapshot "$srv" $pids >"$tag.t1"; sleep "$(awk -v l="$LONG" 'BEGIN { print (l - 7000) / 1000 }')"
+      # shellcheck disable=SC2086
+      snapshot "$srv" $pids >"$tag.t2" ) &
+    sampler=$!
+  fi
   # The client in a subshell whose `times` gives the CPU time of what it waited for (the client process).
   if [ "$cli_impl" = node ]; then
     ( export WINEDEBUG=$dbg; wine_argv; timeout 300 "${WINE_ARGV[@]}" "${cmd[@]}" client "$pipe" "$mode" "$TEST" "$CONNS" "$size" "$WARMUP" "$ms" \
@@ -214,6 +283,7 @@ run() {
       "${THREADS[$cli_impl]:-2}" </dev/null > >(cat >"$tag.res") 2> >(cat >"$tag.cli") || true
       times >"$tag.times" )
   fi
+  [ -z "$sampler" ] || wait "$sampler" 2>/dev/null || true
   if [ -n "$CPU" ]; then
     local srv1 ws1 cli
     srv1=$(ticks "$srv"); ws1=$(ticks "$ws")
@@ -304,7 +374,9 @@ req_per_msg() {
             sub(/,$/, "", out); printf "%.2f |%s", t, out }'
 }
 
-if [ -n "$CPU" ]; then
+if [ -n "$BY_THREAD" ]; then
+  echo "## CPU time per echoed message, by thread"
+elif [ -n "$CPU" ]; then
   echo "## CPU time per echoed message"
 elif [ -n "$REQS" ]; then
   echo "## wineserver requests per echoed message"
@@ -316,7 +388,9 @@ if [ "$TEST" = throughput ]; then
   client="C's client (npbench) against each server"
   [ -z "$OWN_CLIENT" ] || client="each implementation's own client against its server"
   echo "$(wine --version 2>/dev/null), throughput test: $CONNS connections, each keeping a window in flight, $client,"
-  echo "${WARMUP} ms warm-up, ${SHORT} ms and"
+  if [ -n "$BY_THREAD" ]; then echo "${WARMUP} ms warm-up,"; else echo "${WARMUP} ms warm-up, ${SHORT} ms and"; fi
+elif [ -n "$BY_THREAD" ]; then
+  echo "$(wine --version 2>/dev/null), round trips on one connection (latency test), ${WARMUP} ms warm-up,"
 else
   echo "$(wine --version 2>/dev/null), round trips on one connection (latency test), ${WARMUP} ms warm-up, ${SHORT} ms and"
 fi
@@ -329,6 +403,13 @@ if [ -n "$REQS" ]; then
   echo
   echo "| implementation | pipe | size | side | requests/msg | requests (>= 0.05 per message) |"
   echo "|---|---|--:|---|--:|---|"
+elif [ -n "$BY_THREAD" ]; then
+  echo "one ${LONG} ms run, untraced; microseconds of CPU (user + system) per message of each group of threads (by"
+  echo "name, numbers after - or # as N) between two samples of /proc inside the measured window, at the client's msg/s; only groups"
+  echo "of >= 0.05 µs/msg are named. $(nproc) processors, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start."
+  echo
+  echo "| implementation | pipe | size | msg/s | side | µs/msg | by thread (µs/msg) |"
+  echo "|---|---|--:|--:|---|--:|---|"
 elif [ -n "$CPU" ]; then
   echo "${LONG} ms runs differenced, untraced; microseconds of CPU (user + system) per message, of each process and of"
   echo "wineserver (the work of the pipe calls under Wine); msg/s is the longer run's. $(nproc) processors, load average"
@@ -351,6 +432,25 @@ for impl in $IMPLS; do
   for mode in ${MODES[$impl]}; do
     [ -z "$ONLY_MODE" ] || [[ " $ONLY_MODE " == *" $mode "* ]] || continue
     for size in $SIZES; do
+      if [ -n "$BY_THREAD" ]; then
+        b=$WORK/$impl-$mode-$size-b
+        run "$impl" "$mode" "$size" "$LONG" "$impl-$mode-$size-b"
+        rate=$(sed -n 's/^RESULT msgs=\([0-9]*\) .*secs=\([0-9.]*\).*/\1 \2/p' "$b.res" | awk '{ printf "%.0f", $1 / $2 }')
+        # A process of the first sample missing from the second (the client ended before it) would count as idle.
+        gone=$(join -v1 <(awk 'NR > 1 { print $1 }' "$b.t1" | sort -u) <(awk 'NR > 1 { print $1 }' "$b.t2" | sort -u) | wc -l)
+        if [ -z "$rate" ] || [ ! -s "$b.t2" ] || [ "$gone" -gt 0 ]; then
+          echo "| ${LABEL[$impl]} | $mode | $size | | | | failed: no result, or the client ended before the second sample (see $b.res) |"
+          continue
+        fi
+        by_thread "$b.t1" "$b.t2" "$rate" >"$b.threads"
+        for side in server client wineserver; do
+          all=$(awk -v s=$side '$1 == s && $3 == "all" { print $2 }' "$b.threads")
+          groups=$(awk -v s=$side '$1 == s && $3 != "all" && $2 >= 0.05 { n = $0; sub(/^[^ ]+ [^ ]+ /, "", n); print $2 "\t" n }' \
+            "$b.threads" | sort -rn | awk -F'\t' '{ printf "%s%s %.2f", (NR > 1 ? ", " : ""), $2, $1 }')
+          echo "| ${LABEL[$impl]} | $mode | $size | $rate | $side | ${all:-?} | $groups |"
+        done
+        continue
+      fi
       run "$impl" "$mode" "$size" "$SHORT" "$impl-$mode-$size-a"
       run "$impl" "$mode" "$size" "$LONG" "$impl-$mode-$size-b"
       a=$WORK/$impl-$mode-$size-a b=$WORK/$impl-$mode-$size-b
