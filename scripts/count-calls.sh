@@ -48,6 +48,9 @@
 #     Linux task after its Windows description: a JVM's "C2 CompilerThread0", a loop's "peer-server-1-1"), digits
 #     after - or # as N. What --cpu cannot tell: how much of a process's CPU is its I/O threads' and how much the JIT's or GC's.
 #
+# PEER_JAVA_OPTS: more options for ours' JVMs (both sides), e.g. -XX:+PrintCompilation; their output is kept in
+# examples/target/bench/calls/ (TAG.out, TAG.res).
+#
 # Needs the built peers in examples/target/bench/ (scripts/bench.sh builds them; this script builds what is
 # missing). A peer that cannot be had (no node.exe, no Windows python.exe) is skipped with its reason.
 set -euo pipefail
@@ -151,7 +154,7 @@ CMD[go]="$OUT/win32/winio-bench.exe"; LABEL[go]="go-winio"; MODES[go]="byte mess
 [ -f "${CMD[go]}" ] || WHY[go]="winio-bench.exe could not be built"
 cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
 ensure_windows_jre >/dev/null || WHY[java]="no Windows JRE"
-CMD[java]="$WIN_JAVA -Xmx256m -Dio.netty.leakDetection.level=DISABLED -cp $cp dev.npipe.examples.bench.JavaPeer"
+CMD[java]="$WIN_JAVA -Xmx256m ${PEER_JAVA_OPTS:-} -Dio.netty.leakDetection.level=DISABLED -cp $cp dev.npipe.examples.bench.JavaPeer"
 LABEL[java]="ours (Java, 2 loops)"; MODES[java]="byte message"
 # One loop per side: a server child stays on its server's port. With 2 loops Wine passes each child's completions
 # on from the server's port (one post and one more dequeue per completion) because Wine lacks
