@@ -24,9 +24,14 @@ public final class NamedPipeCompletionStats {
             new java.util.concurrent.atomic.AtomicLong();
     private volatile long completions;
     private volatile long batches;
+    private volatile long dequeueCalls;
     private volatile long passedOn;
     private volatile long finishedAtOnce;
     private volatile long dropped;
+
+    void recordDequeueCall() {
+        dequeueCalls++;
+    }
 
     void record(int count) {
         if (count > 0) {
@@ -77,7 +82,15 @@ public final class NamedPipeCompletionStats {
         return passedOn;
     }
 
-    /** {@return getQueuedCompletionStatusEx calls that returned at least one completion} */
+    /**
+     * {@return GetQueuedCompletionStatusEx calls, one per turn of the loop, those that returned none (a time-out, a
+     * poll that found nothing) included}
+     */
+    public long dequeueCalls() {
+        return dequeueCalls;
+    }
+
+    /** {@return GetQueuedCompletionStatusEx calls that returned at least one completion} */
     public long batches() {
         return batches;
     }

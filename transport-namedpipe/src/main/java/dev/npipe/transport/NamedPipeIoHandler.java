@@ -166,6 +166,7 @@ public final class NamedPipeIoHandler implements IoHandler {
 
     /** One GetQueuedCompletionStatusEx into {@link #entries}: the count of entries, or -1 with the call's error. */
     private int dequeueBatch(int timeoutMillis) {
+        stats.recordDequeueCall();
         int ok = Kernel32.GetQueuedCompletionStatusEx(port, entries.address(), maxCompletionsPerRun,
                 removed.address(), timeoutMillis, 0);
         return ok == 0 ? -1 : removed.view().getInt(0);
@@ -202,7 +203,8 @@ public final class NamedPipeIoHandler implements IoHandler {
 
     /**
      * Hands on the operations that finished at once before this point, as if their completions had been dequeued
-     * now; those that finish at once meanwhile wait for the next run, so one busy pipe cannot hold the loop.
+     * now; those that finish at once meanwhile wait for the next run, so one busy pipe cannot hold the loop (a
+     * writer goes on inline from a completion only up to its write spin count, see {@link PipeWriter#complete}).
      */
     private int completeFinishedAtOnce() {
         int count = finishedAtOnceList.size();
