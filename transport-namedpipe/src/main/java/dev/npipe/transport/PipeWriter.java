@@ -47,10 +47,10 @@ final class PipeWriter extends PendingOperation {
     };
 
     /**
-     * Writes that may still be completed inline by the completion being handled ({@link #complete}); 0 outside it,
-     * where a write that finishes at once is handed on by the loop (never inside the caller's flush).
+     * Set while {@link #complete} starts the next write: one that finishes at once is completed there. Outside it a
+     * write that finishes at once is handed on by the loop (never inside the caller's flush).
      */
-    private int inlineBudget;
+    private boolean mayCompleteInline;
     /** Bytes of the write that finished at once and was handled inline; -1 if none. */
     private int writtenInline = -1;
 
@@ -140,9 +140,9 @@ final class PipeWriter extends PendingOperation {
         }
         hold(toWrite);
         if (result == PipeHandle.Start.DONE_AT_ONCE) {
-            if (inlineBudget > 0) {
+            if (mayCompleteInline) {
                 // Inside the loop's handling of the last write: this one is completed there, no loop turn later.
-                inlineBudget--;
+                mayCompleteInline = false;
                 writtenInline = block().bytesTransferred();
                 handledAtOnce();
             } else {
@@ -171,18 +171,18 @@ final class PipeWriter extends PendingOperation {
     /**
      * A write's completion (dequeued, or finished at once and handed on by the loop). The next write starts here;
      * while writes finish at once they are completed here too, up to the config's write spin count, as Netty's
-     * transports write on in one flush (libuv's pipe writes likewise go on from the completion): a burst of
-     * messages on a message pipe, one WriteFile each, then costs no loop turn per message.
+     * transports write on in one flush: a burst of messages on a message pipe, one WriteFile each, then costs no
+     * loop turn per message.
      */
     void complete(int bytes, int error) {
         int spins = channel.config().getWriteSpinCount();
         while (completeOne(bytes, error)) {
-            inlineBudget = --spins > 0 ? 1 : 0;
+            mayCompleteInline = --spins > 0;
             writtenInline = -1;
             try {
                 channel.flushRest();
             } finally {
-                inlineBudget = 0;
+                mayCompleteInline = false;
             }
             if (writtenInline < 0) {
                 return; // nothing more to write, a write waits for its completion, or the loop hands it on
@@ -192,7 +192,7 @@ final class PipeWriter extends PendingOperation {
         }
     }
 
-    /** Handles one write's completion; {@return whether the next write may start (what flushRest does)} */
+    /** Handles one write's completion; {@return true if the channel is open and writes go on: the next may start} */
     private boolean completeOne(int bytes, int error) {
         if (state.is(EOF_IN_FLIGHT)) {
             state.clear(EOF_IN_FLIGHT);

@@ -23,6 +23,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -48,6 +49,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -419,28 +421,18 @@ class MessageModeTest {
         BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
         AtomicInteger reads = new AtomicInteger();
         BlockingQueue<Integer> batches = new LinkedBlockingQueue<>();
-        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
-                .option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
-                    @Override
-                    protected void initChannel(NamedPipeChannel ch) {
-                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                reads.incrementAndGet();
-                                ReferenceCountUtil.release(msg);
-                            }
+        Channel server = bindWithChildrenPaused(address, children, () -> new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    reads.incrementAndGet();
+                    ReferenceCountUtil.release(msg);
+                }
 
-                            @Override
-                            public void channelReadComplete(ChannelHandlerContext ctx) {
-                                batches.add(reads.getAndSet(0));
-                            }
-                        });
-                        children.add(ch);
-                    }
-                })
-                .bind(address).sync().channel();
+                @Override
+                public void channelReadComplete(ChannelHandlerContext ctx) {
+                    batches.add(reads.getAndSet(0));
+                }
+            });
         Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
                 .option(NamedPipeChannelOption.READ_MODE, NamedPipeMode.MESSAGE)
                 .handler(new ChannelInboundHandlerAdapter())
@@ -469,26 +461,16 @@ class MessageModeTest {
         NamedPipeAddress address = PipeTestSupport.uniqueAddress();
         BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
         BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
-        Channel server = new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
-                .option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
-                    @Override
-                    protected void initChannel(NamedPipeChannel ch) {
-                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                try {
-                                    received.add(ByteBufUtil.getBytes(((ByteBufHolder) msg).content()));
-                                } finally {
-                                    ReferenceCountUtil.release(msg);
-                                }
-                            }
-                        });
-                        children.add(ch);
+        Channel server = bindWithChildrenPaused(address, children, () -> new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    try {
+                        received.add(ByteBufUtil.getBytes(((ByteBufHolder) msg).content()));
+                    } finally {
+                        ReferenceCountUtil.release(msg);
                     }
-                })
-                .bind(address).sync().channel();
+                }
+            });
         Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(address).sync().channel();
@@ -525,5 +507,24 @@ class MessageModeTest {
         }
         client.close().sync();
         server.close().sync();
+    }
+
+    /**
+     * Binds a message-pipe server whose children start with auto-read off (what the client writes stays queued in
+     * the pipe until the test turns it on), each with a handler of its own, each put into {@code children}.
+     */
+    private Channel bindWithChildrenPaused(NamedPipeAddress address, BlockingQueue<Channel> children,
+            Supplier<ChannelHandler> handler) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NamedPipeServerChannel.class)
+                .option(NamedPipeChannelOption.PIPE_MODE, NamedPipeMode.MESSAGE)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<NamedPipeChannel>() {
+                    @Override
+                    protected void initChannel(NamedPipeChannel ch) {
+                        ch.pipeline().addLast(handler.get());
+                        children.add(ch);
+                    }
+                })
+                .bind(address).sync().channel();
     }
 }
