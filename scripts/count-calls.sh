@@ -20,9 +20,9 @@
 # (msgs2 - msgs1), msgs being the client's total= (every round trip since its start): start-up, class loading,
 # connect and shut-down cancel out, so it is the steady state's count, which load does not change.
 #
-#   scripts/count-calls.sh [--wine10] [--quick] [--throughput [--own-client]] [--cpu | --requests] [--sizes "64 1024"]
+#   scripts/count-calls.sh [--wine10] [--quick] [--throughput [--own-client | --client IMPL]] [--cpu | --requests] [--sizes "64 1024"]
 #                          [--modes "byte message"] [--impls "c go java java1 node asyncio mp"] [--warmup MS]
-#                          [--short MS] [--long MS] [--by-thread]
+#                          [--short MS] [--long MS] [--by-thread] [--threads N]
 #   --wine10: under Wine 10 with JDK 25 for ours (the chroot of scripts/wine10-env.sh), as bench.sh --wine10
 #   --quick: C, ours (1 loop) and Node only, byte pipes (scripts/bench.sh's quick run)
 #   --throughput: the throughput workload instead (16 connections, each keeping a window of messages in flight),
@@ -30,6 +30,8 @@
 #     byte and message pipes; the server's calls per echoed message are what differ.
 #   --own-client: with --throughput, each implementation's own client against its server (Java -> Java as two
 #     JVMs, go-winio -> go-winio), instead of C's client: what both sides cost when neither is C.
+#   --client IMPL: with --throughput, IMPL's client (c, go or java) against every server instead of C's: one client
+#     for all, to tell a server's share of a pairing's rate from its client's.
 #   --cpu: CPU time per echoed message instead of calls, untraced (WINEDEBUG=-all): the client's, the server's
 #     and wineserver's (which does the work of every pipe call under Wine), differenced over the two runs the same
 #     way. Where the time of a call goes, which the call counts cannot say: in the program making it, or in
@@ -40,6 +42,9 @@
 #     per process (server, client), by request, differenced the same way. Under Wine every kernel call, wait and
 #     wake that leaves a process is a request, whatever API made it: this counts what the relay trace cannot see
 #     (the JVM's own threads, Wine's completion of an operation that waited), which the call counts leave out.
+#   --threads N: N worker threads for C's server and client, GOMAXPROCS N for go-winio's, N loops for ours (java)
+#     on each side, instead of 2. Under Wine every call is a round trip to wineserver that its thread waits for:
+#     more threads than processors let a process go on while some of them wait (see BENCHMARKS.md).
 #   --by-thread: CPU time per echoed message by thread instead (untraced), in the steady state of one run of LONG
 #     ms (12000 unless given): each thread's user + system time from /proc/PID/task, sampled twice inside the
 #     measured window (from WARMUP + 4 s after the client starts, which leaves a JVM 4 s to start, to WARMUP + LONG
@@ -74,6 +79,8 @@ CPU=""
 REQS=""
 BY_THREAD=""
 OWN_CLIENT=""
+CLIENT=c
+NTHREADS=2
 WINE10=""
 while [ $# -gt 0 ]; do
   case $1 in
@@ -84,6 +91,8 @@ while [ $# -gt 0 ]; do
     --requests) REQS=1; shift ;;
     --by-thread) BY_THREAD=1; shift ;;
     --own-client) OWN_CLIENT=1; shift ;;
+    --client) CLIENT=$2; shift 2 ;;
+    --threads) NTHREADS=$2; shift 2 ;;
     --sizes) SIZES=$2; shift 2 ;;
     --modes) ONLY_MODE=$2; shift 2 ;;
     --impls) IMPLS=$2; shift 2 ;;
@@ -155,12 +164,13 @@ CMD[go]="$OUT/win32/winio-bench.exe"; LABEL[go]="go-winio"; MODES[go]="byte mess
 cp=$(to_win_classpath "$OUT/classpath.txt" examples/target/classes)
 ensure_windows_jre >/dev/null || WHY[java]="no Windows JRE"
 CMD[java]="$WIN_JAVA -Xmx256m ${PEER_JAVA_OPTS:-} -Dio.netty.leakDetection.level=DISABLED -cp $cp dev.npipe.examples.bench.JavaPeer"
-LABEL[java]="ours (Java, 2 loops)"; MODES[java]="byte message"
+LABEL[java]="ours (Java, $NTHREADS loops)"; MODES[java]="byte message"
 # One loop per side: a server child stays on its server's port. With 2 loops Wine passes each child's completions
 # on from the server's port (one post and one more dequeue per completion) because Wine lacks
 # FileReplaceCompletionInformation; Windows 8.1+ moves the child's handle instead, as one loop gets here.
 CMD[java1]=${CMD[java]}; WHY[java1]=${WHY[java]:-}; LABEL[java1]="ours (Java, 1 loop)"; MODES[java1]="byte message"
 THREADS[java1]=1
+THREADS[c]=$NTHREADS; THREADS[go]=$NTHREADS; THREADS[java]=$NTHREADS
 if node=$(ensure_node_win 2>"$WORK/node.why"); then
   CMD[node]="$node $(to_win_path interop/node/npbench-peer.js)"
 else WHY[node]=$(cat "$WORK/node.why"); fi
@@ -171,6 +181,9 @@ if py=$(ensure_python_win 2>"$WORK/py.why"); then
 else WHY[asyncio]=$(cat "$WORK/py.why"); WHY[mp]=${WHY[asyncio]}; fi
 LABEL[asyncio]="Python 3.13 asyncio (proactor)"; MODES[asyncio]="byte"
 LABEL[mp]="Python 3.13 multiprocessing"; MODES[mp]="message"
+if [ -n "${WHY[$CLIENT]:-}" ] || [ -z "${CMD[$CLIENT]:-}" ]; then
+  echo "count-calls: --client $CLIENT cannot run: ${WHY[$CLIENT]:-no such implementation (${!CMD[*]})}" >&2; exit 2
+fi
 # node.exe refuses to start on what it takes for a Windows older than 8.1 (Wine 8 reports Windows 7 to it).
 export NODE_SKIP_PLATFORM_CHECK=1
 
@@ -262,10 +275,10 @@ run() {
   local srv ws srv0 ws0
   srv=$(cat "$tag.pid")
   if [ -n "$CPU" ]; then ws=$(prefix_wineserver); srv0=$(ticks "$srv"); ws0=$(ticks "$ws"); fi
-  # The throughput workload: C's client against every server (the figure compared is the server's), unless
-  # --own-client.
+  # The throughput workload: C's client (or --client's) against every server (the figure compared is the
+  # server's), unless --own-client.
   local cli_impl=$impl
-  [ "$TEST" = throughput ] && [ -z "$OWN_CLIENT" ] && cli_impl=c && read -r -a cmd <<<"${CMD[c]}"
+  [ "$TEST" = throughput ] && [ -z "$OWN_CLIENT" ] && cli_impl=$CLIENT && read -r -a cmd <<<"${CMD[$CLIENT]}"
   # With --by-thread, every thread's CPU time twice inside the client's measured window (see the usage above).
   local sampler=""
   if [ -n "$BY_THREAD" ]; then
@@ -389,6 +402,7 @@ fi
 echo
 if [ "$TEST" = throughput ]; then
   client="C's client (npbench) against each server"
+  [ "$CLIENT" = c ] || client="${LABEL[$CLIENT]}'s client against each server"
   [ -z "$OWN_CLIENT" ] || client="each implementation's own client against its server"
   echo "$(wine --version 2>/dev/null), throughput test: $CONNS connections, each keeping a window in flight, $client,"
   if [ -n "$BY_THREAD" ]; then echo "${WARMUP} ms warm-up,"; else echo "${WARMUP} ms warm-up, ${SHORT} ms and"; fi

@@ -43,12 +43,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -483,15 +485,11 @@ class MessageModeTest {
         int messages = 160; // 160 x 64 B: far inside the pipe's 64 KiB buffer, so no write has to wait
         NamedPipeIoHandler loop = ((NamedPipeChannel) client).registration.handler();
         long[] dequeues = new long[1];
-        List<ChannelFuture> writes = client.eventLoop().submit(() -> {
-            dequeues[0] = loop.stats().dequeueCalls();
-            List<ChannelFuture> futures = new ArrayList<>();
-            for (int i = 0; i < messages; i++) {
-                futures.add(client.write(Unpooled.wrappedBuffer(payload(64, i))));
+        List<ChannelFuture> writes = writeBurst(client, messages, (write, i) -> {
+            if (i == 0) {
+                dequeues[0] = loop.stats().dequeueCalls();
             }
-            client.flush();
-            return futures;
-        }).get(10, TimeUnit.SECONDS);
+        });
         for (ChannelFuture write : writes) {
             assertTrue(write.await(10, TimeUnit.SECONDS), "a write never completed");
             assertTrue(write.isSuccess(), () -> "a write failed: " + write.cause());
@@ -507,6 +505,119 @@ class MessageModeTest {
         }
         client.close().sync();
         server.close().sync();
+    }
+
+    /**
+     * A write's listener closes the channel in the middle of a burst that goes on inline: the writes before it
+     * succeed and reach the reader whole and in order, every later one fails with ClosedChannelException, and no
+     * promise is left open or buffer unreleased (the leak check after each test).
+     */
+    @Test
+    void closingFromAWriteListenerInTheMiddleOfABurstKeepsEveryPromise() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
+        BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        Channel server = bindWithChildrenPaused(address, children, () -> new MessageCollector(received));
+        Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(address).sync().channel();
+        Channel child = children.poll(5, TimeUnit.SECONDS);
+        assertNotNull(child);
+        child.pipeline().addFirst(new PipeMessageAggregator(1 << 16));
+        int messages = 160;
+        int closer = 40;
+        List<ChannelFuture> writes = writeBurst(client, messages, (write, i) -> {
+            if (i == closer) {
+                write.addListener(f -> client.close());
+            }
+        });
+        int succeeded = awaitPrefixOfSuccesses(writes);
+        // One write is in flight at a time: the close came between write 40's completion and write 41's start.
+        assertEquals(closer + 1, succeeded, "writes that succeeded");
+        for (int i = succeeded; i < messages; i++) {
+            assertInstanceOf(ClosedChannelException.class, writes.get(i).cause(), "write " + i);
+        }
+        assertTrue(client.closeFuture().await(10, TimeUnit.SECONDS), "the client never closed");
+        child.config().setAutoRead(true);
+        assertTrue(child.closeFuture().await(10, TimeUnit.SECONDS), "the server's end never saw the close");
+        assertEquals(succeeded, received.size(), "messages read against writes that succeeded");
+        for (int i = 0; i < succeeded; i++) {
+            assertArrayEquals(payload(64, i), received.poll(), "message " + i);
+        }
+        server.close().sync();
+    }
+
+    /**
+     * The reader closes its end while a burst that goes on inline is being written: the writer's promises end, the
+     * failed ones with the Win32 error of a pipe whose other end closed (or ClosedChannelException once the writer
+     * closed in turn), every success before every failure, and the writer's channel closes.
+     */
+    @Test
+    void thePeerClosingInTheMiddleOfABurstFailsTheRestAndClosesTheWriter() throws Exception {
+        NamedPipeAddress address = PipeTestSupport.uniqueAddress();
+        BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
+        Channel server = bindWithChildrenPaused(address, children, ChannelInboundHandlerAdapter::new);
+        Channel client = new Bootstrap().group(group).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(address).sync().channel();
+        Channel child = children.poll(5, TimeUnit.SECONDS);
+        assertNotNull(child);
+        int messages = 2000; // 2000 x 64 B: more than the pipe's 64 KiB buffer holds, so the burst outlives the close
+        // On the client's loop, inside the burst's completions; the child may be on that loop or the other one.
+        List<ChannelFuture> writes = writeBurst(client, messages, (write, i) -> {
+            if (i == 40) {
+                write.addListener(f -> child.close());
+            }
+        });
+        int succeeded = awaitPrefixOfSuccesses(writes);
+        assertTrue(succeeded < messages, "every write succeeded although the reader had closed");
+        // The first failure says why, with the error's name: ERROR_NO_DATA for a write started after the reader's
+        // handle closed (as Wine's conformance tests find on Windows), ERROR_BROKEN_PIPE for one that was waiting for
+        // room then. The later ones fail with that or with the channel's close that followed.
+        Throwable first = writes.get(succeeded).cause();
+        assertInstanceOf(Win32Exception.class, first, "the first failed write (" + succeeded + ")");
+        int error = ((Win32Exception) first).errorCode();
+        assertTrue(error == Win32Error.ERROR_NO_DATA || error == Win32Error.ERROR_BROKEN_PIPE,
+                "the first failed write (" + succeeded + ") failed with " + first);
+        assertTrue(first.getMessage().contains(Win32Error.describe(error)), first.getMessage());
+        for (int i = succeeded + 1; i < messages; i++) {
+            Throwable cause = writes.get(i).cause();
+            assertTrue(cause == first || cause instanceof ClosedChannelException, "write " + i + " failed with " + cause);
+        }
+        assertTrue(client.closeFuture().await(10, TimeUnit.SECONDS), "the writer never closed");
+        server.close().sync();
+    }
+
+    /**
+     * Writes {@code messages} messages of 64 B on the channel's loop and flushes them at once; {@code onWrite} gets
+     * each write's future and index there, before anything is flushed. {@return the writes' futures, in order}
+     */
+    private static List<ChannelFuture> writeBurst(Channel channel, int messages, ObjIntConsumer<ChannelFuture> onWrite)
+            throws Exception {
+        return channel.eventLoop().submit(() -> {
+            List<ChannelFuture> futures = new ArrayList<>();
+            for (int i = 0; i < messages; i++) {
+                ChannelFuture write = channel.write(Unpooled.wrappedBuffer(payload(64, i)));
+                onWrite.accept(write, i);
+                futures.add(write);
+            }
+            channel.flush();
+            return futures;
+        }).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits for every write to end; {@return how many succeeded, checking that no failure comes before a success} */
+    private static int awaitPrefixOfSuccesses(List<ChannelFuture> writes) throws InterruptedException {
+        int succeeded = 0;
+        for (int i = 0; i < writes.size(); i++) {
+            ChannelFuture write = writes.get(i);
+            assertTrue(write.await(10, TimeUnit.SECONDS), "write " + i + " never completed");
+            if (write.isSuccess()) {
+                assertEquals(i, succeeded, "write " + i + " succeeded after write " + succeeded + " had failed");
+                succeeded++;
+            }
+        }
+        return succeeded;
     }
 
     /**
