@@ -582,7 +582,8 @@ class MessageModeTest {
         assertTrue(first.getMessage().contains(Win32Error.describe(error)), first.getMessage());
         for (int i = succeeded + 1; i < messages; i++) {
             Throwable cause = writes.get(i).cause();
-            assertTrue(cause == first || cause instanceof ClosedChannelException, "write " + i + " failed with " + cause);
+            assertTrue(cause == first || cause instanceof ClosedChannelException,
+                    "write " + i + " failed with " + cause);
         }
         assertTrue(client.closeFuture().await(10, TimeUnit.SECONDS), "the writer never closed");
         server.close().sync();
