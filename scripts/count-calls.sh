@@ -404,7 +404,7 @@ if [ "$TEST" = throughput ]; then
   client="C's client (npbench) against each server"
   [ "$CLIENT" = c ] || client="${LABEL[$CLIENT]}'s client against each server"
   [ -z "$OWN_CLIENT" ] || client="each implementation's own client against its server"
-  echo "$(wine --version 2>/dev/null), throughput test: $CONNS connections, each keeping a window in flight, $client,"
+  echo "$(wine --version 2>/dev/null), throughput test: $CONNS connections, each keeping a window in flight, $client, $NTHREADS threads or loops a side (ours with 1 loop: 1),"
   if [ -n "$BY_THREAD" ]; then echo "${WARMUP} ms warm-up,"; else echo "${WARMUP} ms warm-up, ${SHORT} ms and"; fi
 elif [ -n "$BY_THREAD" ]; then
   echo "$(wine --version 2>/dev/null), round trips on one connection (latency test), ${WARMUP} ms warm-up,"
