@@ -211,6 +211,12 @@ final class PipeWriter extends PendingOperation {
         written.release();
         if (state.is(CLOSE_DEFERRED)) {
             removeWritten(bytes, error);
+            if (error != 0 && !PipeErrors.isCancelled(error)) {
+                // The kernel failed the write itself (the reader gone: ERROR_BROKEN_PIPE), not our cancel: what was
+                // flushed fails with that, as after a write error on an open channel, not with the close's
+                // ClosedChannelException.
+                failFlushed(PipeErrors.ioFailure("WriteFile", channel.pipeAddress(), error));
+            }
             channel.finishDeferredClose();
             return false;
         }
@@ -245,6 +251,16 @@ final class PipeWriter extends PendingOperation {
             }
         } finally {
             state.clear(REMOVING_WRITTEN);
+        }
+    }
+
+    /** Fails every flushed message with {@code cause}, as Netty's close does with a write error's. */
+    private void failFlushed(Throwable cause) {
+        ChannelOutboundBuffer in = channel.unsafe().outboundBuffer();
+        if (in != null) {
+            while (in.remove(cause)) {
+                // the next flushed message
+            }
         }
     }
 

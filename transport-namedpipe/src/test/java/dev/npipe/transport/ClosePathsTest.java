@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
@@ -201,6 +203,78 @@ class ClosePathsTest {
                 assertEquals(0, buffers.get(i).refCnt(), "write " + i + "'s buffer was not released");
             }
             assertTrue(tornDown.await(0, TimeUnit.SECONDS), "the child's pipeline was not torn down");
+        }
+    }
+
+    /**
+     * A write waiting for room fails with the kernel's answer when the reader closes its end: Windows completes it
+     * with ERROR_BROKEN_PIPE (Wine's conformance test kernel32/tests/pipe.c, "close client with pending writes" and
+     * "close server with pending writes", run on Windows). The writer reads too, so the same close may reach it
+     * first as the end of its input, closing it while the write is in flight; the write's promise still carries the
+     * Win32 error, not the close's ClosedChannelException. Its buffer is released once, the writer closes.
+     */
+    @ParameterizedTest
+    @CsvSource({"BYTE, client", "MESSAGE, client", "BYTE, server", "MESSAGE, server"})
+    void aWriteWaitingForRoomFailsWithBrokenPipeWhenTheReaderCloses(NamedPipeMode mode, String writerSide)
+            throws Exception {
+        boolean clientWrites = writerSide.equals("client");
+        int small = 4096;
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE, mode)
+                .option(NamedPipeChannelOption.IN_BUFFER_SIZE, small)
+                .option(NamedPipeChannelOption.OUT_BUFFER_SIZE, small)
+                .childOption(io.netty.channel.ChannelOption.AUTO_READ, !clientWrites), b -> b.group(other)
+                .option(NamedPipeChannelOption.READ_MODE, mode)
+                .option(io.netty.channel.ChannelOption.AUTO_READ, clientWrites), null, null)) {
+            NamedPipeChannel writer = clientWrites ? pair.client : pair.child;
+            NamedPipeChannel reader = clientWrites ? pair.child : pair.client;
+            int size = 256 * 1024; // far more than the pipe's buffers hold: the write waits for the reader
+            ByteBuf message = writer.alloc().directBuffer(size).writeZero(size);
+            ChannelFuture write = writer.writeAndFlush(message);
+            Thread.sleep(200);
+            assertTrue(!write.isDone(), "the write should wait for the reader, but ended: " + write.cause());
+            reader.close().sync();
+            assertTrue(write.await(10, TimeUnit.SECONDS), "the write never completed");
+            Throwable cause = write.cause();
+            assertInstanceOf(Win32Exception.class, cause, "the write's failure");
+            assertEquals(Win32Error.ERROR_BROKEN_PIPE, ((Win32Exception) cause).errorCode(), cause.getMessage());
+            assertTrue(cause.getMessage().contains("ERROR_BROKEN_PIPE (109)"), cause.getMessage());
+            assertEquals(0, message.refCnt(), "the write's buffer was not released");
+            assertTrue(writer.closeFuture().await(10, TimeUnit.SECONDS), "the writer stayed open");
+        }
+    }
+
+    /**
+     * As above, with the order fixed: reader and writer share one loop, and in one task the reader closes (its handle
+     * at once: it has no write in flight), then the writer. The writer's close waits for its write, which the
+     * kernel failed with ERROR_BROKEN_PIPE at the reader's close: the promise carries that error, as it would had the
+     * write's completion come first, not the ClosedChannelException of the close that waited for it.
+     */
+    @ParameterizedTest
+    @CsvSource({"BYTE", "MESSAGE"})
+    void aCloseWaitingForAWriteTheReaderBrokeGivesItsPromiseTheWin32Error(NamedPipeMode mode) throws Exception {
+        int small = 4096;
+        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE, mode)
+                .option(NamedPipeChannelOption.IN_BUFFER_SIZE, small)
+                .option(NamedPipeChannelOption.OUT_BUFFER_SIZE, small)
+                .childOption(io.netty.channel.ChannelOption.AUTO_READ, false), b -> b
+                .option(NamedPipeChannelOption.READ_MODE, mode), null, null)) {
+            assertEquals(pair.client.eventLoop(), pair.child.eventLoop(), "one loop for both ends");
+            int size = 256 * 1024;
+            ByteBuf message = pair.client.alloc().directBuffer(size).writeZero(size);
+            ChannelFuture write = pair.client.writeAndFlush(message);
+            Thread.sleep(200);
+            assertTrue(!write.isDone(), "the write should wait for the reader, but ended: " + write.cause());
+            ChannelFuture writerClosed = pair.client.eventLoop().submit(() -> {
+                pair.child.close();
+                return pair.client.close();
+            }).get(10, TimeUnit.SECONDS);
+            assertTrue(write.await(10, TimeUnit.SECONDS), "the write never completed");
+            Throwable cause = write.cause();
+            assertInstanceOf(Win32Exception.class, cause, "the write's failure");
+            assertEquals(Win32Error.ERROR_BROKEN_PIPE, ((Win32Exception) cause).errorCode(), cause.getMessage());
+            assertTrue(writerClosed.await(10, TimeUnit.SECONDS) && writerClosed.isSuccess(),
+                    "the writer's close: " + writerClosed.cause());
+            assertEquals(0, message.refCnt(), "the write's buffer was not released");
         }
     }
 
