@@ -572,8 +572,9 @@ class MessageModeTest {
         int succeeded = awaitPrefixOfSuccesses(writes);
         assertTrue(succeeded < messages, "every write succeeded although the reader had closed");
         // The first failure says why, with the error's name: ERROR_NO_DATA for a write started after the reader's
-        // handle closed (as Wine's conformance tests find on Windows), ERROR_BROKEN_PIPE for one that was waiting for
-        // room then. The later ones fail with that or with the channel's close that followed.
+        // handle closed, ERROR_BROKEN_PIPE for one that was waiting for room then (both as Wine's conformance test
+        // kernel32/tests/pipe.c finds on Windows; ClosePathsTest shows the second alone). The later ones fail with
+        // that or with the channel's close that followed.
         Throwable first = writes.get(succeeded).cause();
         assertInstanceOf(Win32Exception.class, first, "the first failed write (" + succeeded + ")");
         int error = ((Win32Exception) first).errorCode();
