@@ -254,11 +254,14 @@ final class PipeWriter extends PendingOperation {
         }
     }
 
-    /** Fails every flushed message with {@code cause}, as Netty's close does with a write error's. */
+    /**
+     * Fails the messages flushed so far with {@code cause}, as Netty's close does with a write error's. Only those:
+     * a listener that writes and flushes again meets the close that follows, not this loop.
+     */
     private void failFlushed(Throwable cause) {
         ChannelOutboundBuffer in = channel.unsafe().outboundBuffer();
         if (in != null) {
-            while (in.remove(cause)) {
+            for (int flushed = in.size(); flushed > 0 && in.remove(cause); flushed--) {
                 // the next flushed message
             }
         }
