@@ -14,6 +14,7 @@ package dev.npipe.transport;
 
 import dev.npipe.codec.message.PipeMessage;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -41,6 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("win32")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ClosePathsTest {
+    /** Far more than {@link #smallBuffers} hold: a write of this many bytes waits for the reader. */
+    private static final int WAITING_WRITE = 256 * 1024;
+
     private NamedPipeEventLoopGroup group;
     private NamedPipeEventLoopGroup other;
     private long handlesBefore;
@@ -218,27 +222,16 @@ class ClosePathsTest {
     void aWriteWaitingForRoomFailsWithBrokenPipeWhenTheReaderCloses(NamedPipeMode mode, String writerSide)
             throws Exception {
         boolean clientWrites = writerSide.equals("client");
-        int small = 4096;
-        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE, mode)
-                .option(NamedPipeChannelOption.IN_BUFFER_SIZE, small)
-                .option(NamedPipeChannelOption.OUT_BUFFER_SIZE, small)
+        try (PipePair pair = new PipePair(group, sb -> smallBuffers(sb, mode)
                 .childOption(io.netty.channel.ChannelOption.AUTO_READ, !clientWrites), b -> b.group(other)
                 .option(NamedPipeChannelOption.READ_MODE, mode)
                 .option(io.netty.channel.ChannelOption.AUTO_READ, clientWrites), null, null)) {
             NamedPipeChannel writer = clientWrites ? pair.client : pair.child;
             NamedPipeChannel reader = clientWrites ? pair.child : pair.client;
-            int size = 256 * 1024; // far more than the pipe's buffers hold: the write waits for the reader
-            ByteBuf message = writer.alloc().directBuffer(size).writeZero(size);
-            ChannelFuture write = writer.writeAndFlush(message);
-            Thread.sleep(200);
-            assertTrue(!write.isDone(), "the write should wait for the reader, but ended: " + write.cause());
+            ByteBuf message = writer.alloc().directBuffer(WAITING_WRITE).writeZero(WAITING_WRITE);
+            ChannelFuture write = writeThatWaits(writer, message);
             reader.close().sync();
-            assertTrue(write.await(10, TimeUnit.SECONDS), "the write never completed");
-            Throwable cause = write.cause();
-            assertInstanceOf(Win32Exception.class, cause, "the write's failure");
-            assertEquals(Win32Error.ERROR_BROKEN_PIPE, ((Win32Exception) cause).errorCode(), cause.getMessage());
-            assertTrue(cause.getMessage().contains("ERROR_BROKEN_PIPE (109)"), cause.getMessage());
-            assertEquals(0, message.refCnt(), "the write's buffer was not released");
+            assertFailedWithBrokenPipe(write, message);
             assertTrue(writer.closeFuture().await(10, TimeUnit.SECONDS), "the writer stayed open");
         }
     }
@@ -252,30 +245,45 @@ class ClosePathsTest {
     @ParameterizedTest
     @CsvSource({"BYTE", "MESSAGE"})
     void aCloseWaitingForAWriteTheReaderBrokeGivesItsPromiseTheWin32Error(NamedPipeMode mode) throws Exception {
-        int small = 4096;
-        try (PipePair pair = new PipePair(group, sb -> sb.option(NamedPipeChannelOption.PIPE_MODE, mode)
-                .option(NamedPipeChannelOption.IN_BUFFER_SIZE, small)
-                .option(NamedPipeChannelOption.OUT_BUFFER_SIZE, small)
+        try (PipePair pair = new PipePair(group, sb -> smallBuffers(sb, mode)
                 .childOption(io.netty.channel.ChannelOption.AUTO_READ, false), b -> b
                 .option(NamedPipeChannelOption.READ_MODE, mode), null, null)) {
             assertEquals(pair.client.eventLoop(), pair.child.eventLoop(), "one loop for both ends");
-            int size = 256 * 1024;
-            ByteBuf message = pair.client.alloc().directBuffer(size).writeZero(size);
-            ChannelFuture write = pair.client.writeAndFlush(message);
-            Thread.sleep(200);
-            assertTrue(!write.isDone(), "the write should wait for the reader, but ended: " + write.cause());
+            ByteBuf message = pair.client.alloc().directBuffer(WAITING_WRITE).writeZero(WAITING_WRITE);
+            ChannelFuture write = writeThatWaits(pair.client, message);
             ChannelFuture writerClosed = pair.client.eventLoop().submit(() -> {
                 pair.child.close();
                 return pair.client.close();
             }).get(10, TimeUnit.SECONDS);
-            assertTrue(write.await(10, TimeUnit.SECONDS), "the write never completed");
-            Throwable cause = write.cause();
-            assertInstanceOf(Win32Exception.class, cause, "the write's failure");
-            assertEquals(Win32Error.ERROR_BROKEN_PIPE, ((Win32Exception) cause).errorCode(), cause.getMessage());
+            assertFailedWithBrokenPipe(write, message);
             assertTrue(writerClosed.await(10, TimeUnit.SECONDS) && writerClosed.isSuccess(),
                     "the writer's close: " + writerClosed.cause());
-            assertEquals(0, message.refCnt(), "the write's buffer was not released");
         }
+    }
+
+    /** A server of {@code mode} whose pipe buffers are 4 KiB each way. */
+    private static ServerBootstrap smallBuffers(ServerBootstrap sb, NamedPipeMode mode) {
+        return sb.option(NamedPipeChannelOption.PIPE_MODE, mode)
+                .option(NamedPipeChannelOption.IN_BUFFER_SIZE, 4096)
+                .option(NamedPipeChannelOption.OUT_BUFFER_SIZE, 4096);
+    }
+
+    /** Writes {@code message}, which the reader does not take; {@return its future, seen still waiting 200 ms on} */
+    private static ChannelFuture writeThatWaits(NamedPipeChannel writer, ByteBuf message) throws InterruptedException {
+        ChannelFuture write = writer.writeAndFlush(message);
+        Thread.sleep(200);
+        assertTrue(!write.isDone(), "the write should wait for the reader, but ended: " + write.cause());
+        return write;
+    }
+
+    /** The write ends failed with ERROR_BROKEN_PIPE, by code and by name, and its buffer released. */
+    private static void assertFailedWithBrokenPipe(ChannelFuture write, ByteBuf message) throws InterruptedException {
+        assertTrue(write.await(10, TimeUnit.SECONDS), "the write never completed");
+        Throwable cause = write.cause();
+        assertInstanceOf(Win32Exception.class, cause, "the write's failure");
+        assertEquals(Win32Error.ERROR_BROKEN_PIPE, ((Win32Exception) cause).errorCode(), cause.getMessage());
+        assertTrue(cause.getMessage().contains("ERROR_BROKEN_PIPE (109)"), cause.getMessage());
+        assertEquals(0, message.refCnt(), "the write's buffer was not released");
     }
 
     /**
