@@ -261,6 +261,44 @@ class ClosePathsTest {
         }
     }
 
+    /**
+     * The broken write's listener writes and flushes again, three times over: those writes come after the failing
+     * of what was flushed began, so they meet the close that follows (ClosedChannelException, never reaching
+     * WriteFile), not the broken write's error, and the failing ends.
+     */
+    @Test
+    void writesFromTheBrokenWritesListenerMeetTheClose() throws Exception {
+        try (PipePair pair = new PipePair(group, sb -> smallBuffers(sb, NamedPipeMode.MESSAGE)
+                .childOption(io.netty.channel.ChannelOption.AUTO_READ, false), b -> { }, null, null)) {
+            ByteBuf message = pair.client.alloc().directBuffer(WAITING_WRITE).writeZero(WAITING_WRITE);
+            ChannelFuture write = writeThatWaits(pair.client, message);
+            java.util.List<ChannelFuture> again = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+            io.netty.channel.ChannelFutureListener writeAgain = new io.netty.channel.ChannelFutureListener() {
+                @Override
+                public void operationComplete(ChannelFuture f) {
+                    // Counted before the write: on a closed channel it fails, and calls this again, inside it.
+                    int n = started.getAndIncrement();
+                    if (n < 3) {
+                        again.add(pair.client.writeAndFlush(Unpooled.directBuffer(8).writeLong(n)).addListener(this));
+                    }
+                }
+            };
+            write.addListener(writeAgain);
+            pair.client.eventLoop().submit(() -> {
+                pair.child.close();
+                return pair.client.close();
+            }).get(10, TimeUnit.SECONDS);
+            assertFailedWithBrokenPipe(write, message);
+            assertTrue(PipeTestSupport.eventually(10_000, () -> again.size() == 3), "writes again: " + again.size());
+            for (int i = 0; i < again.size(); i++) {
+                ChannelFuture f = again.get(i);
+                assertTrue(f.await(10, TimeUnit.SECONDS), "write again " + i + " never completed");
+                assertInstanceOf(ClosedChannelException.class, f.cause(), "write again " + i);
+            }
+        }
+    }
+
     /** A server of {@code mode} whose pipe buffers are 4 KiB each way. */
     private static ServerBootstrap smallBuffers(ServerBootstrap sb, NamedPipeMode mode) {
         return sb.option(NamedPipeChannelOption.PIPE_MODE, mode)
